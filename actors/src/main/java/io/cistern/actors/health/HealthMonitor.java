@@ -1,0 +1,152 @@
+package io.cistern.actors.health;
+
+import io.cistern.actors.drive.Drive;
+import io.cistern.actors.drive.DriveStatus;
+import io.cistern.actors.pool.PoolView;
+import io.cistern.config.HealthSettings;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+import org.apache.pekko.pattern.StatusReply;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The cluster's health monitor (one per cluster, a cluster singleton): turns membership changes into
+ * drive health.
+ * <p>
+ * When a member is removed (after the Split Brain Resolver downed it, or after it left), every drive
+ * its incarnation registered is reported {@code LOST_COMMUNICATION}, which the drive entity persists.
+ * A timer reconciles the same way, so a change that happened while the singleton was moving between
+ * nodes is not missed.
+ */
+public final class HealthMonitor
+{
+    public sealed interface Command
+    {
+    }
+
+    private record MemberGone(Member member) implements Command
+    {
+    }
+
+    private record Reconcile() implements Command
+    {
+    }
+
+    private record DrivesSeen(List<DriveStatus> drives) implements Command
+    {
+    }
+
+    private record Reported(String outcome) implements Command
+    {
+    }
+
+    private final ActorContext<Command> context;
+    private final ActorRef<PoolView.Command> poolView;
+    private final ClusterSharding sharding;
+    private final Cluster cluster;
+    private final ActorRef<StatusReply<DriveStatus>> reportAdapter;
+
+    private HealthMonitor(
+        final ActorContext<Command> context,
+        final ActorRef<PoolView.Command> poolView,
+        final ClusterSharding sharding)
+    {
+        this.context = context;
+        this.poolView = poolView;
+        this.sharding = sharding;
+        this.cluster = Cluster.get(context.getSystem());
+        this.reportAdapter = context.messageAdapter(statusReplyClass(), reply ->
+            new Reported(reply.isSuccess() ? "ok" : reply.getError().getMessage()));
+    }
+
+    /**
+     * @param poolView the pool view of the node the singleton runs on.
+     */
+    public static Behavior<Command> create(
+        final ActorRef<PoolView.Command> poolView,
+        final ClusterSharding sharding,
+        final HealthSettings settings)
+    {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        {
+            final ActorRef<ClusterEvent.MemberRemoved> removed =
+                context.messageAdapter(ClusterEvent.MemberRemoved.class, event -> new MemberGone(event.member()));
+            Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(removed, ClusterEvent.MemberRemoved.class));
+            final ActorRef<ClusterEvent.MemberDowned> downed =
+                context.messageAdapter(ClusterEvent.MemberDowned.class, event -> new MemberGone(event.member()));
+            Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(downed, ClusterEvent.MemberDowned.class));
+            timers.startTimerWithFixedDelay(new Reconcile(), settings.reconcileInterval());
+            return new HealthMonitor(context, poolView, sharding).behavior();
+        }));
+    }
+
+    private Behavior<Command> behavior()
+    {
+        return Behaviors.receive(Command.class)
+            .onMessage(MemberGone.class, gone ->
+            {
+                context.getLog().info("Member {} is {}; checking its drives", gone.member().address(), gone.member().status());
+                return reconcile();
+            })
+            .onMessage(Reconcile.class, tick -> reconcile())
+            .onMessage(DrivesSeen.class, this::onDrivesSeen)
+            .onMessage(Reported.class, reported ->
+            {
+                if (!"ok".equals(reported.outcome()))
+                {
+                    context.getLog().warn("A drive did not take a health report: {}", reported.outcome());
+                }
+                return Behaviors.same();
+            })
+            .build();
+    }
+
+    private Behavior<Command> reconcile()
+    {
+        poolView.tell(new PoolView.GetDrives(context.messageAdapter(listClass(), DrivesSeen::new)));
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onDrivesSeen(final DrivesSeen seen)
+    {
+        final Set<Long> live = new HashSet<>();
+        for (final Member member : cluster.state().getMembers())
+        {
+            if (member.status() != MemberStatus.down() && member.status() != MemberStatus.removed())
+            {
+                live.add(member.uniqueAddress().longUid());
+            }
+        }
+        for (final DriveStatus drive : NodeLiveness.lostDrives(seen.drives(), live))
+        {
+            final String reason = "node " + drive.info().node() + " (" + drive.info().nodeAddress() + ") left the cluster";
+            context.getLog().warn("Drive {} at {}: {}", drive.id(), drive.info().path(), reason);
+            sharding.entityRefFor(Drive.ENTITY_TYPE_KEY, drive.id())
+                .tell(new Drive.ReportLostCommunication(drive.incarnation(), reason, reportAdapter));
+        }
+        return Behaviors.same();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Class<StatusReply<DriveStatus>> statusReplyClass()
+    {
+        return (Class<StatusReply<DriveStatus>>)(Class<?>)StatusReply.class;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Class<List<DriveStatus>> listClass()
+    {
+        return (Class<List<DriveStatus>>)(Class<?>)List.class;
+    }
+}

@@ -1,0 +1,144 @@
+package io.cistern.actors.node;
+
+import io.cistern.actors.drive.Drive;
+import io.cistern.actors.drive.DriveInfo;
+import io.cistern.actors.drive.DriveRegistrar;
+import io.cistern.actors.drive.DriveStatus;
+import io.cistern.actors.drive.ShardPerEntity;
+import io.cistern.actors.health.HealthMonitor;
+import io.cistern.actors.pool.PoolView;
+import io.cistern.config.HealthSettings;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.external.ExternalShardAllocation;
+import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.persistence.query.javadsl.EventsByTagQuery;
+import org.apache.pekko.util.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The root of a node's actors: starts sharding for drives, this node's pool view, the cluster's health
+ * monitor (a singleton; every node offers to host it) and the registration of this node's drives.
+ * Requests from the node's HTTP API arrive here and go to the actor that answers them.
+ */
+public final class NodeGuardian
+{
+    public sealed interface Command
+    {
+    }
+
+    public record GetReadiness(ActorRef<Readiness> replyTo) implements Command
+    {
+    }
+
+    public record GetDrives(ActorRef<List<DriveStatus>> replyTo) implements Command
+    {
+    }
+
+    /** Whether this node is ready to serve, and if not, why. */
+    public record Readiness(boolean memberUp, int drivesRegistered, int drivesTotal, String problem)
+    {
+        public boolean ready()
+        {
+            return memberUp && drivesRegistered == drivesTotal && problem.isEmpty();
+        }
+    }
+
+    private record RegistrarProgress(DriveRegistrar.Progress progress, ActorRef<Readiness> replyTo) implements Command
+    {
+    }
+
+    private record DriveRefused(String reason) implements Command
+    {
+    }
+
+    /** Why a node stopped itself: the pool refused one of its drives. */
+    public static final CoordinatedShutdown.Reason DRIVE_REFUSED = new CoordinatedShutdown.Reason()
+    {
+        @Override
+        public String toString()
+        {
+            return "DriveRefused";
+        }
+    };
+
+    public static Behavior<Command> create(
+        final List<DriveInfo> localDrives,
+        final EventsByTagQuery query,
+        final HealthSettings health)
+    {
+        return Behaviors.setup(context ->
+        {
+            final ClusterSharding sharding = ClusterSharding.get(context.getSystem());
+            initDriveSharding(context, sharding, health.askTimeout());
+
+            final ActorRef<PoolView.Command> poolView = context.spawn(PoolView.create(query), "pool-view");
+            ClusterSingleton.get(context.getSystem())
+                .init(SingletonActor.of(HealthMonitor.create(poolView, sharding, health), "health-monitor"));
+
+            final ActorRef<DriveRegistrar.Refused> refused =
+                context.messageAdapter(DriveRegistrar.Refused.class, r -> new DriveRefused(r.reason()));
+            final ActorRef<DriveRegistrar.Command> registrar = context.spawn(DriveRegistrar.create(
+                localDrives,
+                sharding,
+                ExternalShardAllocation.get(context.getSystem()).getClient(Drive.ENTITY_TYPE_KEY.name()),
+                health.askTimeout(),
+                refused), "drive-registrar");
+
+            return behavior(context, poolView, registrar, health.askTimeout());
+        });
+    }
+
+    /** Drives are sharded one shard per drive, each pinned to its node by {@link DriveRegistrar}. */
+    public static void initDriveSharding(final ActorContext<?> context, final ClusterSharding sharding, final Duration timeout)
+    {
+        sharding.init(Entity.of(Drive.ENTITY_TYPE_KEY, entity -> Drive.create(entity.getEntityId()))
+            .withMessageExtractor(new ShardPerEntity<>())
+            .withAllocationStrategy(new ExternalShardAllocationStrategy(
+                context.getSystem(), Drive.ENTITY_TYPE_KEY.name(), Timeout.create(timeout))));
+    }
+
+    private static Behavior<Command> behavior(
+        final ActorContext<Command> context,
+        final ActorRef<PoolView.Command> poolView,
+        final ActorRef<DriveRegistrar.Command> registrar,
+        final Duration askTimeout)
+    {
+        return Behaviors.receive(Command.class)
+            .onMessage(GetDrives.class, get ->
+            {
+                poolView.tell(new PoolView.GetDrives(get.replyTo()));
+                return Behaviors.same();
+            })
+            .onMessage(GetReadiness.class, get ->
+            {
+                context.ask(DriveRegistrar.Progress.class, registrar, askTimeout, DriveRegistrar.GetProgress::new,
+                    (progress, failure) -> new RegistrarProgress(
+                        progress != null ? progress : new DriveRegistrar.Progress(false, 0, -1, "registrar did not answer: " + failure),
+                        get.replyTo()));
+                return Behaviors.same();
+            })
+            .onMessage(RegistrarProgress.class, answer ->
+            {
+                final DriveRegistrar.Progress p = answer.progress();
+                answer.replyTo().tell(new Readiness(p.memberUp(), p.registered(), p.total(), p.refusal()));
+                return Behaviors.same();
+            })
+            .onMessage(DriveRefused.class, refused ->
+            {
+                context.getLog().error("Stopping this node: {}", refused.reason());
+                CoordinatedShutdown.get(context.getSystem()).runAll(DRIVE_REFUSED);
+                return Behaviors.same();
+            })
+            .build();
+    }
+}

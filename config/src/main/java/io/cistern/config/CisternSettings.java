@@ -1,0 +1,16 @@
+package io.cistern.config;
+
+/**
+ * Every setting of a Cistern node, typed and validated. Built once at start by {@link SettingsReader};
+ * nothing else in Cistern reads {@code cistern.*} keys.
+ */
+public record CisternSettings(
+    NodeSettings node,
+    ClusterSettings cluster,
+    int managementPort,
+    int nbdPort,
+    AeronSettings aeron,
+    JournalSettings journal,
+    HealthSettings health)
+{
+}

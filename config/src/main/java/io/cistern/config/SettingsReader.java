@@ -1,0 +1,419 @@
+package io.cistern.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads and validates the {@code cistern} section of a configuration, once, at start.
+ * <p>
+ * Every problem is collected as {@code key=value: reason} and reported together in a
+ * {@link SettingsException}; a node never starts on a half-understood configuration.
+ */
+public final class SettingsReader
+{
+    private final Config config;
+    private final List<String> problems = new ArrayList<>();
+
+    private SettingsReader(final Config config)
+    {
+        this.config = config;
+    }
+
+    /** Loads {@code file} over the defaults in {@code reference.conf} and validates it. */
+    public static CisternSettings load(final Path file)
+    {
+        if (!Files.isRegularFile(file))
+        {
+            throw new SettingsException(List.of("--config=" + file + ": no such file"));
+        }
+        final Config parsed;
+        try
+        {
+            parsed = ConfigFactory.parseFile(file.toFile());
+        }
+        catch (final ConfigException ex)
+        {
+            throw new SettingsException(List.of("--config=" + file + ": " + ex.getMessage()));
+        }
+        return read(ConfigFactory.load(parsed));
+    }
+
+    /** Validates an already resolved configuration that includes Cistern's {@code reference.conf}. */
+    public static CisternSettings read(final Config config)
+    {
+        final SettingsReader reader = new SettingsReader(config);
+        final CisternSettings settings = reader.settings();
+        if (!reader.problems.isEmpty())
+        {
+            throw new SettingsException(reader.problems);
+        }
+        return settings;
+    }
+
+    private CisternSettings settings()
+    {
+        final NodeSettings node = node();
+        final ClusterSettings cluster = new ClusterSettings(
+            port("cistern.cluster.port"),
+            seedNodes("cistern.cluster.seed-nodes"),
+            positiveDuration("cistern.cluster.down-unreachable-after"));
+        final int managementPort = port("cistern.management.port");
+        final int nbdPort = port("cistern.nbd.port");
+        final AeronSettings aeron = aeron(node.dataDir());
+        final JournalSettings journal = journal();
+        final HealthSettings health = new HealthSettings(
+            positiveDuration("cistern.health.reconcile-interval"),
+            positiveDuration("cistern.health.ask-timeout"));
+
+        distinctPorts(cluster.port(), managementPort, nbdPort, aeron.port());
+        return new CisternSettings(node, cluster, managementPort, nbdPort, aeron, journal, health);
+    }
+
+    private NodeSettings node()
+    {
+        final String name = nonEmptyString("cistern.node.name");
+        if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}"))
+        {
+            problem("cistern.node.name", name, "must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        final String host = nonEmptyString("cistern.node.host");
+        final String declaredDomain = string("cistern.node.fault-domain");
+        final String faultDomain = declaredDomain == null || declaredDomain.isEmpty() ? name : declaredDomain;
+        final Path dataDir = path("cistern.node.data-dir");
+        final MediaType defaultMedia = enumValue("cistern.node.default-media-type", MediaType.class);
+        return new NodeSettings(name, host, faultDomain, dataDir, drives(defaultMedia));
+    }
+
+    private List<DriveSettings> drives(final MediaType defaultMedia)
+    {
+        final String key = "cistern.node.drives";
+        final List<DriveSettings> drives = new ArrayList<>();
+        final List<? extends ConfigValue> values;
+        try
+        {
+            values = config.getList(key);
+        }
+        catch (final ConfigException ex)
+        {
+            problem(key, render(key), "must be a list of drives, e.g. [{ path = \"/srv/drive0\" }]");
+            return drives;
+        }
+        final Set<Path> seen = new HashSet<>();
+        for (int i = 0; i < values.size(); i++)
+        {
+            final String at = key + "[" + i + "]";
+            final ConfigValue value = values.get(i);
+            if (value.valueType() != ConfigValueType.OBJECT)
+            {
+                problem(at, value.render(), "must be an object such as { path = \"/srv/drive0\", media-type = SSD }");
+                continue;
+            }
+            final Config drive = ((com.typesafe.config.ConfigObject)value).toConfig();
+            final Path path = drivePath(at + ".path", drive);
+            final MediaType media = drive.hasPath("media-type") ?
+                parseEnum(at + ".media-type", drive.getValue("media-type"), MediaType.class) : defaultMedia;
+            long capacity = 0;
+            if (drive.hasPath("capacity"))
+            {
+                capacity = bytes(at + ".capacity", drive, "capacity");
+            }
+            if (path != null && !seen.add(path))
+            {
+                problem(at + ".path", path.toString(), "is listed more than once");
+            }
+            drives.add(new DriveSettings(path, media, capacity));
+        }
+        return drives;
+    }
+
+    private Path drivePath(final String key, final Config drive)
+    {
+        if (!drive.hasPath("path"))
+        {
+            problem(key, "(missing)", "every drive needs a path");
+            return null;
+        }
+        final String raw = drive.getValue("path").unwrapped().toString();
+        final Path path;
+        try
+        {
+            path = Path.of(raw).toAbsolutePath().normalize();
+        }
+        catch (final InvalidPathException ex)
+        {
+            problem(key, raw, "is not a valid path (" + ex.getReason() + ")");
+            return null;
+        }
+        if (!Files.exists(path))
+        {
+            problem(key, raw, "does not exist");
+        }
+        else if (!Files.isDirectory(path))
+        {
+            problem(key, raw, "is not a directory");
+        }
+        return path;
+    }
+
+    private AeronSettings aeron(final Path dataDir)
+    {
+        final String dir = string("cistern.aeron.dir");
+        final Path directory;
+        if (dir == null || dir.isEmpty())
+        {
+            directory = dataDir == null ? null : dataDir.resolve("aeron");
+        }
+        else
+        {
+            directory = path("cistern.aeron.dir");
+        }
+        return new AeronSettings(
+            port("cistern.aeron.port"),
+            directory,
+            enumValue("cistern.aeron.idle-strategy", AeronSettings.IdleStrategyName.class),
+            enumValue("cistern.aeron.threading-mode", AeronSettings.ThreadingMode.class));
+    }
+
+    private JournalSettings journal()
+    {
+        final JournalSettings.Kind kind = enumValue("cistern.journal.kind", JournalSettings.Kind.class);
+        final String url = nonEmptyString("cistern.journal.url");
+        if (kind != null && url != null && !url.startsWith(kind.urlPrefix()))
+        {
+            problem("cistern.journal.url", url, "a " + kind.name().toLowerCase(Locale.ROOT) +
+                " journal needs a URL starting with " + kind.urlPrefix());
+        }
+        final int poolSize = intInRange("cistern.journal.pool-size", 1, 64);
+        return new JournalSettings(kind, url, string("cistern.journal.user"), string("cistern.journal.password"), poolSize);
+    }
+
+    private List<HostPort> seedNodes(final String key)
+    {
+        final List<HostPort> seeds = new ArrayList<>();
+        final List<String> raw;
+        try
+        {
+            raw = config.getStringList(key);
+        }
+        catch (final ConfigException ex)
+        {
+            problem(key, render(key), "must be a list of \"host:port\" strings");
+            return seeds;
+        }
+        if (raw.isEmpty())
+        {
+            problem(key, "[]", "needs at least one seed node (this node's own address starts a new cluster)");
+        }
+        for (int i = 0; i < raw.size(); i++)
+        {
+            final String entry = raw.get(i);
+            final int colon = entry.lastIndexOf(':');
+            final Integer port = colon > 0 ? parsePort(entry.substring(colon + 1)) : null;
+            if (port == null)
+            {
+                problem(key + "[" + i + "]", entry, "must be host:port with a port in 1-65535");
+                continue;
+            }
+            seeds.add(new HostPort(entry.substring(0, colon), port));
+        }
+        return seeds;
+    }
+
+    private void distinctPorts(final int... ports)
+    {
+        final String[] keys = {"cistern.cluster.port", "cistern.management.port", "cistern.nbd.port", "cistern.aeron.port"};
+        for (int i = 0; i < ports.length; i++)
+        {
+            for (int j = i + 1; j < ports.length; j++)
+            {
+                if (ports[i] > 0 && ports[i] == ports[j])
+                {
+                    problem(keys[j], Integer.toString(ports[j]), "is already used by " + keys[i]);
+                }
+            }
+        }
+    }
+
+    // ---- typed accessors: each records a problem and returns a neutral value rather than throwing ----
+
+    private String string(final String key)
+    {
+        return get(key, config::getString);
+    }
+
+    private String nonEmptyString(final String key)
+    {
+        final String value = string(key);
+        if (value != null && value.isBlank())
+        {
+            problem(key, "\"" + value + "\"", "must not be empty");
+            return null;
+        }
+        return value;
+    }
+
+    private Path path(final String key)
+    {
+        final String raw = nonEmptyString(key);
+        if (raw == null)
+        {
+            return null;
+        }
+        try
+        {
+            return Path.of(raw).toAbsolutePath().normalize();
+        }
+        catch (final InvalidPathException ex)
+        {
+            problem(key, raw, "is not a valid path (" + ex.getReason() + ")");
+            return null;
+        }
+    }
+
+    private int port(final String key)
+    {
+        return intInRange(key, 1, 65535);
+    }
+
+    private int intInRange(final String key, final int min, final int max)
+    {
+        final Integer value = get(key, config::getInt);
+        if (value == null)
+        {
+            return 0;
+        }
+        if (value < min || value > max)
+        {
+            problem(key, value.toString(), "must be between " + min + " and " + max);
+            return 0;
+        }
+        return value;
+    }
+
+    private Duration positiveDuration(final String key)
+    {
+        final Duration value = get(key, config::getDuration);
+        if (value != null && (value.isNegative() || value.isZero()))
+        {
+            problem(key, render(key), "must be a positive duration such as 5s or 500ms");
+            return null;
+        }
+        return value;
+    }
+
+    private long bytes(final String key, final Config scope, final String relative)
+    {
+        try
+        {
+            final long value = scope.getBytes(relative);
+            if (value <= 0)
+            {
+                problem(key, scope.getValue(relative).render(), "must be a positive size such as 8G or 512M");
+                return 0;
+            }
+            return value;
+        }
+        catch (final ConfigException ex)
+        {
+            problem(key, scope.getValue(relative).render(), "must be a size in bytes with an optional K, M, G or T suffix (binary units), e.g. 8G");
+            return 0;
+        }
+    }
+
+    private <E extends Enum<E>> E enumValue(final String key, final Class<E> type)
+    {
+        if (!config.hasPath(key))
+        {
+            problem(key, "(missing)", "must be one of " + names(type));
+            return null;
+        }
+        return parseEnum(key, config.getValue(key), type);
+    }
+
+    private <E extends Enum<E>> E parseEnum(final String key, final ConfigValue value, final Class<E> type)
+    {
+        final String raw = String.valueOf(value.unwrapped());
+        final String normalised = raw.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        for (final E constant : type.getEnumConstants())
+        {
+            if (constant.name().equals(normalised))
+            {
+                return constant;
+            }
+        }
+        problem(key, raw, "must be one of " + names(type));
+        return null;
+    }
+
+    private static <E extends Enum<E>> String names(final Class<E> type)
+    {
+        final List<String> names = new ArrayList<>();
+        for (final E constant : type.getEnumConstants())
+        {
+            names.add(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        return String.join(", ", names);
+    }
+
+    private <T> T get(final String key, final Function<String, T> getter)
+    {
+        if (!config.hasPath(key))
+        {
+            problem(key, "(missing)", "is required");
+            return null;
+        }
+        try
+        {
+            return getter.apply(key);
+        }
+        catch (final ConfigException.WrongType | ConfigException.BadValue ex)
+        {
+            problem(key, render(key), describe(ex));
+            return null;
+        }
+    }
+
+    private static String describe(final ConfigException ex)
+    {
+        final String message = ex.getMessage();
+        final int colon = message.lastIndexOf(": ");
+        return colon >= 0 ? message.substring(colon + 2) : message;
+    }
+
+    private static Integer parsePort(final String raw)
+    {
+        try
+        {
+            final int port = Integer.parseInt(raw);
+            return port >= 1 && port <= 65535 ? port : null;
+        }
+        catch (final NumberFormatException ex)
+        {
+            return null;
+        }
+    }
+
+    private String render(final String key)
+    {
+        return config.hasPath(key) ? config.getValue(key).render() : "(missing)";
+    }
+
+    private void problem(final String key, final String value, final String reason)
+    {
+        problems.add(key + "=" + value + ": " + reason);
+    }
+}
