@@ -10,6 +10,7 @@ import io.cistern.actors.pool.PoolView;
 import io.cistern.config.HealthSettings;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -24,6 +25,7 @@ import org.apache.pekko.util.Timeout;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The root of a node's actors: starts sharding for drives, this node's pool view, the cluster's health
@@ -41,6 +43,11 @@ public final class NodeGuardian
     }
 
     public record GetDrives(ActorRef<List<DriveStatus>> replyTo) implements Command
+    {
+    }
+
+    /** The journal's tables exist: the node may start reading and writing events. */
+    public record JournalReady() implements Command
     {
     }
 
@@ -71,31 +78,57 @@ public final class NodeGuardian
         }
     };
 
+    /**
+     * @param localDrives  this node's drives, as discovered at start.
+     * @param readJournal  how to reach the read journal once the system is up.
+     */
     public static Behavior<Command> create(
         final List<DriveInfo> localDrives,
-        final EventsByTagQuery query,
+        final Function<ActorSystem<?>, EventsByTagQuery> readJournal,
         final HealthSettings health)
     {
         return Behaviors.setup(context ->
         {
             final ClusterSharding sharding = ClusterSharding.get(context.getSystem());
             initDriveSharding(context, sharding, health.askTimeout());
-
-            final ActorRef<PoolView.Command> poolView = context.spawn(PoolView.create(query), "pool-view");
-            ClusterSingleton.get(context.getSystem())
-                .init(SingletonActor.of(HealthMonitor.create(poolView, sharding, health), "health-monitor"));
-
-            final ActorRef<DriveRegistrar.Refused> refused =
-                context.messageAdapter(DriveRegistrar.Refused.class, r -> new DriveRefused(r.reason()));
-            final ActorRef<DriveRegistrar.Command> registrar = context.spawn(DriveRegistrar.create(
-                localDrives,
-                sharding,
-                ExternalShardAllocation.get(context.getSystem()).getClient(Drive.ENTITY_TYPE_KEY.name()),
-                health.askTimeout(),
-                refused), "drive-registrar");
-
-            return behavior(context, poolView, registrar, health.askTimeout());
+            return Behaviors.receive(Command.class)
+                .onMessage(JournalReady.class, ready -> started(context, sharding, localDrives, readJournal, health))
+                .onMessage(GetReadiness.class, get ->
+                {
+                    get.replyTo().tell(new Readiness(false, 0, localDrives.size(), "journal not ready yet"));
+                    return Behaviors.same();
+                })
+                .onMessage(GetDrives.class, get ->
+                {
+                    get.replyTo().tell(List.of());
+                    return Behaviors.same();
+                })
+                .build();
         });
+    }
+
+    private static Behavior<Command> started(
+        final ActorContext<Command> context,
+        final ClusterSharding sharding,
+        final List<DriveInfo> localDrives,
+        final Function<ActorSystem<?>, EventsByTagQuery> readJournal,
+        final HealthSettings health)
+    {
+        final ActorRef<PoolView.Command> poolView =
+            context.spawn(PoolView.create(readJournal.apply(context.getSystem())), "pool-view");
+        ClusterSingleton.get(context.getSystem())
+            .init(SingletonActor.of(HealthMonitor.create(poolView, sharding, health), "health-monitor"));
+
+        final ActorRef<DriveRegistrar.Refused> refused =
+            context.messageAdapter(DriveRegistrar.Refused.class, r -> new DriveRefused(r.reason()));
+        final ActorRef<DriveRegistrar.Command> registrar = context.spawn(DriveRegistrar.create(
+            localDrives,
+            sharding,
+            ExternalShardAllocation.get(context.getSystem()).getClient(Drive.ENTITY_TYPE_KEY.name()),
+            health.askTimeout(),
+            refused), "drive-registrar");
+
+        return behavior(context, poolView, registrar, health.askTimeout());
     }
 
     /** Drives are sharded one shard per drive, each pinned to its node by {@link DriveRegistrar}. */
@@ -133,6 +166,7 @@ public final class NodeGuardian
                 answer.replyTo().tell(new Readiness(p.memberUp(), p.registered(), p.total(), p.refusal()));
                 return Behaviors.same();
             })
+            .onMessage(JournalReady.class, ready -> Behaviors.same())
             .onMessage(DriveRefused.class, refused ->
             {
                 context.getLog().error("Stopping this node: {}", refused.reason());

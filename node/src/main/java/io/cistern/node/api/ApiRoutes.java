@@ -1,0 +1,82 @@
+package io.cistern.node.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cistern.actors.drive.DriveStatus;
+import io.cistern.actors.node.NodeGuardian;
+import io.cistern.node.Guardian;
+import io.cistern.node.PekkoConfig;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.management.javadsl.ManagementRouteProvider;
+import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Cistern's JSON API under {@code /api/v1}, served by Pekko Management's HTTP server beside
+ * {@code /alive}, {@code /ready} and {@code /cluster/members}. Reads come from this node's view of the
+ * pool, so they answer even while other nodes are down.
+ */
+public final class ApiRoutes extends AllDirectives implements ManagementRouteProvider
+{
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+
+    private final ActorSystem<NodeGuardian.Command> guardian;
+    private final Cluster cluster;
+    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public ApiRoutes(final ExtendedActorSystem system)
+    {
+        this.guardian = Guardian.of(system);
+        this.cluster = Cluster.get(system);
+    }
+
+    @Override
+    public Route routes(final ManagementRouteProviderSettings settings)
+    {
+        return pathPrefix("api", () -> pathPrefix("v1", () -> concat(
+            path("pool", () -> get(() -> onSuccess(drives(), drives ->
+                completeOK(PoolSummary.summarise(drives, members()), Jackson.marshaller(json))))),
+            path("drives", () -> get(() -> onSuccess(drives(), drives ->
+                completeOK(Map.of("drives", drives.stream().map(DriveDocument::of).toList()), Jackson.marshaller(json))))),
+            pathEndOrSingleSlash(() -> complete(StatusCodes.NOT_FOUND,
+                Map.of("error", "name a resource: /api/v1/pool or /api/v1/drives"), Jackson.marshaller(json))))));
+    }
+
+    private CompletionStage<List<DriveStatus>> drives()
+    {
+        return AskPattern.ask(guardian, NodeGuardian.GetDrives::new, ASK_TIMEOUT, guardian.scheduler());
+    }
+
+    private List<PoolSummary.Member> members()
+    {
+        final ClusterEvent.CurrentClusterState state = cluster.state();
+        final Set<Member> unreachable = new HashSet<>();
+        state.getUnreachable().forEach(unreachable::add);
+        final List<PoolSummary.Member> members = new ArrayList<>();
+        for (final Member member : state.getMembers())
+        {
+            members.add(new PoolSummary.Member(
+                PekkoConfig.nodeName(member.roles()),
+                member.address().toString(),
+                member.status().toString(),
+                !unreachable.contains(member)));
+        }
+        return members;
+    }
+}

@@ -1,0 +1,52 @@
+package io.cistern.node.cli;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** How a command finds its cluster: a local data folder, or one node's HTTP endpoint. */
+final class ClusterOptions
+{
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "./cistern-data",
+        description = "Data folder of a local cluster (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--endpoint", paramLabel = "URL",
+        description = "HTTP endpoint of any node, e.g. http://127.0.0.1:7626; overrides --data.")
+    String endpoint;
+
+    /** The base URL of a node that answers, from --endpoint or the first live node of --data. */
+    String endpoint(final ApiClient api)
+    {
+        if (endpoint != null)
+        {
+            return endpoint.replaceAll("/+$", "");
+        }
+        final LocalCluster cluster = new LocalCluster(data, System.out);
+        final ClusterFile file;
+        try
+        {
+            file = cluster.read();
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new CliException("cannot read " + ClusterFile.in(cluster.data()) + ": " + ex.getMessage());
+        }
+        for (final ClusterFile.Node node : file.nodes())
+        {
+            if (api.status(node.http() + "/alive") == 200)
+            {
+                return node.http();
+            }
+        }
+        throw new CliException("no node of the cluster in " + cluster.data() + " answers " +
+            List.of(file.nodes().stream().map(ClusterFile.Node::http).toArray()) + "; is it running? (cistern status)");
+    }
+
+    static ApiClient client()
+    {
+        return new ApiClient(Duration.ofSeconds(5));
+    }
+}

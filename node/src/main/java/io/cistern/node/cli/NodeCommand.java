@@ -1,0 +1,71 @@
+package io.cistern.node.cli;
+
+import io.cistern.node.NodeRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code cistern node --config FILE} runs a node in this process; {@code cistern node start NAME} restarts one of a local cluster. */
+@Command(name = "node", description = "Run a node in this process (--config FILE), or manage one node of a local cluster.",
+    subcommands = NodeCommand.Start.class)
+final class NodeCommand implements Callable<Integer>
+{
+    @Option(names = "--config", paramLabel = "FILE", description = "The node's configuration file (HOCON).")
+    Path config;
+
+    @Override
+    public Integer call()
+    {
+        if (config == null)
+        {
+            throw new CliException("`cistern node` needs --config FILE to run a node, or a subcommand (cistern node start NAME)");
+        }
+        return NodeRunner.run(config);
+    }
+
+    @Command(name = "start", description = "Start a stopped node of a local cluster and wait until it is ready.")
+    static final class Start implements Callable<Integer>
+    {
+        @Parameters(paramLabel = "NAME", description = "Node name, e.g. node-2.")
+        String name;
+
+        @Mixin
+        ClusterOptions cluster;
+
+        @Option(names = "--timeout", defaultValue = "180s", description = "How long to wait for readiness (default: ${DEFAULT-VALUE}).")
+        String timeout;
+
+        @Option(names = "--heap", defaultValue = "768m", description = "Maximum heap of the node JVM (default: ${DEFAULT-VALUE}).")
+        String heap;
+
+        @Override
+        public Integer call() throws IOException
+        {
+            final LocalCluster local = new LocalCluster(cluster.data, System.out);
+            ClusterFile file = local.read();
+            final ClusterFile.Node node = file.node(name);
+            if (node == null)
+            {
+                throw new CliException("no node named " + name + " in " + local.data() + "; nodes: " +
+                    file.nodes().stream().map(ClusterFile.Node::name).toList());
+            }
+            if (local.nodeProcess(node).isPresent())
+            {
+                throw new CliException(name + " is already running (pid " + node.pid() + ")");
+            }
+            final Duration wait = Durations.parse("--timeout", timeout);
+            file = local.ensureJournal(file, Duration.ofSeconds(30));
+            file = local.startNode(file, node, heap);
+            System.out.printf("Started %s (pid %d); waiting until it is ready%n", name, file.node(name).pid());
+            local.awaitReady(file, List.of(name), wait);
+            return 0;
+        }
+    }
+}

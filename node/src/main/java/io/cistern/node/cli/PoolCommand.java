@@ -1,0 +1,59 @@
+package io.cistern.node.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cistern.config.ByteSize;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code cistern pool}: capacity of the pool, its drives by health and media, and its nodes. */
+@Command(name = "pool", description = "Show the pool: capacity, drives by health and media, nodes.")
+final class PoolCommand implements Callable<Integer>
+{
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--json", description = "Print the API's JSON document.")
+    boolean json;
+
+    @Override
+    public Integer call()
+    {
+        final ApiClient api = ClusterOptions.client();
+        final String url = cluster.endpoint(api) + "/api/v1/pool";
+        if (json)
+        {
+            System.out.println(api.getText(url));
+            return 0;
+        }
+        final JsonNode pool = api.getJson(url);
+        System.out.printf("Pool: %d drive(s) on %d node(s)%n", pool.path("driveCount").asInt(), pool.path("nodes").size());
+        System.out.printf("  total      %s%n", ByteSize.format(pool.path("totalBytes").asLong()));
+        System.out.printf("  allocated  %s%n", ByteSize.format(pool.path("allocatedBytes").asLong()));
+        System.out.printf("  free       %s%n", ByteSize.format(pool.path("freeBytes").asLong()));
+        System.out.printf("  by health  %s%n", nonZero(pool.path("drivesByHealth")));
+        System.out.printf("  by media   %s%n%n", nonZero(pool.path("drivesByMedia")));
+        final Table table = new Table("NODE", "STATUS", "REACHABLE", "DRIVES", "ADDRESS");
+        pool.path("nodes").forEach(n -> table.row(n.path("name").asText(), n.path("status").asText(),
+            n.path("reachable").asBoolean() ? "yes" : "no", n.path("drives").asInt(), n.path("address").asText()));
+        table.print(System.out);
+        return 0;
+    }
+
+    private static String nonZero(final JsonNode counts)
+    {
+        final List<String> parts = new ArrayList<>();
+        counts.fields().forEachRemaining(e ->
+        {
+            if (e.getValue().asInt() > 0)
+            {
+                parts.add(e.getKey() + " " + e.getValue().asInt());
+            }
+        });
+        return parts.isEmpty() ? "-" : String.join(", ", parts);
+    }
+}

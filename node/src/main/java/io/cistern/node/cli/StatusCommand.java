@@ -1,0 +1,72 @@
+package io.cistern.node.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code cistern status}: each node of a local cluster, its process, readiness and membership. */
+@Command(name = "status", description = "Show the nodes of a local cluster: process, readiness, cluster membership.")
+final class StatusCommand implements Callable<Integer>
+{
+    @Mixin
+    ClusterOptions cluster;
+
+    @Override
+    public Integer call() throws IOException
+    {
+        final LocalCluster local = new LocalCluster(cluster.data, System.out);
+        final ClusterFile file = local.read();
+        printNodes(file, local, ClusterOptions.client(), System.out);
+        System.out.printf("%nJournal: %s (%s)%n", file.journal().url(),
+            local.journalProcess(file).map(p -> "running, pid " + p.pid()).orElse("stopped"));
+        return 0;
+    }
+
+    static void printNodes(final ClusterFile file, final LocalCluster local, final ApiClient api, final PrintStream out)
+    {
+        final Map<String, String> memberStatus = new HashMap<>();
+        final Set<String> unreachable = new HashSet<>();
+        for (final ClusterFile.Node node : file.nodes())
+        {
+            if (local.nodeProcess(node).isPresent() && api.status(node.http() + "/alive") == 200)
+            {
+                try
+                {
+                    final JsonNode members = api.getJson(node.http() + "/cluster/members");
+                    members.path("members").forEach(m -> memberStatus.put(m.path("node").asText(), m.path("status").asText()));
+                    members.path("unreachable").forEach(m -> unreachable.add(m.path("node").asText()));
+                    break;
+                }
+                catch (final CliException ex)
+                {
+                    // try the next node
+                }
+            }
+        }
+        final Table table = new Table("NAME", "PID", "PROCESS", "READY", "MEMBER", "HTTP", "NBD", "AERON", "ARTERY");
+        for (final ClusterFile.Node node : file.nodes())
+        {
+            final boolean running = local.nodeProcess(node).isPresent();
+            final String address = "pekko://cistern@" + node.artery();
+            String member = memberStatus.getOrDefault(address, "-");
+            if (unreachable.contains(address))
+            {
+                member += " (unreachable)";
+            }
+            table.row(node.name(),
+                running ? node.pid() : "-",
+                running ? "running" : "stopped",
+                running ? (api.status(node.http() + "/ready") == 200 ? "yes" : "no") : "-",
+                member, node.http(), node.nbd(), node.aeron(), node.artery());
+        }
+        table.print(out);
+    }
+}

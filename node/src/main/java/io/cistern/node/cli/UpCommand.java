@@ -1,0 +1,127 @@
+package io.cistern.node.cli;
+
+import io.cistern.config.ByteSize;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code cistern up}: starts a local multi-JVM cluster on loopback with file-backed drives and an
+ * embedded journal, and waits until every node is ready. On an existing data folder it starts the
+ * cluster laid out there again; it never starts a second cluster on a folder whose cluster runs.
+ */
+@Command(name = "up", description = "Start a local multi-node cluster on loopback and wait until it is ready.")
+final class UpCommand implements Callable<Integer>
+{
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--nodes", defaultValue = "3", description = "Number of nodes, 1-16 (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--drives", defaultValue = "4", description = "Drives per node, 1-64 (default: ${DEFAULT-VALUE}).")
+    int drives;
+
+    @Option(names = "--drive-size", defaultValue = "8G", description = "Capacity of each drive, binary units (default: ${DEFAULT-VALUE}).")
+    String driveSize;
+
+    @Option(names = "--port-offset", defaultValue = "0",
+        description = "Added to every default port, to run several clusters on one host (default: ${DEFAULT-VALUE}).")
+    int portOffset;
+
+    @Option(names = "--timeout", defaultValue = "180s", description = "How long to wait for readiness (default: ${DEFAULT-VALUE}).")
+    String timeout;
+
+    @Option(names = "--heap", defaultValue = "768m", description = "Maximum heap of each node JVM (default: ${DEFAULT-VALUE}).")
+    String heap;
+
+    @Override
+    public Integer call() throws IOException
+    {
+        if (nodes < 1 || nodes > 16)
+        {
+            throw new CliException("--nodes=" + nodes + ": a cluster has 1 to 16 nodes");
+        }
+        if (drives < 1 || drives > 64)
+        {
+            throw new CliException("--drives=" + drives + ": a node has 1 to 64 drives here");
+        }
+        if (portOffset < 0 || portOffset > 10_000)
+        {
+            throw new CliException("--port-offset=" + portOffset + ": must be between 0 and 10000");
+        }
+        final long size;
+        try
+        {
+            size = ByteSize.parse(driveSize);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CliException("--drive-size=" + driveSize + ": " + ex.getMessage());
+        }
+        final Duration wait = Durations.parse("--timeout", timeout);
+
+        final long started = System.nanoTime();
+        final LocalCluster local = new LocalCluster(cluster.data, System.out);
+        Files.createDirectories(local.data());
+        // Two `up`s racing on one folder would both see "not running" and start two clusters.
+        try (FileChannel lockFile = FileChannel.open(local.data().resolve(".cistern.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = lockFile.tryLock())
+        {
+            if (lock == null)
+            {
+                throw new CliException("another `cistern` command is starting or stopping the cluster in " + local.data());
+            }
+            ClusterFile file;
+            if (local.exists())
+            {
+                file = local.read();
+                final List<String> running = local.running(file);
+                if (!running.isEmpty())
+                {
+                    throw new CliException("a cluster is already running from " + local.data() + ": " + String.join(", ", running) +
+                        "\n(stop it with `cistern down --data " + local.data() + "`, or restart one node with `cistern node start NAME`)");
+                }
+                System.out.printf("Starting the %d-node cluster laid out in %s%n", file.nodes().size(), local.data());
+            }
+            else
+            {
+                file = local.create(nodes, drives, size, portOffset);
+            }
+
+            try
+            {
+                file = local.ensureJournal(file, Duration.ofSeconds(30));
+                for (final ClusterFile.Node node : file.nodes())
+                {
+                    file = local.startNode(file, node, heap);
+                    System.out.printf("Started %s (pid %d), log %s%n", node.name(), file.node(node.name()).pid(), node.log());
+                }
+                local.awaitReady(file, file.nodes().stream().map(ClusterFile.Node::name).toList(), wait);
+            }
+            catch (final CliException | IOException ex)
+            {
+                System.err.println("cistern: " + ex.getMessage());
+                System.err.println("Stopping what this command started; logs stay in " + local.data());
+                local.stopAll(local.read());
+                return 1;
+            }
+
+            final double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("%nCluster ready in %.1f s: %d node(s), %d drive(s)%n%n", seconds, file.nodes().size(),
+                file.nodes().size() * file.drives());
+            StatusCommand.printNodes(file, local, ClusterOptions.client(), System.out);
+            return 0;
+        }
+    }
+}
