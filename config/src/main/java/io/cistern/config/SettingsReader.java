@@ -119,7 +119,7 @@ public final class SettingsReader
             final ConfigValue value = values.get(i);
             if (value.valueType() != ConfigValueType.OBJECT)
             {
-                problem(at, value.render(), "must be an object such as { path = \"/srv/drive0\", media-type = SSD }");
+                problem(at, show(value), "must be an object such as { path = \"/srv/drive0\", media-type = SSD }");
                 continue;
             }
             final Config drive = ((com.typesafe.config.ConfigObject)value).toConfig();
@@ -322,14 +322,14 @@ public final class SettingsReader
             final long value = scope.getBytes(relative);
             if (value <= 0)
             {
-                problem(key, scope.getValue(relative).render(), "must be a positive size such as 8G or 512M");
+                problem(key, show(scope.getValue(relative)), "must be a positive size such as 8G or 512M");
                 return 0;
             }
             return value;
         }
         catch (final ConfigException ex)
         {
-            problem(key, scope.getValue(relative).render(), "must be a size in bytes with an optional K, M, G or T suffix (binary units), e.g. 8G");
+            problem(key, show(scope.getValue(relative)), "must be a size in bytes with an optional K, M, G or T suffix (binary units), e.g. 8G");
             return 0;
         }
     }
@@ -409,7 +409,13 @@ public final class SettingsReader
 
     private String render(final String key)
     {
-        return config.hasPath(key) ? config.getValue(key).render() : "(missing)";
+        return config.hasPath(key) ? show(config.getValue(key)) : "(missing)";
+    }
+
+    /** A value as the administrator wrote it: strings without HOCON's quotes. */
+    private static String show(final ConfigValue value)
+    {
+        return value.valueType() == ConfigValueType.STRING ? String.valueOf(value.unwrapped()) : value.render();
     }
 
     private void problem(final String key, final String value, final String reason)

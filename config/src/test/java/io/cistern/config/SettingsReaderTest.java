@@ -1,0 +1,184 @@
+package io.cistern.config;
+
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SettingsReaderTest
+{
+    @TempDir
+    Path tmp;
+
+    private CisternSettings read(final String hocon)
+    {
+        return SettingsReader.read(ConfigFactory.parseString(hocon).withFallback(ConfigFactory.defaultReference()).resolve());
+    }
+
+    private List<String> problems(final String hocon)
+    {
+        return assertThrows(SettingsException.class, () -> read(hocon)).problems();
+    }
+
+    private String drive(final Path path)
+    {
+        return "{ path = \"" + path + "\" }";
+    }
+
+    @Test
+    void readsDefaultsAndDrives() throws Exception
+    {
+        final Path d0 = Files.createDirectory(tmp.resolve("d0"));
+        final Path d1 = Files.createDirectory(tmp.resolve("d1"));
+        final CisternSettings settings = read("cistern.node.drives = [" + drive(d0) +
+            ", { path = \"" + d1 + "\", media-type = nvme, capacity = 8G }]");
+
+        assertEquals("node-1", settings.node().name());
+        assertEquals("node-1", settings.node().faultDomain(), "the fault domain defaults to the node's name");
+        assertEquals(List.of(new DriveSettings(d0, MediaType.SSD, 0), new DriveSettings(d1, MediaType.NVME, 8L << 30)),
+            settings.node().drives());
+        assertEquals(17355, settings.cluster().port());
+        assertEquals(Duration.ofSeconds(7), settings.cluster().downUnreachableAfter());
+        assertEquals(JournalSettings.Kind.H2, settings.journal().kind());
+        assertEquals(AeronSettings.IdleStrategyName.BACKOFF, settings.aeron().idleStrategy());
+        assertEquals(settings.node().dataDir().resolve("aeron"), settings.aeron().directory());
+    }
+
+    @Test
+    void rejectsMissingDrivePath()
+    {
+        final Path nope = tmp.resolve("nope");
+        assertEquals(List.of("cistern.node.drives[0].path=" + nope + ": does not exist"),
+            problems("cistern.node.drives = [" + drive(nope) + "]"));
+    }
+
+    @Test
+    void namesTheIndexOfTheBadDrive() throws Exception
+    {
+        final Path ok = Files.createDirectory(tmp.resolve("ok"));
+        assertEquals(List.of("cistern.node.drives[1].path=/nope: does not exist"),
+            problems("cistern.node.drives = [" + drive(ok) + ", { path = \"/nope\" }]"));
+    }
+
+    @Test
+    void rejectsDrivePathThatIsAFile() throws Exception
+    {
+        final Path file = Files.writeString(tmp.resolve("file"), "x");
+        assertEquals(List.of("cistern.node.drives[0].path=" + file + ": is not a directory"),
+            problems("cistern.node.drives = [" + drive(file) + "]"));
+    }
+
+    @Test
+    void rejectsDriveWithoutPathOrListedTwice() throws Exception
+    {
+        final Path d = Files.createDirectory(tmp.resolve("d"));
+        assertEquals(List.of(
+                "cistern.node.drives[0].path=(missing): every drive needs a path",
+                "cistern.node.drives[2].path=" + d + ": is listed more than once"),
+            problems("cistern.node.drives = [{ media-type = ssd }, " + drive(d) + ", " + drive(d) + "]"));
+    }
+
+    @Test
+    void rejectsUnknownMediaType() throws Exception
+    {
+        final Path d = Files.createDirectory(tmp.resolve("d"));
+        assertEquals(List.of("cistern.node.drives[0].media-type=floppy: must be one of nvme, ssd, hdd, pmem"),
+            problems("cistern.node.drives = [{ path = \"" + d + "\", media-type = floppy }]"));
+    }
+
+    @Test
+    void rejectsBadCapacity() throws Exception
+    {
+        final Path d = Files.createDirectory(tmp.resolve("d"));
+        final List<String> bad = problems("cistern.node.drives = [{ path = \"" + d + "\", capacity = 8X }]");
+        assertEquals(1, bad.size());
+        assertTrue(bad.get(0).startsWith("cistern.node.drives[0].capacity=8X: must be a size in bytes"), bad.get(0));
+
+        assertEquals(List.of("cistern.node.drives[0].capacity=0: must be a positive size such as 8G or 512M"),
+            problems("cistern.node.drives = [{ path = \"" + d + "\", capacity = 0 }]"));
+    }
+
+    @Test
+    void rejectsPortsOutOfRangeOrNotNumbers()
+    {
+        assertEquals(List.of("cistern.management.port=70000: must be between 1 and 65535"),
+            problems("cistern.management.port = 70000"));
+        final List<String> notNumber = problems("cistern.nbd.port = ten");
+        assertEquals(1, notNumber.size());
+        assertTrue(notNumber.get(0).startsWith("cistern.nbd.port=ten: "), notNumber.get(0));
+    }
+
+    @Test
+    void rejectsTwoServersOnOnePort()
+    {
+        assertEquals(List.of("cistern.nbd.port=7626: is already used by cistern.management.port"),
+            problems("cistern.nbd.port = 7626"));
+    }
+
+    @Test
+    void rejectsMalformedSeedNodes()
+    {
+        assertEquals(List.of("cistern.cluster.seed-nodes[1]=localhost: must be host:port with a port in 1-65535"),
+            problems("cistern.cluster.seed-nodes = [\"127.0.0.1:17355\", \"localhost\"]"));
+        assertEquals(List.of("cistern.cluster.seed-nodes=[]: needs at least one seed node (this node's own address starts a new cluster)"),
+            problems("cistern.cluster.seed-nodes = []"));
+    }
+
+    @Test
+    void rejectsJournalUrlOfAnotherKind()
+    {
+        assertEquals(List.of("cistern.journal.url=jdbc:h2:tcp://127.0.0.1:9092/cistern: a postgres journal needs a URL starting with jdbc:postgresql:"),
+            problems("cistern.journal.kind = postgres"));
+        assertEquals(List.of("cistern.journal.kind=mysql: must be one of h2, postgres"),
+            problems("cistern.journal.kind = mysql"));
+    }
+
+    @Test
+    void rejectsBadEnumsAndDurations()
+    {
+        assertEquals(List.of("cistern.aeron.idle-strategy=spin-forever: must be one of backoff, yielding, sleeping, busy-spin"),
+            problems("cistern.aeron.idle-strategy = spin-forever"));
+        assertEquals(List.of("cistern.health.reconcile-interval=0s: must be a positive duration such as 5s or 500ms"),
+            problems("cistern.health.reconcile-interval = 0s"));
+        final List<String> notDuration = problems("cistern.cluster.down-unreachable-after = soon");
+        assertTrue(notDuration.get(0).startsWith("cistern.cluster.down-unreachable-after=soon: "), notDuration.get(0));
+    }
+
+    @Test
+    void rejectsBadNodeName()
+    {
+        assertEquals(List.of("cistern.node.name=node 1!: must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit"),
+            problems("cistern.node.name = \"node 1!\""));
+    }
+
+    @Test
+    void reportsEveryProblemAtOnce()
+    {
+        final List<String> all = problems("cistern { management.port = 0, nbd.port = 0, journal.pool-size = 1000 }");
+        assertEquals(3, all.size(), all.toString());
+    }
+
+    @Test
+    void refusesAMissingFile()
+    {
+        final Path missing = tmp.resolve("missing.conf");
+        final SettingsException ex = assertThrows(SettingsException.class, () -> SettingsReader.load(missing));
+        assertEquals(List.of("--config=" + missing + ": no such file"), ex.problems());
+    }
+
+    @Test
+    void refusesAFileThatIsNotHocon() throws Exception
+    {
+        final Path broken = Files.writeString(tmp.resolve("broken.conf"), "cistern { node { name = ");
+        final SettingsException ex = assertThrows(SettingsException.class, () -> SettingsReader.load(broken));
+        assertTrue(ex.problems().get(0).startsWith("--config=" + broken + ": "), ex.problems().toString());
+    }
+}
