@@ -47,10 +47,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of a surviving member); when the member returns, its drives are HEALTHY again and move back to it.
  */
 @ExtendWith(TestKitJUnit5Extension.class)
-@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ClusterDrivesTest
 {
-    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
     private static final HealthSettings HEALTH = new HealthSettings(Duration.ofMillis(500), Duration.ofSeconds(5));
     private static final JournalSettings JOURNAL =
         new JournalSettings(JournalSettings.Kind.H2, "jdbc:h2:mem:cluster-drives;DB_CLOSE_DELAY=-1", "cistern", "cistern", 4);
@@ -70,6 +70,7 @@ class ClusterDrivesTest
                 "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n" +
                 "pekko.cluster.roles = [\"cistern-node=" + name + "\"]\n" +
                 "pekko.cluster.sharding.rebalance-interval = 1s\n" +
+                "pekko.cluster.sharding.handoff-timeout = 10s\n" +
                 "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n" +
                 "jdbc-read-journal.refresh-interval = 200ms\n")
             .withFallback(JournalConfig.of(JOURNAL))
