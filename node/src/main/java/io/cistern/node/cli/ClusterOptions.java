@@ -45,6 +45,22 @@ final class ClusterOptions
             List.of(file.nodes().stream().map(ClusterFile.Node::http).toArray()) + "; is it running? (cistern status)");
     }
 
+    /**
+     * GETs an API document from the cluster. With {@code raw} it is printed as the API sent it (for
+     * scripts) and null is returned; otherwise it is returned parsed, for a table.
+     */
+    com.fasterxml.jackson.databind.JsonNode document(final String path, final boolean raw)
+    {
+        final ApiClient api = client();
+        final String url = endpoint(api) + path;
+        if (raw)
+        {
+            System.out.println(api.getText(url));
+            return null;
+        }
+        return api.getJson(url);
+    }
+
     static ApiClient client()
     {
         return new ApiClient(Duration.ofSeconds(5));

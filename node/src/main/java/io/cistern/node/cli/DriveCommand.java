@@ -34,15 +34,13 @@ final class DriveCommand implements Runnable
         @Override
         public Integer call()
         {
-            final ApiClient api = ClusterOptions.client();
-            final String url = cluster.endpoint(api) + "/api/v1/drives";
-            if (json)
+            final JsonNode drives = cluster.document("/api/v1/drives", json);
+            if (drives == null)
             {
-                System.out.println(api.getText(url));
                 return 0;
             }
             final Table table = new Table("ID", "NODE", "PATH", "MEDIA", "CAPACITY", "ALLOCATED", "HEALTH", "DETAIL");
-            for (final JsonNode d : api.getJson(url).path("drives"))
+            for (final JsonNode d : drives.path("drives"))
             {
                 table.row(d.path("id").asText(), d.path("node").asText(), d.path("path").asText(), d.path("mediaType").asText(),
                     ByteSize.format(d.path("capacityBytes").asLong()), ByteSize.format(d.path("allocatedBytes").asLong()),

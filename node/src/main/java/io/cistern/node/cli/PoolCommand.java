@@ -23,14 +23,11 @@ final class PoolCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final ApiClient api = ClusterOptions.client();
-        final String url = cluster.endpoint(api) + "/api/v1/pool";
-        if (json)
+        final JsonNode pool = cluster.document("/api/v1/pool", json);
+        if (pool == null)
         {
-            System.out.println(api.getText(url));
             return 0;
         }
-        final JsonNode pool = api.getJson(url);
         System.out.printf("Pool: %d drive(s) on %d node(s)%n", pool.path("driveCount").asInt(), pool.path("nodes").size());
         System.out.printf("  total      %s%n", ByteSize.format(pool.path("totalBytes").asLong()));
         System.out.printf("  allocated  %s%n", ByteSize.format(pool.path("allocatedBytes").asLong()));
