@@ -11,6 +11,7 @@ public record CisternSettings(
     int nbdPort,
     AeronSettings aeron,
     JournalSettings journal,
-    HealthSettings health)
+    HealthSettings health,
+    VolumeSettings volume)
 {
 }

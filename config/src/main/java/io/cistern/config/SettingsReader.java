@@ -79,8 +79,12 @@ public final class SettingsReader
             positiveDuration("cistern.health.reconcile-interval"),
             positiveDuration("cistern.health.ask-timeout"));
 
+        final VolumeSettings volume = new VolumeSettings(
+            slabSize("cistern.volume.slab-size"),
+            enumValue("cistern.volume.fault-domain", FaultDomainLevel.class));
+
         distinctPorts(cluster.port(), managementPort, nbdPort, aeron.port());
-        return new CisternSettings(node, cluster, managementPort, nbdPort, aeron, journal, health);
+        return new CisternSettings(node, cluster, managementPort, nbdPort, aeron, journal, health, volume);
     }
 
     private NodeSettings node()
@@ -199,6 +203,22 @@ public final class SettingsReader
         }
         final int poolSize = intInRange("cistern.journal.pool-size", 1, 64);
         return new JournalSettings(kind, url, string("cistern.journal.user"), string("cistern.journal.password"), poolSize);
+    }
+
+    private long slabSize(final String key)
+    {
+        if (!config.hasPath(key))
+        {
+            problem(key, "(missing)", "is required");
+            return 0;
+        }
+        final long size = bytes(key, config, key);
+        if (size > 0 && (size % (1 << 20) != 0 || size > (64L << 30)))
+        {
+            problem(key, show(config.getValue(key)), "must be a whole number of MiB, at most 64G");
+            return 0;
+        }
+        return size;
     }
 
     private List<HostPort> seedNodes(final String key)

@@ -50,6 +50,7 @@ class SettingsReaderTest
         assertEquals(JournalSettings.Kind.H2, settings.journal().kind());
         assertEquals(AeronSettings.IdleStrategyName.BACKOFF, settings.aeron().idleStrategy());
         assertEquals(settings.node().dataDir().resolve("aeron"), settings.aeron().directory());
+        assertEquals(new VolumeSettings(256L << 20, FaultDomainLevel.NODE), settings.volume());
     }
 
     @Test
@@ -150,6 +151,15 @@ class SettingsReaderTest
             problems("cistern.health.reconcile-interval = 0s"));
         final List<String> notDuration = problems("cistern.cluster.down-unreachable-after = soon");
         assertTrue(notDuration.get(0).startsWith("cistern.cluster.down-unreachable-after=soon: "), notDuration.get(0));
+    }
+
+    @Test
+    void rejectsSlabSizesThatAreNotWholeMebibytes()
+    {
+        assertEquals(List.of("cistern.volume.slab-size=1000K: must be a whole number of MiB, at most 64G"),
+            problems("cistern.volume.slab-size = 1000K"));
+        assertEquals(List.of("cistern.volume.fault-domain=rack: must be one of node, drive"),
+            problems("cistern.volume.fault-domain = rack"));
     }
 
     @Test

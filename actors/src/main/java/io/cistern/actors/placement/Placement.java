@@ -1,5 +1,7 @@
 package io.cistern.actors.placement;
 
+import io.cistern.config.FaultDomainLevel;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -5,10 +5,20 @@ import io.cistern.actors.drive.Drive;
 import io.cistern.actors.drive.DriveHealth;
 import io.cistern.actors.drive.DriveInfo;
 import io.cistern.actors.drive.DriveStatus;
+import io.cistern.actors.placement.Resiliency;
+import io.cistern.actors.volume.Extent;
+import io.cistern.actors.volume.ExtentState;
+import io.cistern.actors.volume.Provisioning;
+import io.cistern.actors.volume.Slab;
+import io.cistern.actors.volume.SlabLayout;
+import io.cistern.actors.volume.Volume;
+import io.cistern.actors.volume.VolumeInfo;
+import io.cistern.config.FaultDomainLevel;
 import io.cistern.config.MediaType;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -35,6 +45,14 @@ public final class KryoRegistry
         ids.put(101, DriveHealth.class);
         ids.put(102, DriveInfo.class);
         ids.put(103, DriveStatus.class);
+        ids.put(104, ArrayList.class);
+        ids.put(105, Resiliency.class);
+        ids.put(106, FaultDomainLevel.class);
+        ids.put(107, Provisioning.class);
+        ids.put(108, ExtentState.class);
+        ids.put(109, Extent.class);
+        ids.put(110, VolumeInfo.class);
+        ids.put(111, SlabLayout.class);
         // 120-159: Drive entity
         ids.put(120, Drive.Register.class);
         ids.put(121, Drive.ReportLostCommunication.class);
@@ -44,6 +62,28 @@ public final class KryoRegistry
         ids.put(131, Drive.CommunicationLost.class);
         ids.put(140, Drive.Unregistered.class);
         ids.put(141, Drive.Known.class);
+        // 160-189: Volume entity
+        ids.put(160, Volume.Create.class);
+        ids.put(161, Volume.Resize.class);
+        ids.put(162, Volume.Attach.class);
+        ids.put(163, Volume.Detach.class);
+        ids.put(164, Volume.Delete.class);
+        ids.put(165, Volume.Get.class);
+        ids.put(170, Volume.Created.class);
+        ids.put(171, Volume.Resized.class);
+        ids.put(172, Volume.Attached.class);
+        ids.put(173, Volume.Detached.class);
+        ids.put(174, Volume.Deleted.class);
+        ids.put(180, Volume.Absent.class);
+        ids.put(181, Volume.Live.class);
+        // 190-219: Slab entity
+        ids.put(190, Slab.Place.class);
+        ids.put(191, Slab.GetLayout.class);
+        ids.put(192, Slab.Free.class);
+        ids.put(200, Slab.Placed.class);
+        ids.put(201, Slab.Freed.class);
+        ids.put(210, Slab.Unplaced.class);
+        ids.put(211, Slab.Active.class);
         return ids;
     }
 

@@ -1,5 +1,7 @@
 package io.cistern.actors.placement;
 
+import io.cistern.config.FaultDomainLevel;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -5,6 +5,15 @@ import io.cistern.actors.drive.Drive;
 import io.cistern.actors.drive.DriveHealth;
 import io.cistern.actors.drive.DriveInfo;
 import io.cistern.actors.drive.DriveStatus;
+import io.cistern.actors.placement.Resiliency;
+import io.cistern.actors.volume.Extent;
+import io.cistern.actors.volume.ExtentState;
+import io.cistern.actors.volume.Provisioning;
+import io.cistern.actors.volume.Slab;
+import io.cistern.actors.volume.SlabLayout;
+import io.cistern.actors.volume.Volume;
+import io.cistern.actors.volume.VolumeInfo;
+import io.cistern.config.FaultDomainLevel;
 import io.cistern.config.MediaType;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
@@ -18,6 +27,7 @@ import org.apache.pekko.serialization.Serializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +62,42 @@ class KryoSerializerTest
         samples.put(Drive.CommunicationLost.class, List.of(new Drive.CommunicationLost(7L, "gone", 124L)));
         samples.put(Drive.Unregistered.class, List.of(new Drive.Unregistered()));
         samples.put(Drive.Known.class, List.of(new Drive.Known(status)));
+
+        final VolumeInfo volume = new VolumeInfo("vol1", 42L, 1L << 30, Resiliency.MIRROR_3, Provisioning.THIN, 256L << 20,
+            FaultDomainLevel.NODE, 5L, new ArrayList<>(List.of("nbd-1")));
+        final Extent extent = new Extent(0, "d1", "node-1", ExtentState.IN_SYNC);
+        final SlabLayout layout = new SlabLayout(42L, 3, 7L, 256L << 20, new ArrayList<>(List.of(extent)));
+        final ActorRef<org.apache.pekko.pattern.StatusReply<VolumeInfo>> volumeReply = ref.unsafeUpcast();
+        final ActorRef<org.apache.pekko.pattern.StatusReply<SlabLayout>> slabReply = ref.unsafeUpcast();
+        samples.put(ArrayList.class, List.of(new ArrayList<>(List.of("a", "b"))));
+        samples.put(Resiliency.class, List.of(Resiliency.values()));
+        samples.put(FaultDomainLevel.class, List.of(FaultDomainLevel.values()));
+        samples.put(Provisioning.class, List.of(Provisioning.values()));
+        samples.put(ExtentState.class, List.of(ExtentState.values()));
+        samples.put(Extent.class, List.of(extent));
+        samples.put(VolumeInfo.class, List.of(volume));
+        samples.put(SlabLayout.class, List.of(layout));
+        samples.put(Volume.Create.class, List.of(new Volume.Create(1L << 30, Resiliency.MIRROR_2, Provisioning.FIXED, 1L << 20,
+            FaultDomainLevel.DRIVE, volumeReply)));
+        samples.put(Volume.Resize.class, List.of(new Volume.Resize(2L << 30, volumeReply)));
+        samples.put(Volume.Attach.class, List.of(new Volume.Attach("nbd-1", volumeReply)));
+        samples.put(Volume.Detach.class, List.of(new Volume.Detach("nbd-1", volumeReply)));
+        samples.put(Volume.Delete.class, List.of(new Volume.Delete(true, volumeReply)));
+        samples.put(Volume.Get.class, List.of(new Volume.Get(volumeReply)));
+        samples.put(Volume.Created.class, List.of(new Volume.Created(volume)));
+        samples.put(Volume.Resized.class, List.of(new Volume.Resized(2L << 30)));
+        samples.put(Volume.Attached.class, List.of(new Volume.Attached("nbd-1")));
+        samples.put(Volume.Detached.class, List.of(new Volume.Detached("nbd-1")));
+        samples.put(Volume.Deleted.class, List.of(new Volume.Deleted(9L)));
+        samples.put(Volume.Absent.class, List.of(new Volume.Absent()));
+        samples.put(Volume.Live.class, List.of(new Volume.Live(volume)));
+        samples.put(Slab.Place.class, List.of(new Slab.Place(42L, 3, 1L << 20, new ArrayList<>(List.of(extent)), slabReply)));
+        samples.put(Slab.GetLayout.class, List.of(new Slab.GetLayout(slabReply)));
+        samples.put(Slab.Free.class, List.of(new Slab.Free(slabReply)));
+        samples.put(Slab.Placed.class, List.of(new Slab.Placed(layout)));
+        samples.put(Slab.Freed.class, List.of(new Slab.Freed(42L, 3)));
+        samples.put(Slab.Unplaced.class, List.of(new Slab.Unplaced()));
+        samples.put(Slab.Active.class, List.of(new Slab.Active(layout)));
         return samples;
     }
 

@@ -1,4 +1,4 @@
-package io.cistern.actors.placement;
+package io.cistern.config;
 
 /** What counts as one fault domain when copies of a slab are spread. */
 public enum FaultDomainLevel

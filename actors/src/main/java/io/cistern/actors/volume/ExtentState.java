@@ -1,0 +1,14 @@
+package io.cistern.actors.volume;
+
+/** The state of one copy of a slab. */
+public enum ExtentState
+{
+    /** Holds every acknowledged write: may serve reads and must receive writes. */
+    IN_SYNC,
+    /** Missed writes (its node was unreachable): never read; resync copies the dirty regions. */
+    STALE,
+    /** Being rebuilt on a new drive from an in-sync copy. */
+    REBUILDING,
+    /** Its drive is gone for good; a rebuild elsewhere will replace it. */
+    MISSING
+}

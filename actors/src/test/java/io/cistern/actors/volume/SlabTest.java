@@ -1,0 +1,87 @@
+package io.cistern.actors.volume;
+
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(TestKitJUnit5Extension.class)
+class SlabTest
+{
+    private static final long VOLUME = 0x2aL;
+
+    @JUnit5TestKit
+    ActorTestKit testKit = new JUnit5TestKitBuilder().withCustomConfig(EventSourcedBehaviorTestKit.config()).build();
+
+    private EventSourcedBehaviorTestKit<Slab.Command, Slab.Event, Slab.State> slab;
+
+    @BeforeEach
+    void setUp()
+    {
+        slab = EventSourcedBehaviorTestKit.create(testKit.system(), Slab.create(Slab.entityId(VOLUME, 3)));
+        slab.clear();
+    }
+
+    private static ArrayList<Extent> extents(final String... drives)
+    {
+        return Slab.extents(List.of(drives), Map.of("d1", "node-1", "d2", "node-2", "d3", "node-3"));
+    }
+
+    private EventSourcedBehaviorTestKit.CommandResultWithReply<Slab.Command, Slab.Event, Slab.State, StatusReply<SlabLayout>>
+        place(final ArrayList<Extent> extents)
+    {
+        return slab.runCommand(replyTo -> new Slab.Place(VOLUME, 3, 1L << 20, extents, replyTo));
+    }
+
+    @Test
+    void recordsItsPlacementAtEpochOne()
+    {
+        final var placed = place(extents("d2", "d3", "d1"));
+        final SlabLayout layout = placed.reply().getValue();
+        assertEquals(1, layout.epoch());
+        assertEquals("d2", layout.extents().get(0).driveId(), "the first extent is the primary");
+        assertEquals(new Extent(1, "d3", "node-3", ExtentState.IN_SYNC), layout.extents().get(1));
+        assertEquals(new Slab.Placed(layout), placed.event());
+    }
+
+    @Test
+    void aSecondPlacementGetsTheFirstOne()
+    {
+        final SlabLayout first = place(extents("d1", "d2")).reply().getValue();
+        final var racing = place(extents("d3", "d2"));
+        assertTrue(racing.hasNoEvents());
+        assertEquals(first, racing.reply().getValue());
+    }
+
+    @Test
+    void refusesAPlacementMeantForAnotherSlab()
+    {
+        final var wrong = slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Place(VOLUME, 4, 1L << 20, extents("d1"), replyTo));
+        assertTrue(wrong.hasNoEvents());
+        assertEquals("slab 2a-3 was asked to place slab 2a-4", wrong.reply().getError().getMessage());
+    }
+
+    @Test
+    void freesItsExtents()
+    {
+        place(extents("d1", "d2"));
+        final var freed = slab.<StatusReply<SlabLayout>>runCommand(Slab.Free::new);
+        assertEquals(new Slab.Freed(VOLUME, 3), freed.event());
+        assertInstanceOf(Slab.Unplaced.class, freed.state());
+        assertEquals("slab 2a-3 is not placed",
+            slab.<StatusReply<SlabLayout>>runCommand(Slab.GetLayout::new).reply().getError().getMessage());
+    }
+}
