@@ -103,7 +103,8 @@ public final class NodeRunner
                 NodeGuardian.create(
                     driveInfos(settings, drives, address),
                     sys -> PersistenceQuery.get(sys).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier()),
-                    settings.health()),
+                    settings.health(),
+                    settings.volume()),
                 PekkoConfig.SYSTEM_NAME,
                 pekko);
         }

@@ -7,7 +7,11 @@ import io.cistern.actors.drive.DriveStatus;
 import io.cistern.actors.drive.ShardPerEntity;
 import io.cistern.actors.health.HealthMonitor;
 import io.cistern.actors.pool.PoolView;
+import io.cistern.actors.volume.Slab;
+import io.cistern.actors.volume.Volume;
+import io.cistern.actors.volume.VolumeService;
 import io.cistern.config.HealthSettings;
+import io.cistern.config.VolumeSettings;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -23,6 +27,7 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.persistence.query.javadsl.EventsByTagQuery;
 import org.apache.pekko.util.Timeout;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -43,6 +48,11 @@ public final class NodeGuardian
     }
 
     public record GetDrives(ActorRef<List<DriveStatus>> replyTo) implements Command
+    {
+    }
+
+    /** The node's volume service, for the HTTP API and the front ends (a local object, never sent over the wire). */
+    public record GetVolumeService(ActorRef<VolumeService> replyTo) implements Command
     {
     }
 
@@ -85,14 +95,17 @@ public final class NodeGuardian
     public static Behavior<Command> create(
         final List<DriveInfo> localDrives,
         final Function<ActorSystem<?>, EventsByTagQuery> readJournal,
-        final HealthSettings health)
+        final HealthSettings health,
+        final VolumeSettings volumes)
     {
         return Behaviors.setup(context ->
         {
             final ClusterSharding sharding = ClusterSharding.get(context.getSystem());
             initDriveSharding(context, sharding, health.askTimeout());
+            sharding.init(Entity.of(Volume.ENTITY_TYPE_KEY, entity -> Volume.create(entity.getEntityId(), Clock.systemUTC())));
+            sharding.init(Entity.of(Slab.ENTITY_TYPE_KEY, entity -> Slab.create(entity.getEntityId())));
             return Behaviors.receive(Command.class)
-                .onMessage(JournalReady.class, ready -> started(context, sharding, localDrives, readJournal, health))
+                .onMessage(JournalReady.class, ready -> started(context, sharding, localDrives, readJournal, health, volumes))
                 .onMessage(GetReadiness.class, get ->
                 {
                     get.replyTo().tell(new Readiness(false, 0, localDrives.size(), "journal not ready yet"));
@@ -112,7 +125,8 @@ public final class NodeGuardian
         final ClusterSharding sharding,
         final List<DriveInfo> localDrives,
         final Function<ActorSystem<?>, EventsByTagQuery> readJournal,
-        final HealthSettings health)
+        final HealthSettings health,
+        final VolumeSettings volumes)
     {
         final ActorRef<PoolView.Command> poolView =
             context.spawn(PoolView.create(readJournal.apply(context.getSystem())), "pool-view");
@@ -128,7 +142,9 @@ public final class NodeGuardian
             health.askTimeout(),
             refused), "drive-registrar");
 
-        return behavior(context, poolView, registrar, health.askTimeout());
+        final VolumeService volumeService =
+            new VolumeService(context.getSystem(), sharding, poolView, volumes, health.askTimeout());
+        return behavior(context, poolView, registrar, volumeService, health.askTimeout());
     }
 
     /** Drives are sharded one shard per drive, each pinned to its node by {@link DriveRegistrar}. */
@@ -144,9 +160,15 @@ public final class NodeGuardian
         final ActorContext<Command> context,
         final ActorRef<PoolView.Command> poolView,
         final ActorRef<DriveRegistrar.Command> registrar,
+        final VolumeService volumeService,
         final Duration askTimeout)
     {
         return Behaviors.receive(Command.class)
+            .onMessage(GetVolumeService.class, get ->
+            {
+                get.replyTo().tell(volumeService);
+                return Behaviors.same();
+            })
             .onMessage(GetDrives.class, get ->
             {
                 poolView.tell(new PoolView.GetDrives(get.replyTo()));

@@ -164,7 +164,7 @@ public final class Placement
                 healthyPerDomain.size() + (level == FaultDomainLevel.NODE ?
                 " (set cistern.volume.fault-domain = drive to place copies on drives of one node, losing node fault tolerance)" : "");
         }
-        return copies + " copies need " + copies + " " + unit + " with " + extentBytes + " bytes free on a healthy drive; only " +
-            usable.size() + " have that much (" + String.join(", ", new TreeSet<>(usable)) + ")";
+        return copies + " copies need " + copies + " " + unit + " with " + extentBytes + " bytes free on a healthy drive; " +
+            (usable.isEmpty() ? "none has" : "only " + usable.size() + " have that much (" + String.join(", ", new TreeSet<>(usable)) + ")");
     }
 }

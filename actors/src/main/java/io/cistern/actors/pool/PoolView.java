@@ -2,6 +2,11 @@ package io.cistern.actors.pool;
 
 import io.cistern.actors.drive.Drive;
 import io.cistern.actors.drive.DriveStatus;
+import io.cistern.actors.volume.Extent;
+import io.cistern.actors.volume.Slab;
+import io.cistern.actors.volume.SlabLayout;
+import io.cistern.actors.volume.Volume;
+import io.cistern.actors.volume.VolumeInfo;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -27,12 +32,14 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
- * This node's read-side view of every drive in the pool, folded from the journal's drive events.
+ * This node's read-side view of the pool: every drive, volume and slab, folded from the journal's
+ * tagged events with the same fold the entities use.
  * <p>
  * Reading the journal rather than asking the entities means the pool can be listed while a node is
  * down: its drives show their persisted state ({@code LOST_COMMUNICATION}) instead of an ask timing out.
- * The view lags the journal by the read journal's refresh interval. If the event stream fails (the
- * database restarts, say) it is started again from the last offset seen.
+ * A drive's allocated bytes are derived here from the placed slabs rather than journalled twice. The
+ * view lags the journal by the read journal's refresh interval. If an event stream fails (the database
+ * restarts, say) it is started again from the last offset seen.
  */
 public final class PoolView
 {
@@ -44,26 +51,38 @@ public final class PoolView
     {
     }
 
-    private record Seen(EventEnvelope envelope) implements Command
+    public record GetVolumes(ActorRef<List<VolumeInfo>> replyTo) implements Command
     {
     }
 
-    private record StreamEnded(String why) implements Command
+    /** The placed slabs of a volume, by index. */
+    public record GetSlabs(long volumeId, ActorRef<List<SlabLayout>> replyTo) implements Command
     {
     }
 
-    private record Resume() implements Command
+    private record Seen(String tag, EventEnvelope envelope) implements Command
+    {
+    }
+
+    private record StreamEnded(String tag, String why) implements Command
+    {
+    }
+
+    private record Resume(String tag) implements Command
     {
     }
 
     private static final Duration RESUME_AFTER = Duration.ofSeconds(2);
+    private static final List<String> TAGS = List.of(Drive.TAG, Volume.TAG, Slab.TAG);
 
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
     private final EventsByTagQuery query;
     private final Map<String, Drive.State> drives = new HashMap<>();
-    private Offset offset = Offset.noOffset();
-    private UniqueKillSwitch killSwitch;
+    private final Map<String, Volume.State> volumes = new HashMap<>();
+    private final Map<String, Slab.State> slabs = new HashMap<>();
+    private final Map<String, Offset> offsets = new HashMap<>();
+    private final Map<String, UniqueKillSwitch> streams = new HashMap<>();
 
     private PoolView(final ActorContext<Command> context, final TimerScheduler<Command> timers, final EventsByTagQuery query)
     {
@@ -77,21 +96,22 @@ public final class PoolView
         return Behaviors.setup(context -> Behaviors.withTimers(timers ->
         {
             final PoolView view = new PoolView(context, timers, query);
-            view.follow();
+            TAGS.forEach(view::follow);
             return view.behavior();
         }));
     }
 
-    private void follow()
+    private void follow(final String tag)
     {
         final ActorRef<Command> self = context.getSelf();
-        final Pair<UniqueKillSwitch, CompletionStage<Done>> running = query.eventsByTag(Drive.TAG, offset)
+        final Pair<UniqueKillSwitch, CompletionStage<Done>> running = query
+            .eventsByTag(tag, offsets.getOrDefault(tag, Offset.noOffset()))
             .viaMat(KillSwitches.single(), Keep.right())
-            .toMat(Sink.foreach(envelope -> self.tell(new Seen(envelope))), Keep.both())
+            .toMat(Sink.foreach(envelope -> self.tell(new Seen(tag, envelope))), Keep.both())
             .run(context.getSystem());
-        killSwitch = running.first();
+        streams.put(tag, running.first());
         context.pipeToSelf(running.second(), (done, failure) ->
-            new StreamEnded(failure == null ? "completed" : failure.toString()));
+            new StreamEnded(tag, failure == null ? "completed" : failure.toString()));
     }
 
     private Behavior<Command> behavior()
@@ -99,15 +119,17 @@ public final class PoolView
         return Behaviors.receive(Command.class)
             .onMessage(Seen.class, this::onSeen)
             .onMessage(GetDrives.class, this::onGetDrives)
+            .onMessage(GetVolumes.class, this::onGetVolumes)
+            .onMessage(GetSlabs.class, this::onGetSlabs)
             .onMessage(StreamEnded.class, this::onStreamEnded)
             .onMessage(Resume.class, resume ->
             {
-                follow();
+                follow(resume.tag());
                 return Behaviors.same();
             })
             .onSignal(PostStop.class, stop ->
             {
-                killSwitch.shutdown();
+                streams.values().forEach(UniqueKillSwitch::shutdown);
                 return Behaviors.same();
             })
             .build();
@@ -116,23 +138,45 @@ public final class PoolView
     private Behavior<Command> onSeen(final Seen seen)
     {
         final EventEnvelope envelope = seen.envelope();
-        if (envelope.event() instanceof Drive.Event event)
+        final Object event = envelope.event();
+        final String id = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
+        if (event instanceof Drive.Event e)
         {
-            final String driveId = envelope.persistenceId().substring(Drive.ENTITY_TYPE_KEY.name().length() + 1);
-            drives.put(driveId, Drive.apply(drives.getOrDefault(driveId, new Drive.Unregistered()), event));
+            drives.put(id, Drive.apply(drives.getOrDefault(id, new Drive.Unregistered()), e));
         }
-        offset = envelope.offset();
+        else if (event instanceof Volume.Event e)
+        {
+            volumes.put(id, Volume.apply(volumes.getOrDefault(id, new Volume.Absent()), e));
+        }
+        else if (event instanceof Slab.Event e)
+        {
+            slabs.put(id, Slab.apply(slabs.getOrDefault(id, new Slab.Unplaced()), e));
+        }
+        offsets.put(seen.tag(), envelope.offset());
         return Behaviors.same();
     }
 
     private Behavior<Command> onGetDrives(final GetDrives get)
     {
-        final List<DriveStatus> known = new ArrayList<>();
-        for (final Drive.State state : drives.values())
+        final Map<String, Long> allocated = new HashMap<>();
+        for (final Slab.State state : slabs.values())
         {
-            if (state instanceof Drive.Known drive)
+            if (state instanceof Slab.Active active)
             {
-                known.add(drive.status());
+                for (final Extent extent : active.layout().extents())
+                {
+                    allocated.merge(extent.driveId(), active.layout().extentBytes(), Long::sum);
+                }
+            }
+        }
+        final List<DriveStatus> known = new ArrayList<>();
+        for (final Map.Entry<String, Drive.State> entry : drives.entrySet())
+        {
+            if (entry.getValue() instanceof Drive.Known drive)
+            {
+                final DriveStatus s = drive.status();
+                known.add(new DriveStatus(s.info(), s.incarnation(), s.health(), s.detail(), s.sinceMillis(),
+                    allocated.getOrDefault(entry.getKey(), 0L)));
             }
         }
         known.sort(Comparator.comparing((DriveStatus s) -> s.info().node()).thenComparing(s -> s.info().path()));
@@ -140,10 +184,41 @@ public final class PoolView
         return Behaviors.same();
     }
 
+    private Behavior<Command> onGetVolumes(final GetVolumes get)
+    {
+        final List<VolumeInfo> live = new ArrayList<>();
+        for (final Volume.State state : volumes.values())
+        {
+            if (state instanceof Volume.Live volume)
+            {
+                live.add(volume.info());
+            }
+        }
+        live.sort(Comparator.comparing(VolumeInfo::name));
+        get.replyTo().tell(live);
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onGetSlabs(final GetSlabs get)
+    {
+        final List<SlabLayout> placed = new ArrayList<>();
+        for (final Slab.State state : slabs.values())
+        {
+            if (state instanceof Slab.Active active && active.layout().volumeId() == get.volumeId())
+            {
+                placed.add(active.layout());
+            }
+        }
+        placed.sort(Comparator.comparingInt(SlabLayout::index));
+        get.replyTo().tell(placed);
+        return Behaviors.same();
+    }
+
     private Behavior<Command> onStreamEnded(final StreamEnded ended)
     {
-        context.getLog().warn("Drive event stream ended ({}); resuming from {} in {}", ended.why(), offset, RESUME_AFTER);
-        timers.startSingleTimer(new Resume(), RESUME_AFTER);
+        context.getLog().warn("The {} event stream ended ({}); resuming from {} in {}", ended.tag(), ended.why(),
+            offsets.get(ended.tag()), RESUME_AFTER);
+        timers.startSingleTimer(new Resume(ended.tag()), RESUME_AFTER);
         return Behaviors.same();
     }
 }

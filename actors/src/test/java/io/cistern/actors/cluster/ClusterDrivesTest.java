@@ -10,7 +10,9 @@ import io.cistern.actors.node.NodeGuardian;
 import io.cistern.actors.persistence.JournalConfig;
 import io.cistern.config.HealthSettings;
 import io.cistern.config.JournalSettings;
+import io.cistern.config.FaultDomainLevel;
 import io.cistern.config.MediaType;
+import io.cistern.config.VolumeSettings;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
@@ -96,7 +98,8 @@ class ClusterDrivesTest
             drives.add(new DriveInfo(id, name, address, "/drives/" + name + "/" + id, MediaType.SSD, 1L << 30, name));
         }
         final ActorRef<NodeGuardian.Command> guardian = kit.spawn(NodeGuardian.create(drives,
-            sys -> PersistenceQuery.get(sys).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier()), HEALTH));
+            sys -> PersistenceQuery.get(sys).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier()), HEALTH,
+            new VolumeSettings(1L << 20, FaultDomainLevel.NODE)));
         Cluster.get(system).manager().tell(Join.create(Cluster.get(first.system()).selfMember().address()));
         guardian.tell(new NodeGuardian.JournalReady());
         return new Member(name, kit, guardian, drives);

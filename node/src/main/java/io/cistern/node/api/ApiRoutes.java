@@ -39,11 +39,13 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
     private final ActorSystem<NodeGuardian.Command> guardian;
     private final Cluster cluster;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final VolumeRoutes volumes;
 
     public ApiRoutes(final ExtendedActorSystem system)
     {
         this.guardian = Guardian.of(system);
         this.cluster = Cluster.get(system);
+        this.volumes = new VolumeRoutes(guardian, json);
     }
 
     @Override
@@ -54,8 +56,9 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
                 completeOK(PoolSummary.summarise(drives, members()), Jackson.marshaller(json))))),
             path("drives", () -> get(() -> onSuccess(drives(), drives ->
                 completeOK(Map.of("drives", drives.stream().map(DriveDocument::of).toList()), Jackson.marshaller(json))))),
+            volumes.routes(),
             pathEndOrSingleSlash(() -> complete(StatusCodes.NOT_FOUND,
-                Map.of("error", "name a resource: /api/v1/pool or /api/v1/drives"), Jackson.marshaller(json))))));
+                Map.of("error", "name a resource: /api/v1/pool, /api/v1/drives or /api/v1/volumes"), Jackson.marshaller(json))))));
     }
 
     private CompletionStage<List<DriveStatus>> drives()

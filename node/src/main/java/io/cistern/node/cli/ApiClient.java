@@ -44,18 +44,49 @@ final class ApiClient
 
     String getText(final String url)
     {
+        return send("GET", url, null);
+    }
+
+    /**
+     * Sends a request and returns the body of a 2xx answer. Any other answer becomes a CliException
+     * with the API's own error message.
+     */
+    String send(final String method, final String url, final String jsonBody)
+    {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
+        if (jsonBody != null)
+        {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+        }
+        else
+        {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
         try
         {
-            final HttpResponse<String> response = http.send(request(url), HttpResponse.BodyHandlers.ofString());
+            final HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2)
             {
-                throw new CliException("GET " + url + " answered " + response.statusCode() + ": " + response.body());
+                String message = response.body();
+                try
+                {
+                    final JsonNode error = JSON.readTree(message).path("error");
+                    if (error.isTextual())
+                    {
+                        message = error.asText();
+                    }
+                }
+                catch (final IOException notJson)
+                {
+                    // keep the body as it is
+                }
+                throw new CliException(message + " (" + method + " " + url + " answered " + response.statusCode() + ")");
             }
             return response.body();
         }
         catch (final IOException ex)
         {
-            throw new CliException("GET " + url + " failed: " + ex);
+            throw new CliException(method + " " + url + " failed: " + ex);
         }
         catch (final InterruptedException ex)
         {
@@ -66,14 +97,18 @@ final class ApiClient
 
     JsonNode getJson(final String url)
     {
-        final String text = getText(url);
+        return json(getText(url), url);
+    }
+
+    JsonNode json(final String text, final String url)
+    {
         try
         {
             return JSON.readTree(text);
         }
         catch (final IOException ex)
         {
-            throw new CliException("GET " + url + " did not answer JSON: " + ex.getMessage());
+            throw new CliException(url + " did not answer JSON: " + ex.getMessage());
         }
     }
 

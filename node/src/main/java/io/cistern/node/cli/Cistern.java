@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         NodeCommand.class,
         PoolCommand.class,
         DriveCommand.class,
+        VolumeCommand.class,
         JournalCommand.class,
         CommandLine.HelpCommand.class
     })

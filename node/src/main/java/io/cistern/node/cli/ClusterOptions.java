@@ -51,14 +51,21 @@ final class ClusterOptions
      */
     com.fasterxml.jackson.databind.JsonNode document(final String path, final boolean raw)
     {
+        return call("GET", path, null, raw);
+    }
+
+    /** Like {@link #document} for any method, with an optional JSON body. */
+    com.fasterxml.jackson.databind.JsonNode call(final String method, final String path, final String body, final boolean raw)
+    {
         final ApiClient api = client();
         final String url = endpoint(api) + path;
+        final String answer = api.send(method, url, body);
         if (raw)
         {
-            System.out.println(api.getText(url));
+            System.out.println(answer);
             return null;
         }
-        return api.getJson(url);
+        return api.json(answer, url);
     }
 
     static ApiClient client()

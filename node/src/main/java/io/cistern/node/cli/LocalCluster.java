@@ -57,7 +57,8 @@ final class LocalCluster
     }
 
     /** Lays out a new cluster: folders, drives and node configurations. Nothing is started. */
-    ClusterFile create(final int nodes, final int drives, final long driveSize, final int portOffset) throws IOException
+    ClusterFile create(final int nodes, final int drives, final long driveSize, final long slabSize, final int portOffset)
+        throws IOException
     {
         final Path journalDir = data.resolve("journal");
         Files.createDirectories(journalDir);
@@ -102,6 +103,7 @@ final class LocalCluster
                 "  management.port = " + http + "\n" +
                 "  nbd.port = " + nbd + "\n" +
                 "  aeron.port = " + aeron + "\n" +
+                "  volume.slab-size = " + slabSize + "\n" +
                 "  journal {\n" +
                 "    kind = h2\n" +
                 "    url = \"" + journal.url() + "\"\n" +

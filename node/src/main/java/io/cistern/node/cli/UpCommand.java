@@ -34,6 +34,10 @@ final class UpCommand implements Callable<Integer>
     @Option(names = "--drive-size", defaultValue = "8G", description = "Capacity of each drive, binary units (default: ${DEFAULT-VALUE}).")
     String driveSize;
 
+    @Option(names = "--slab-size", defaultValue = "256M",
+        description = "Slab size of new volumes, whole MiB (default: ${DEFAULT-VALUE}).")
+    String slabSize;
+
     @Option(names = "--port-offset", defaultValue = "0",
         description = "Added to every default port, to run several clusters on one host (default: ${DEFAULT-VALUE}).")
     int portOffset;
@@ -69,6 +73,15 @@ final class UpCommand implements Callable<Integer>
             throw new CliException("--drive-size=" + driveSize + ": " + ex.getMessage());
         }
         final Duration wait = Durations.parse("--timeout", timeout);
+        final long slab;
+        try
+        {
+            slab = ByteSize.parse(slabSize);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CliException("--slab-size=" + slabSize + ": " + ex.getMessage());
+        }
 
         final long started = System.nanoTime();
         final LocalCluster local = new LocalCluster(cluster.data, System.out);
@@ -96,7 +109,7 @@ final class UpCommand implements Callable<Integer>
             }
             else
             {
-                file = local.create(nodes, drives, size, portOffset);
+                file = local.create(nodes, drives, size, slab, portOffset);
             }
 
             try

@@ -1,0 +1,298 @@
+package io.cistern.actors.volume;
+
+import io.cistern.actors.drive.DriveHealth;
+import io.cistern.actors.drive.DriveStatus;
+import io.cistern.actors.placement.Candidate;
+import io.cistern.actors.placement.Placement;
+import io.cistern.actors.placement.Resiliency;
+import io.cistern.actors.pool.PoolView;
+import io.cistern.config.VolumeSettings;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.pattern.StatusReply;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one place that turns a volume request into messages to the Volume and Slab entities, with ask
+ * timeouts, placement over this node's view of the pool, and typed errors. The HTTP API and the data
+ * path's front end call it; they never talk to the entities themselves.
+ * <p>
+ * The pool view lags the journal slightly, so two volumes created at the same instant may both count
+ * the same free space; placement re-checks at each slab, and a drive that fills up is not chosen again.
+ */
+public final class VolumeService
+{
+    private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}";
+
+    private final ActorSystem<?> system;
+    private final ClusterSharding sharding;
+    private final ActorRef<PoolView.Command> poolView;
+    private final VolumeSettings defaults;
+    private final Duration timeout;
+
+    public VolumeService(
+        final ActorSystem<?> system,
+        final ClusterSharding sharding,
+        final ActorRef<PoolView.Command> poolView,
+        final VolumeSettings defaults,
+        final Duration timeout)
+    {
+        this.system = system;
+        this.sharding = sharding;
+        this.poolView = poolView;
+        this.defaults = defaults;
+        this.timeout = timeout;
+    }
+
+    public CompletionStage<VolumeInfo> create(final String name, final long sizeBytes, final Resiliency resiliency,
+                                              final Provisioning provisioning)
+    {
+        final String badName = badName(name);
+        if (badName != null)
+        {
+            return CompletableFuture.failedFuture(new VolumeException(VolumeException.Kind.BAD_REQUEST, badName));
+        }
+        return drives().thenCompose(drives ->
+        {
+            final List<Candidate> pool = candidates(drives);
+            final int slabs = VolumeInfo.slabsFor(sizeBytes, defaults.slabSizeBytes());
+            final Placement.Plan plan = provisioning == Provisioning.FIXED ?
+                Placement.planVolume(pool, slabs, resiliency.copies(), defaults.faultDomain(), defaults.slabSizeBytes()) :
+                // A thin volume places at first write, but must be placeable at all.
+                Placement.planVolume(pool, 1, resiliency.copies(), defaults.faultDomain(), defaults.slabSizeBytes());
+            if (!plan.ok())
+            {
+                throw new VolumeException(VolumeException.Kind.INSUFFICIENT_CAPACITY,
+                    "cannot place " + resiliency.label() + " volume " + name + ": " + plan.refusal());
+            }
+            return this.<VolumeInfo>ask(volume(name), replyTo -> new Volume.Create(sizeBytes, resiliency, provisioning,
+                    defaults.slabSizeBytes(), defaults.faultDomain(), replyTo))
+                .thenCompose(info -> provisioning == Provisioning.FIXED ?
+                    placeAll(info, plan.slabs(), 0, nodesOf(drives)).thenApply(done -> info) :
+                    CompletableFuture.completedFuture(info));
+        });
+    }
+
+    public CompletionStage<List<VolumeInfo>> list()
+    {
+        return AskPattern.ask(poolView, PoolView.GetVolumes::new, timeout, system.scheduler());
+    }
+
+    public CompletionStage<VolumeInfo> get(final String name)
+    {
+        final String badName = badName(name);
+        if (badName != null)
+        {
+            return CompletableFuture.failedFuture(new VolumeException(VolumeException.Kind.BAD_REQUEST, badName));
+        }
+        return ask(volume(name), Volume.Get::new);
+    }
+
+    public CompletionStage<VolumeDetail> show(final String name)
+    {
+        return get(name).thenCompose(info -> slabsOf(info).thenApply(slabs ->
+        {
+            long footprint = 0;
+            for (final SlabLayout slab : slabs)
+            {
+                footprint += slab.extentBytes() * slab.extents().size();
+            }
+            return new VolumeDetail(info, slabs, footprint);
+        }));
+    }
+
+    public CompletionStage<VolumeInfo> resize(final String name, final long sizeBytes)
+    {
+        return get(name).thenCompose(before -> this.<VolumeInfo>ask(volume(name), replyTo -> new Volume.Resize(sizeBytes, replyTo))
+            .thenCompose(after ->
+            {
+                if (after.provisioning() != Provisioning.FIXED || after.slabCount() == before.slabCount())
+                {
+                    return CompletableFuture.completedFuture(after);
+                }
+                return drives().thenCompose(drives ->
+                {
+                    final Placement.Plan plan = Placement.planVolume(candidates(drives), after.slabCount() - before.slabCount(),
+                        after.resiliency().copies(), after.faultDomain(), after.slabSizeBytes());
+                    if (!plan.ok())
+                    {
+                        throw new VolumeException(VolumeException.Kind.INSUFFICIENT_CAPACITY,
+                            "volume " + name + " grew to " + after.sizeBytes() + " bytes but its new slabs cannot be placed yet: " +
+                            plan.refusal());
+                    }
+                    return placeAll(after, plan.slabs(), before.slabCount(), nodesOf(drives)).thenApply(done -> after);
+                });
+            }));
+    }
+
+    public CompletionStage<VolumeInfo> delete(final String name, final boolean force)
+    {
+        return get(name).thenCompose(ignored -> this.<VolumeInfo>ask(volume(name), replyTo -> new Volume.Delete(force, replyTo))
+            .thenCompose(info -> slabsOf(info).thenCompose(slabs ->
+            {
+                final List<CompletableFuture<SlabLayout>> freed = new ArrayList<>();
+                for (final SlabLayout slab : slabs)
+                {
+                    freed.add(this.<SlabLayout>ask(slab(info.volumeId(), slab.index()), Slab.Free::new).toCompletableFuture());
+                }
+                return CompletableFuture.allOf(freed.toArray(new CompletableFuture[0])).thenApply(done -> info);
+            })));
+    }
+
+    public CompletionStage<VolumeInfo> attach(final String name, final String client)
+    {
+        return ask(volume(name), replyTo -> new Volume.Attach(client, replyTo));
+    }
+
+    public CompletionStage<VolumeInfo> detach(final String name, final String client)
+    {
+        return ask(volume(name), replyTo -> new Volume.Detach(client, replyTo));
+    }
+
+    /**
+     * The layout of slab {@code index}, placing it now if the volume is thin and this is its first write.
+     * Racing callers get the same layout: the Slab entity records the first placement only.
+     */
+    public CompletionStage<SlabLayout> layout(final VolumeInfo info, final int index, final boolean placeIfMissing)
+    {
+        return this.<SlabLayout>ask(slab(info.volumeId(), index), Slab.GetLayout::new)
+            .exceptionallyCompose(failure ->
+            {
+                final Throwable cause = unwrap(failure);
+                if (!placeIfMissing || !(cause instanceof VolumeException v) || v.kind() != VolumeException.Kind.NOT_FOUND)
+                {
+                    return CompletableFuture.failedFuture(cause);
+                }
+                return drives().thenCompose(drives ->
+                {
+                    final Placement.Choice choice = Placement.choose(candidates(drives), info.resiliency().copies(),
+                        info.faultDomain(), info.slabSizeBytes(), index);
+                    if (!choice.ok())
+                    {
+                        throw new VolumeException(VolumeException.Kind.INSUFFICIENT_CAPACITY,
+                            "cannot place slab " + index + " of " + info.name() + ": " + choice.refusal());
+                    }
+                    return place(info, index, choice.driveIds(), nodesOf(drives));
+                });
+            });
+    }
+
+    private CompletionStage<List<SlabLayout>> slabsOf(final VolumeInfo info)
+    {
+        return AskPattern.ask(poolView, replyTo -> new PoolView.GetSlabs(info.volumeId(), replyTo), timeout, system.scheduler());
+    }
+
+    private CompletableFuture<Void> placeAll(final VolumeInfo info, final List<List<String>> plan, final int firstIndex,
+                                             final Map<String, String> nodes)
+    {
+        final List<CompletableFuture<SlabLayout>> placed = new ArrayList<>();
+        for (int i = 0; i < plan.size(); i++)
+        {
+            placed.add(place(info, firstIndex + i, plan.get(i), nodes).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(placed.toArray(new CompletableFuture[0]));
+    }
+
+    private CompletionStage<SlabLayout> place(final VolumeInfo info, final int index, final List<String> driveIds,
+                                              final Map<String, String> nodes)
+    {
+        return ask(slab(info.volumeId(), index), replyTo ->
+            new Slab.Place(info.volumeId(), index, info.slabSizeBytes(), Slab.extents(driveIds, nodes), replyTo));
+    }
+
+    private CompletionStage<List<DriveStatus>> drives()
+    {
+        return AskPattern.ask(poolView, PoolView.GetDrives::new, timeout, system.scheduler());
+    }
+
+    static List<Candidate> candidates(final List<DriveStatus> drives)
+    {
+        final List<Candidate> pool = new ArrayList<>();
+        for (final DriveStatus d : drives)
+        {
+            pool.add(new Candidate(d.id(), d.info().node(), d.info().faultDomain(), d.info().capacityBytes(), d.allocatedBytes(),
+                d.health() == DriveHealth.HEALTHY));
+        }
+        return pool;
+    }
+
+    private static Map<String, String> nodesOf(final List<DriveStatus> drives)
+    {
+        final Map<String, String> nodes = new HashMap<>();
+        drives.forEach(d -> nodes.put(d.id(), d.info().node()));
+        return nodes;
+    }
+
+    private EntityRef<Volume.Command> volume(final String name)
+    {
+        return sharding.entityRefFor(Volume.ENTITY_TYPE_KEY, name);
+    }
+
+    private EntityRef<Slab.Command> slab(final long volumeId, final int index)
+    {
+        return sharding.entityRefFor(Slab.ENTITY_TYPE_KEY, Slab.entityId(volumeId, index));
+    }
+
+    private <R> CompletionStage<R> ask(
+        final EntityRef<?> entity, final org.apache.pekko.japi.function.Function<ActorRef<StatusReply<R>>, ?> message)
+    {
+        @SuppressWarnings("unchecked")
+        final EntityRef<Object> ref = (EntityRef<Object>)entity;
+        return ref.<StatusReply<R>>ask(replyTo -> message.apply(replyTo), timeout)
+            .handle((reply, failure) ->
+            {
+                if (failure != null)
+                {
+                    throw new VolumeException(VolumeException.Kind.UNAVAILABLE, entity.getEntityId() + " did not answer within " +
+                        timeout.toSeconds() + "s (" + (unwrap(failure) instanceof TimeoutException ? "timeout" : unwrap(failure)) + ")");
+                }
+                if (reply.isError())
+                {
+                    throw new VolumeException(classify(reply.getError().getMessage()), reply.getError().getMessage());
+                }
+                return reply.getValue();
+            });
+    }
+
+    /** The entities refuse with sentences; these are the ones that are not the caller's bad input. */
+    static VolumeException.Kind classify(final String refusal)
+    {
+        if (refusal.startsWith("no volume named") || refusal.endsWith("is not placed"))
+        {
+            return VolumeException.Kind.NOT_FOUND;
+        }
+        if (refusal.endsWith("already exists") || refusal.contains(" is attached by "))
+        {
+            return VolumeException.Kind.CONFLICT;
+        }
+        return VolumeException.Kind.BAD_REQUEST;
+    }
+
+    private static String badName(final String name)
+    {
+        return name != null && name.matches(NAME) ? null : "volume name '" + name +
+            "' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit";
+    }
+
+    private static Throwable unwrap(final Throwable failure)
+    {
+        Throwable t = failure;
+        while (t instanceof CompletionException && t.getCause() != null)
+        {
+            t = t.getCause();
+        }
+        return t;
+    }
+}
