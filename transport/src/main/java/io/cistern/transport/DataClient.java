@@ -1,0 +1,508 @@
+package io.cistern.transport;
+
+import io.aeron.Aeron;
+import io.aeron.ConcurrentPublication;
+import io.aeron.Counter;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.Header;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+
+import static io.cistern.transport.DataFrame.FLAG_FUA;
+import static io.cistern.transport.DataFrame.HEADER_LENGTH;
+import static io.cistern.transport.DataFrame.PAYLOAD_OFFSET;
+import static io.cistern.transport.DataStatus.BACK_PRESSURED;
+import static io.cistern.transport.DataStatus.MALFORMED;
+import static io.cistern.transport.DataStatus.NOT_CONNECTED;
+import static io.cistern.transport.DataStatus.OK;
+import static io.cistern.transport.DataStatus.TIMEOUT;
+import static io.cistern.transport.DataStatus.TOO_LARGE;
+
+/**
+ * The requesting side of the data plane: blocking block reads, writes and flushes against other nodes'
+ * {@link DataServer}s, safe to call from many front-end threads at once (one per NBD connection).
+ * <p>
+ * Threading. A caller takes a preallocated {@link PendingRequest} slot from a lock-free free list,
+ * encodes the header into the slot, arms the slot with the correlation id and offers the frame itself on
+ * the server's {@link ConcurrentPublication} (thread-safe; a WRITE's payload goes straight from the
+ * caller's buffer as the offer's second part), then parks. This object is also an {@link Agent}: its own
+ * thread polls the reply subscription, finds the slot from the correlation id's low bits, copies a READ's
+ * payload into the caller's buffer and unparks the caller. Every call carries one deadline for all of it
+ * (a free slot, sending, the reply), enforced by the caller's own park, so no request ever hangs, even if
+ * the agent stops. Nothing is allocated per request; publications are created once per server channel.
+ * <p>
+ * Outcomes, all {@link DataStatus} values: {@link DataStatus#TOO_LARGE} beyond the configured payload
+ * (the caller splits); {@link DataStatus#NOT_CONNECTED} when no server connected before the deadline or
+ * the client is closed (nothing was sent); {@link DataStatus#BACK_PRESSURED} when the stream or the
+ * in-flight slots stayed full; {@link DataStatus#TIMEOUT} when the request was sent and no reply came, so a
+ * write may or may not have been applied; otherwise what the server answered.
+ * <p>
+ * Replies are filtered by client id, so several clients may share one reply stream (as over
+ * {@code aeron:ipc} on one driver). Run the agent with {@link DataAgents#start}; closing the runner
+ * closes the client and completes every waiting call with {@link DataStatus#NOT_CONNECTED}.
+ */
+public final class DataClient implements Agent, AutoCloseable
+{
+    /** Spins before parking: an IPC round trip is a few microseconds, a park and unpark tens. */
+    private static final int AWAIT_SPINS = 64;
+
+    private final Aeron aeron;
+    private final int clientId;
+    private final DataPlaneSettings settings;
+    private final PendingRequest[] slots;
+    private final ManyToManyConcurrentArrayQueue<PendingRequest> freeSlots;
+    private final int slotMask;
+    private final ConcurrentHashMap<String, ConcurrentPublication> publications = new ConcurrentHashMap<>();
+    private final Function<String, ConcurrentPublication> newPublication;
+    private final DataFrameDecoder replyDecoder = new DataFrameDecoder();
+    private final FragmentAssembler assembler;
+    private final Counter timeouts;
+    private final Counter lateReplies;
+    private final Subscription replies;
+    private volatile boolean closed;
+
+    /**
+     * Subscribes to this client's reply channel on the settings' reply stream.
+     *
+     * @param clientId     this client's id, which servers resolve to {@code replyChannel} by {@link ReplyChannels}.
+     * @param replyChannel where replies arrive, e.g. {@code aeron:udp?endpoint=10.0.0.7:40457}.
+     */
+    public DataClient(final Aeron aeron, final int clientId, final String replyChannel, final DataPlaneSettings settings)
+    {
+        this.aeron = aeron;
+        this.clientId = clientId;
+        this.settings = settings;
+        final int slotCount = settings.maxInFlight();
+        final int indexBits = Integer.numberOfTrailingZeros(slotCount);
+        this.slots = new PendingRequest[slotCount];
+        this.freeSlots = new ManyToManyConcurrentArrayQueue<>(slotCount);
+        this.slotMask = slotCount - 1;
+        for (int i = 0; i < slotCount; i++)
+        {
+            slots[i] = new PendingRequest(i, indexBits);
+            freeSlots.offer(slots[i]);
+        }
+        this.newPublication = channel -> aeron.addPublication(channel, settings.requestStreamId());
+        this.assembler = new FragmentAssembler(this::onReply);
+        final String label = "data client " + clientId;
+        Counter timeouts = null;
+        Counter lateReplies = null;
+        try
+        {
+            timeouts = DataCounters.add(aeron, DataCounters.CLIENT_TIMEOUTS_TYPE_ID, label + " timeouts");
+            lateReplies = DataCounters.add(aeron, DataCounters.CLIENT_LATE_REPLIES_TYPE_ID, label + " late replies");
+            this.replies = aeron.addSubscription(replyChannel, settings.replyStreamId());
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(timeouts, lateReplies);
+            throw ex;
+        }
+        this.timeouts = timeouts;
+        this.lateReplies = lateReplies;
+    }
+
+    public int clientId()
+    {
+        return clientId;
+    }
+
+    /**
+     * Reads {@code length} bytes at {@code offset} of extent {@code copy} of a slab into {@code dst}.
+     * {@code dst} is written only when the result is {@link DataStatus#OK}.
+     *
+     * @param serverChannel the channel of the data server that holds the extent.
+     * @param epoch         the layout epoch the caller's layout has for the slab.
+     * @return a {@link DataStatus} code.
+     */
+    public int read(
+        final String serverChannel,
+        final long volumeId,
+        final int slab,
+        final int copy,
+        final long epoch,
+        final long offset,
+        final int length,
+        final MutableDirectBuffer dst,
+        final int dstOffset)
+    {
+        if (length > settings.maxPayloadLength())
+        {
+            return TOO_LARGE;
+        }
+        if (length < 0 || offset < 0 || dstOffset < 0 || length > dst.capacity() - dstOffset)
+        {
+            return MALFORMED;
+        }
+        final long deadline = System.nanoTime() + settings.requestTimeoutNs();
+        final PendingRequest slot = acquire(deadline);
+        if (slot == null)
+        {
+            return closed ? NOT_CONNECTED : BACK_PRESSURED;
+        }
+        try
+        {
+            final long correlationId = slot.nextCorrelationId();
+            slot.expect(FrameType.READ_REPLY, length, dst, dstOffset);
+            slot.encoder()
+                .type(FrameType.READ)
+                .flags(0)
+                .status(OK)
+                .correlationId(correlationId)
+                .clientId(clientId)
+                .volumeId(volumeId)
+                .slab(slab)
+                .copy(copy)
+                .epoch(epoch)
+                .extentOffset(offset)
+                .length(length);
+            return exchange(serverChannel, slot, correlationId, null, 0, length, deadline);
+        }
+        finally
+        {
+            release(slot);
+        }
+    }
+
+    /**
+     * Writes {@code length} bytes from {@code src} at {@code offset} of extent {@code copy} of a slab.
+     *
+     * @param fua force unit access: the server acknowledges only once the bytes are durable.
+     * @return a {@link DataStatus} code; {@link DataStatus#TIMEOUT} leaves it unknown whether the write landed.
+     */
+    public int write(
+        final String serverChannel,
+        final long volumeId,
+        final int slab,
+        final int copy,
+        final long epoch,
+        final long offset,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int length,
+        final boolean fua)
+    {
+        if (length > settings.maxPayloadLength())
+        {
+            return TOO_LARGE;
+        }
+        if (length < 0 || offset < 0 || srcOffset < 0 || length > src.capacity() - srcOffset)
+        {
+            return MALFORMED;
+        }
+        final long deadline = System.nanoTime() + settings.requestTimeoutNs();
+        final PendingRequest slot = acquire(deadline);
+        if (slot == null)
+        {
+            return closed ? NOT_CONNECTED : BACK_PRESSURED;
+        }
+        try
+        {
+            final long correlationId = slot.nextCorrelationId();
+            slot.expect(FrameType.WRITE_REPLY, 0, null, 0);
+            slot.encoder()
+                .type(FrameType.WRITE)
+                .flags(fua ? FLAG_FUA : 0)
+                .status(OK)
+                .correlationId(correlationId)
+                .clientId(clientId)
+                .volumeId(volumeId)
+                .slab(slab)
+                .copy(copy)
+                .epoch(epoch)
+                .extentOffset(offset)
+                .length(length);
+            return exchange(serverChannel, slot, correlationId, src, srcOffset, length, deadline);
+        }
+        finally
+        {
+            release(slot);
+        }
+    }
+
+    /**
+     * Asks the server to make every write of the volume it has acknowledged durable.
+     *
+     * @return a {@link DataStatus} code.
+     */
+    public int flush(final String serverChannel, final long volumeId)
+    {
+        final long deadline = System.nanoTime() + settings.requestTimeoutNs();
+        final PendingRequest slot = acquire(deadline);
+        if (slot == null)
+        {
+            return closed ? NOT_CONNECTED : BACK_PRESSURED;
+        }
+        try
+        {
+            final long correlationId = slot.nextCorrelationId();
+            slot.expect(FrameType.FLUSH_REPLY, 0, null, 0);
+            slot.encoder()
+                .type(FrameType.FLUSH)
+                .flags(0)
+                .status(OK)
+                .correlationId(correlationId)
+                .clientId(clientId)
+                .volumeId(volumeId)
+                .slab(0)
+                .copy(0)
+                .epoch(0)
+                .extentOffset(0)
+                .length(0);
+            return exchange(serverChannel, slot, correlationId, null, 0, 0, deadline);
+        }
+        finally
+        {
+            release(slot);
+        }
+    }
+
+    /**
+     * Creates the publication to a server if there is none yet, so a node can connect to its peers ahead
+     * of the first I/O, and says whether a server is listening on it now.
+     *
+     * @return true if the server's subscription is connected to this client's publication.
+     */
+    public boolean isConnected(final String serverChannel)
+    {
+        final ConcurrentPublication publication = publication(serverChannel);
+        return publication != null && publication.isConnected();
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "data-client-" + clientId;
+    }
+
+    /** Polls replies and completes the calls waiting for them. */
+    @Override
+    public int doWork()
+    {
+        return closed ? 0 : replies.poll(assembler, settings.fragmentLimit());
+    }
+
+    public long timeouts()
+    {
+        return timeouts.get();
+    }
+
+    public long lateReplies()
+    {
+        return lateReplies.get();
+    }
+
+    @Override
+    public void onClose()
+    {
+        close();
+    }
+
+    /**
+     * Completes every waiting call with {@link DataStatus#NOT_CONNECTED} and closes the subscription,
+     * publications and counters. Later calls return {@link DataStatus#NOT_CONNECTED}.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        for (final PendingRequest slot : slots)
+        {
+            final long awaited = slot.state();
+            if (slot.claim(awaited))
+            {
+                slot.complete(NOT_CONNECTED);
+            }
+        }
+        CloseHelper.closeAll(publications.values());
+        publications.clear();
+        CloseHelper.closeAll(replies, timeouts, lateReplies);
+    }
+
+    /**
+     * Sends the slot's request and waits for its reply; the request has no payload when {@code payload}
+     * is null, and {@code length} is then only what a READ asks for.
+     */
+    private int exchange(
+        final String serverChannel,
+        final PendingRequest slot,
+        final long correlationId,
+        final DirectBuffer payload,
+        final int payloadOffset,
+        final int length,
+        final long deadline)
+    {
+        final ConcurrentPublication publication = publication(serverChannel);
+        if (publication == null)
+        {
+            return NOT_CONNECTED;
+        }
+        // A WRITE's frame, or a READ's answer, must fit one Aeron message; the server checks its side too.
+        if (HEADER_LENGTH + length > publication.maxMessageLength())
+        {
+            return TOO_LARGE;
+        }
+        slot.arm(correlationId);
+        // Checked after arming: close() either sees the armed slot and completes it, or we see closed here.
+        final int sent = closed ? NOT_CONNECTED : send(publication, slot, payload, payloadOffset, length, deadline);
+        if (sent != OK && slot.disarm(correlationId))
+        {
+            return sent;
+        }
+        return await(slot, correlationId, deadline);
+    }
+
+    private ConcurrentPublication publication(final String serverChannel)
+    {
+        if (closed)
+        {
+            return null;
+        }
+        final ConcurrentPublication publication = publications.get(serverChannel);
+        return publication != null ? publication : publications.computeIfAbsent(serverChannel, newPublication);
+    }
+
+    private static int send(
+        final ConcurrentPublication publication,
+        final PendingRequest slot,
+        final DirectBuffer payload,
+        final int payloadOffset,
+        final int length,
+        final long deadline)
+    {
+        int attempt = 0;
+        while (true)
+        {
+            final long result = payload == null ?
+                publication.offer(slot.header(), 0, HEADER_LENGTH) :
+                publication.offer(slot.header(), 0, HEADER_LENGTH, payload, payloadOffset, length);
+            if (result > 0)
+            {
+                return OK;
+            }
+            if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
+            {
+                return NOT_CONNECTED;
+            }
+            if (System.nanoTime() - deadline >= 0)
+            {
+                return result == Publication.NOT_CONNECTED ? NOT_CONNECTED : BACK_PRESSURED;
+            }
+            Backoff.pause(attempt++);
+        }
+    }
+
+    private int await(final PendingRequest slot, final long correlationId, final long deadline)
+    {
+        int spins = 0;
+        while (true)
+        {
+            final long state = slot.state();
+            if (state == PendingRequest.DONE)
+            {
+                return slot.status();
+            }
+            if (state == PendingRequest.COMPLETING)
+            {
+                // The reply is being copied into the caller's buffer: wait it out, even past the deadline.
+                Thread.yield();
+                continue;
+            }
+            final long remainingNs = deadline - System.nanoTime();
+            if (remainingNs <= 0)
+            {
+                if (slot.disarm(correlationId))
+                {
+                    timeouts.increment();
+                    return TIMEOUT;
+                }
+            }
+            else if (spins < AWAIT_SPINS)
+            {
+                spins++;
+                Thread.onSpinWait();
+            }
+            else
+            {
+                LockSupport.parkNanos(this, remainingNs);
+            }
+        }
+    }
+
+    private PendingRequest acquire(final long deadline)
+    {
+        int attempt = 0;
+        while (!closed)
+        {
+            final PendingRequest slot = freeSlots.poll();
+            if (slot != null)
+            {
+                return slot;
+            }
+            if (System.nanoTime() - deadline >= 0)
+            {
+                return null;
+            }
+            Backoff.pause(attempt++);
+        }
+        return null;
+    }
+
+    private void release(final PendingRequest slot)
+    {
+        slot.release();
+        freeSlots.offer(slot);
+    }
+
+    private void onReply(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        if (length < HEADER_LENGTH)
+        {
+            return;
+        }
+        final DataFrameDecoder reply = replyDecoder.wrap(buffer, offset);
+        if (reply.clientId() != clientId || !FrameType.isReply(reply.type()))
+        {
+            // Another client's reply on a shared stream.
+            return;
+        }
+        final long correlationId = reply.correlationId();
+        final PendingRequest slot = slots[(int)(correlationId & slotMask)];
+        if (!slot.claim(correlationId))
+        {
+            lateReplies.incrementRelease();
+            return;
+        }
+        int status = reply.status();
+        if (reply.type() != slot.expectedType())
+        {
+            status = MALFORMED;
+        }
+        else if (reply.type() == FrameType.READ_REPLY && status == OK)
+        {
+            final int payloadLength = length - HEADER_LENGTH;
+            if (reply.length() != slot.expectedLength() || payloadLength != slot.expectedLength())
+            {
+                status = MALFORMED;
+            }
+            else
+            {
+                slot.dst().putBytes(slot.dstOffset(), buffer, offset + PAYLOAD_OFFSET, payloadLength);
+            }
+        }
+        slot.complete(status);
+    }
+}

@@ -1,0 +1,87 @@
+package io.cistern.transport;
+
+/**
+ * The outcome of a data-plane request, as carried in the status field of every reply frame and returned
+ * by every {@link DataClient} call.
+ * <p>
+ * These numbers go on the wire: they are append-only. Never renumber or reuse one; retire it instead.
+ * {@link #OK} is zero and every failure is negative, so {@code status < 0} is "did not happen as asked".
+ * Some are decided by the server ({@link #STALE_EPOCH}, anything from {@link ExtentIo}), some by the
+ * client without a reply ever arriving ({@link #TIMEOUT}, {@link #BACK_PRESSURED}, {@link #NOT_CONNECTED}).
+ */
+public final class DataStatus
+{
+    /** Done as asked. */
+    public static final int OK = 0;
+    /**
+     * The request's layout epoch is not the one the server knows for the slab; no I/O was done. Refetch
+     * the layout and retry.
+     */
+    public static final int STALE_EPOCH = -1;
+    /** The data on the extent failed its checksum. */
+    public static final int CHECKSUM_MISMATCH = -2;
+    /** The offset or length falls outside the extent. */
+    public static final int OUT_OF_RANGE = -3;
+    /** The drive failed the I/O. */
+    public static final int IO_ERROR = -4;
+    /** The server holds no such extent of that volume and slab. */
+    public static final int NO_SUCH_EXTENT = -5;
+    /**
+     * The request was sent but no reply came before the deadline. For a write, it may or may not have
+     * been applied.
+     */
+    public static final int TIMEOUT = -6;
+    /** The request could not be sent before its deadline: the stream or the in-flight slots were full. */
+    public static final int BACK_PRESSURED = -7;
+    /** The payload is larger than one frame may carry; the caller splits it. */
+    public static final int TOO_LARGE = -8;
+    /** No server was connected to the channel before the deadline, or the client is closed; nothing was sent. */
+    public static final int NOT_CONNECTED = -9;
+    /** The drive has failed an earlier write or flush and refuses every later operation (fail-stop). */
+    public static final int FAILED_STOP = -10;
+    /** The request's arguments or a frame's layout were invalid (negative length, payload not matching). */
+    public static final int MALFORMED = -11;
+
+    private DataStatus()
+    {
+    }
+
+    /**
+     * A human-readable name and meaning for logs and error messages, not for the data path.
+     *
+     * @param status a status code.
+     * @return its name and what it means.
+     */
+    public static String describe(final int status)
+    {
+        switch (status)
+        {
+            case OK:
+                return "OK";
+            case STALE_EPOCH:
+                return "STALE_EPOCH: the layout epoch differs from the server's; refetch the layout and retry";
+            case CHECKSUM_MISMATCH:
+                return "CHECKSUM_MISMATCH: the data on the extent failed its checksum";
+            case OUT_OF_RANGE:
+                return "OUT_OF_RANGE: the offset or length falls outside the extent";
+            case IO_ERROR:
+                return "IO_ERROR: the drive failed the I/O";
+            case NO_SUCH_EXTENT:
+                return "NO_SUCH_EXTENT: the server holds no such extent";
+            case TIMEOUT:
+                return "TIMEOUT: no reply before the deadline; a write may or may not have been applied";
+            case BACK_PRESSURED:
+                return "BACK_PRESSURED: the request could not be sent before the deadline";
+            case TOO_LARGE:
+                return "TOO_LARGE: the payload exceeds the largest frame; split it";
+            case NOT_CONNECTED:
+                return "NOT_CONNECTED: no server connected before the deadline, or the client is closed";
+            case FAILED_STOP:
+                return "FAILED_STOP: the drive failed earlier and refuses further I/O";
+            case MALFORMED:
+                return "MALFORMED: invalid arguments or frame layout";
+            default:
+                return "UNKNOWN(" + status + ")";
+        }
+    }
+}

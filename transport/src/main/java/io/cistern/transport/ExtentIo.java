@@ -1,0 +1,45 @@
+package io.cistern.transport;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * What a {@link DataServer} calls to touch the node's extents: the seam between the wire and the drives.
+ * <p>
+ * Called only from the server's agent thread, one request at a time, so an implementation needs no
+ * locking of its own for the server's sake. Every method returns a {@link DataStatus} code; expected
+ * failures (a bad checksum, an offset past the end, a failed drive) are return values, never exceptions.
+ * An exception is treated as a bug: the server counts it, reports it to its error handler and answers
+ * {@link DataStatus#IO_ERROR}.
+ */
+public interface ExtentIo
+{
+    /**
+     * Read exactly {@code length} bytes at {@code offset} of an extent into {@code dst}.
+     *
+     * @return {@link DataStatus#OK} when all {@code length} bytes are in {@code dst}, otherwise a failure.
+     */
+    int read(long volumeId, int slab, int copy, long offset, int length, MutableDirectBuffer dst, int dstOffset);
+
+    /**
+     * Write {@code length} bytes from {@code src} at {@code offset} of an extent.
+     *
+     * @param fua force unit access: return only once the bytes are durable, not merely cached.
+     * @return {@link DataStatus#OK} when written (durably if {@code fua}), otherwise a failure.
+     */
+    int write(long volumeId, int slab, int copy, long offset, DirectBuffer src, int srcOffset, int length, boolean fua);
+
+    /**
+     * Make every write of the volume this node has acknowledged durable.
+     *
+     * @return {@link DataStatus#OK} when durable, otherwise a failure.
+     */
+    int flush(long volumeId);
+
+    /**
+     * The layout epoch this node knows for the slab, against which every request is fenced.
+     *
+     * @return the epoch, or -1 when this node does not know the slab.
+     */
+    long epoch(long volumeId, int slab);
+}

@@ -1,0 +1,99 @@
+package io.cistern.transport;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import static io.cistern.transport.DataStatus.IO_ERROR;
+import static io.cistern.transport.DataStatus.MALFORMED;
+import static io.cistern.transport.DataStatus.OK;
+import static io.cistern.transport.DataStatus.STALE_EPOCH;
+import static io.cistern.transport.DataStatus.TOO_LARGE;
+
+/**
+ * The data server's decision for one request: are its arguments sane, is its layout epoch the one this
+ * node knows, and only then the I/O through {@link ExtentIo}. It neither decodes frames nor sends replies.
+ * <p>
+ * Fencing: a READ or WRITE whose epoch is not exactly {@link ExtentIo#epoch} for its slab is refused with
+ * {@link DataStatus#STALE_EPOCH} and no I/O is done. Older means the client acts on a stale layout (a
+ * front-end that missed a reconfiguration must not write to an extent that may no longer be in sync);
+ * newer means this server has not yet learned the new layout. Either way the client refetches the layout
+ * and retries. An unknown slab (epoch -1) is refused the same way. FLUSH names only a volume and is not
+ * fenced: making acknowledged writes durable is safe under any layout.
+ */
+final class ExtentRequests
+{
+    private final ExtentIo extentIo;
+    private long serverEpoch = -1;
+
+    ExtentRequests(final ExtentIo extentIo)
+    {
+        this.extentIo = extentIo;
+    }
+
+    /** The epoch this server knew at the last fence check: what a STALE_EPOCH reply tells the client. */
+    long serverEpoch()
+    {
+        return serverEpoch;
+    }
+
+    int read(final DataFrameDecoder request, final int maxPayloadLength, final MutableDirectBuffer dst, final int dstOffset)
+    {
+        final int length = request.length();
+        if (length < 0 || request.extentOffset() < 0)
+        {
+            return MALFORMED;
+        }
+        if (length > maxPayloadLength)
+        {
+            return TOO_LARGE;
+        }
+        if (!isCurrent(request))
+        {
+            return STALE_EPOCH;
+        }
+        return sanitize(extentIo.read(
+            request.volumeId(), request.slab(), request.copy(), request.extentOffset(), length, dst, dstOffset));
+    }
+
+    int write(
+        final DataFrameDecoder request,
+        final int maxPayloadLength,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int payloadLength)
+    {
+        final int length = request.length();
+        if (length != payloadLength || request.extentOffset() < 0)
+        {
+            return MALFORMED;
+        }
+        if (length > maxPayloadLength)
+        {
+            return TOO_LARGE;
+        }
+        if (!isCurrent(request))
+        {
+            return STALE_EPOCH;
+        }
+        return sanitize(extentIo.write(
+            request.volumeId(), request.slab(), request.copy(), request.extentOffset(), src, srcOffset, length,
+            request.fua()));
+    }
+
+    int flush(final DataFrameDecoder request)
+    {
+        return sanitize(extentIo.flush(request.volumeId()));
+    }
+
+    private boolean isCurrent(final DataFrameDecoder request)
+    {
+        serverEpoch = extentIo.epoch(request.volumeId(), request.slab());
+        return serverEpoch >= 0 && serverEpoch == request.epoch();
+    }
+
+    /** A positive "status" is an implementation returning a byte count by mistake: not a success. */
+    private static int sanitize(final int status)
+    {
+        return status > OK ? IO_ERROR : status;
+    }
+}
