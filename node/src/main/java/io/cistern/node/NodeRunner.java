@@ -93,6 +93,17 @@ public final class NodeRunner
 
         final EmbeddedMediaDriver mediaDriver = EmbeddedMediaDriver.launch(settings.aeron());
         LOG.info("Aeron media driver running in {}", mediaDriver.directory());
+        final DataPlane dataPlane;
+        try
+        {
+            dataPlane = DataPlane.open(settings, drives, mediaDriver);
+        }
+        catch (final IOException ex)
+        {
+            mediaDriver.close();
+            System.err.println("cannot open the extent stores of this node's drives: " + ex);
+            return EXIT_BAD_DRIVE;
+        }
 
         final ActorSystem<NodeGuardian.Command> system;
         try
@@ -104,17 +115,25 @@ public final class NodeRunner
                     driveInfos(settings, drives, address),
                     sys -> PersistenceQuery.get(sys).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier()),
                     settings.health(),
-                    settings.volume()),
+                    settings.volume(),
+                    dataPlane.slabListener()),
                 PekkoConfig.SYSTEM_NAME,
                 pekko);
         }
         catch (final RuntimeException ex)
         {
+            dataPlane.close();
             mediaDriver.close();
             throw ex;
         }
-        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "stop-aeron", () ->
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-nbd", () ->
         {
+            dataPlane.stopFrontEnds();
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "stop-data-plane", () ->
+        {
+            dataPlane.close();
             mediaDriver.close();
             return CompletableFuture.completedFuture(Done.getInstance());
         });
@@ -123,6 +142,7 @@ public final class NodeRunner
         {
             createSchema(system);
             system.tell(new NodeGuardian.JournalReady());
+            dataPlane.start(system, settings);
             PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
             LOG.info("Node {} started: cluster {}, management http://{}:{}", settings.node().name(),
                 Cluster.get(system).selfMember().address(), settings.node().host(), settings.managementPort());

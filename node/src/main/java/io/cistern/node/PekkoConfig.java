@@ -40,7 +40,8 @@ public final class PekkoConfig
             "pekko.remote.artery.canonical.hostname", host,
             "pekko.remote.artery.canonical.port", settings.cluster().port(),
             "pekko.cluster.seed-nodes", seeds,
-            "pekko.cluster.roles", List.of(NODE_ROLE_PREFIX + settings.node().name()),
+            "pekko.cluster.roles", List.of(NODE_ROLE_PREFIX + settings.node().name(),
+                "cistern-data=" + host + ":" + settings.aeron().port()),
             "pekko.cluster.split-brain-resolver.stable-after", settings.cluster().downUnreachableAfter().toMillis() + "ms",
             "pekko.management.http.hostname", host,
             "pekko.management.http.port", settings.managementPort()));

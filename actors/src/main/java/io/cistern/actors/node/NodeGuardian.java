@@ -7,6 +7,7 @@ import io.cistern.actors.drive.DriveStatus;
 import io.cistern.actors.drive.ShardPerEntity;
 import io.cistern.actors.health.HealthMonitor;
 import io.cistern.actors.pool.PoolView;
+import io.cistern.actors.pool.SlabListener;
 import io.cistern.actors.volume.Slab;
 import io.cistern.actors.volume.Volume;
 import io.cistern.actors.volume.VolumeService;
@@ -98,6 +99,17 @@ public final class NodeGuardian
         final HealthSettings health,
         final VolumeSettings volumes)
     {
+        return create(localDrives, readJournal, health, volumes, SlabListener.NONE);
+    }
+
+    /** @param slabListener told of every slab layout this node's pool view learns (the data plane's layout table). */
+    public static Behavior<Command> create(
+        final List<DriveInfo> localDrives,
+        final Function<ActorSystem<?>, EventsByTagQuery> readJournal,
+        final HealthSettings health,
+        final VolumeSettings volumes,
+        final SlabListener slabListener)
+    {
         return Behaviors.setup(context ->
         {
             final ClusterSharding sharding = ClusterSharding.get(context.getSystem());
@@ -105,7 +117,8 @@ public final class NodeGuardian
             sharding.init(Entity.of(Volume.ENTITY_TYPE_KEY, entity -> Volume.create(entity.getEntityId(), Clock.systemUTC())));
             sharding.init(Entity.of(Slab.ENTITY_TYPE_KEY, entity -> Slab.create(entity.getEntityId())));
             return Behaviors.receive(Command.class)
-                .onMessage(JournalReady.class, ready -> started(context, sharding, localDrives, readJournal, health, volumes))
+                .onMessage(JournalReady.class, ready ->
+                    started(context, sharding, localDrives, readJournal, health, volumes, slabListener))
                 .onMessage(GetReadiness.class, get ->
                 {
                     get.replyTo().tell(new Readiness(false, 0, localDrives.size(), "journal not ready yet"));
@@ -126,10 +139,11 @@ public final class NodeGuardian
         final List<DriveInfo> localDrives,
         final Function<ActorSystem<?>, EventsByTagQuery> readJournal,
         final HealthSettings health,
-        final VolumeSettings volumes)
+        final VolumeSettings volumes,
+        final SlabListener slabListener)
     {
         final ActorRef<PoolView.Command> poolView =
-            context.spawn(PoolView.create(readJournal.apply(context.getSystem())), "pool-view");
+            context.spawn(PoolView.create(readJournal.apply(context.getSystem()), slabListener), "pool-view");
         ClusterSingleton.get(context.getSystem())
             .init(SingletonActor.of(HealthMonitor.create(poolView, sharding, health), "health-monitor"));
 

@@ -78,24 +78,32 @@ public final class PoolView
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
     private final EventsByTagQuery query;
+    private final SlabListener slabListener;
     private final Map<String, Drive.State> drives = new HashMap<>();
     private final Map<String, Volume.State> volumes = new HashMap<>();
     private final Map<String, Slab.State> slabs = new HashMap<>();
     private final Map<String, Offset> offsets = new HashMap<>();
     private final Map<String, UniqueKillSwitch> streams = new HashMap<>();
 
-    private PoolView(final ActorContext<Command> context, final TimerScheduler<Command> timers, final EventsByTagQuery query)
+    private PoolView(final ActorContext<Command> context, final TimerScheduler<Command> timers, final EventsByTagQuery query,
+                     final SlabListener slabListener)
     {
         this.context = context;
         this.timers = timers;
         this.query = query;
+        this.slabListener = slabListener;
     }
 
     public static Behavior<Command> create(final EventsByTagQuery query)
     {
+        return create(query, SlabListener.NONE);
+    }
+
+    public static Behavior<Command> create(final EventsByTagQuery query, final SlabListener slabListener)
+    {
         return Behaviors.setup(context -> Behaviors.withTimers(timers ->
         {
-            final PoolView view = new PoolView(context, timers, query);
+            final PoolView view = new PoolView(context, timers, query, slabListener);
             TAGS.forEach(view::follow);
             return view.behavior();
         }));
@@ -150,7 +158,16 @@ public final class PoolView
         }
         else if (event instanceof Slab.Event e)
         {
-            slabs.put(id, Slab.apply(slabs.getOrDefault(id, new Slab.Unplaced()), e));
+            final Slab.State next = Slab.apply(slabs.getOrDefault(id, new Slab.Unplaced()), e);
+            slabs.put(id, next);
+            if (next instanceof Slab.Active active)
+            {
+                slabListener.placed(active.layout());
+            }
+            else if (e instanceof Slab.Freed freed)
+            {
+                slabListener.freed(freed.volumeId(), freed.index());
+            }
         }
         offsets.put(seen.tag(), envelope.offset());
         return Behaviors.same();

@@ -1,0 +1,28 @@
+package io.cistern.actors.pool;
+
+import io.cistern.actors.volume.SlabLayout;
+
+/**
+ * Told by the pool view about every slab layout it learns, in journal order: how the data plane,
+ * which never asks actors on the I/O path, learns layouts and epochs. Called on the view's actor
+ * thread; an implementation must be quick and thread-safe towards its readers.
+ */
+public interface SlabListener
+{
+    SlabListener NONE = new SlabListener()
+    {
+        @Override
+        public void placed(final SlabLayout layout)
+        {
+        }
+
+        @Override
+        public void freed(final long volumeId, final int index)
+        {
+        }
+    };
+
+    void placed(SlabLayout layout);
+
+    void freed(long volumeId, int index);
+}

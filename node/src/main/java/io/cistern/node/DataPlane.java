@@ -1,0 +1,139 @@
+package io.cistern.node;
+
+import io.cistern.actors.node.NodeGuardian;
+import io.cistern.actors.pool.SlabListener;
+import io.cistern.actors.volume.SlabLayout;
+import io.cistern.actors.volume.VolumeService;
+import io.cistern.config.CisternSettings;
+import io.cistern.node.data.DataEndpoints;
+import io.cistern.node.data.LayoutTable;
+import io.cistern.node.data.LocalExtents;
+import io.cistern.node.data.VolumeExports;
+import io.cistern.node.nbd.NbdServer;
+import io.cistern.storage.ExtentStore;
+import io.cistern.storage.LocalDrive;
+import io.cistern.transport.DataAgents;
+import io.cistern.transport.DataClient;
+import io.cistern.transport.DataPlaneSettings;
+import io.cistern.transport.DataServer;
+import io.cistern.transport.EmbeddedMediaDriver;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.Cluster;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node's data path, assembled: its drives' extent stores, the layout table the pool view feeds, the
+ * Aeron data server (with the housekeeper that deletes freed extents on the same thread) and client,
+ * and the NBD server whose connections are the volumes' front ends.
+ */
+final class DataPlane implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
+    private static final ErrorHandler ERRORS = error -> LOG.error("Data plane agent failed", error);
+
+    private final EmbeddedMediaDriver mediaDriver;
+    private final List<ExtentStore> stores;
+    private final LayoutTable layouts = new LayoutTable();
+    private final LocalExtents extents;
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private DataClient client;
+    private NbdServer nbd;
+
+    private DataPlane(final EmbeddedMediaDriver mediaDriver, final Map<String, ExtentStore> stores)
+    {
+        this.mediaDriver = mediaDriver;
+        this.stores = new ArrayList<>(stores.values());
+        this.extents = new LocalExtents(layouts, stores);
+    }
+
+    static DataPlane open(final CisternSettings settings, final List<LocalDrive> drives, final EmbeddedMediaDriver mediaDriver)
+        throws IOException
+    {
+        final Map<String, ExtentStore> stores = new HashMap<>();
+        try
+        {
+            for (final LocalDrive drive : drives)
+            {
+                stores.put(drive.header().id().toString(), ExtentStore.open(drive.path()));
+            }
+        }
+        catch (final IOException ex)
+        {
+            stores.values().forEach(CloseHelper::quietClose);
+            throw ex;
+        }
+        return new DataPlane(mediaDriver, stores);
+    }
+
+    /** Told by the pool view of every slab layout: the table learns it, and freed slabs' files go. */
+    SlabListener slabListener()
+    {
+        return new SlabListener()
+        {
+            @Override
+            public void placed(final SlabLayout layout)
+            {
+                layouts.placed(layout);
+            }
+
+            @Override
+            public void freed(final long volumeId, final int index)
+            {
+                layouts.freed(volumeId, index);
+                extents.slabFreed(volumeId, index);
+            }
+        };
+    }
+
+    /** Starts the data server and client, and the NBD server once the volume service is there. */
+    void start(final ActorSystem<NodeGuardian.Command> system, final CisternSettings settings) throws Exception
+    {
+        final String hostPort = settings.node().host() + ":" + settings.aeron().port();
+        final String channel = DataEndpoints.channel(hostPort);
+        final DataEndpoints endpoints = new DataEndpoints(Cluster.get(Adapter.toClassic(system)));
+        final DataPlaneSettings dataSettings = DataPlaneSettings.defaults();
+
+        final DataServer server = new DataServer(mediaDriver.aeron(), channel, dataSettings, extents, endpoints::replyChannel, ERRORS);
+        runners.add(DataAgents.start(new CompositeAgent(server, extents.housekeeper()), settings.aeron().idleStrategy(), ERRORS));
+        client = new DataClient(mediaDriver.aeron(), DataEndpoints.clientId(hostPort), channel, dataSettings);
+        runners.add(DataAgents.start(client, settings.aeron().idleStrategy(), ERRORS));
+        LOG.info("Data server on {} (client id {})", channel, DataEndpoints.clientId(hostPort));
+
+        final Duration timeout = settings.health().askTimeout();
+        final VolumeService volumes = AskPattern.<NodeGuardian.Command, VolumeService>ask(
+            system, NodeGuardian.GetVolumeService::new, timeout, system.scheduler())
+            .toCompletableFuture().get(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
+        final VolumeExports exports = new VolumeExports(volumes, layouts, client, endpoints, settings.node().name(),
+            dataSettings.maxPayloadLength(), timeout);
+        nbd = NbdServer.start(settings.node().host(), settings.nbdPort(), exports, settings.node().name());
+    }
+
+    void stopFrontEnds()
+    {
+        CloseHelper.quietClose(nbd);
+    }
+
+    @Override
+    public void close()
+    {
+        stopFrontEnds();
+        // Agents first (they use the stores and the Aeron client), then the stores.
+        CloseHelper.quietCloseAll(runners);
+        stores.forEach(CloseHelper::quietClose);
+    }
+}

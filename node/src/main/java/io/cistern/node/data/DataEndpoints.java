@@ -1,0 +1,81 @@
+package io.cistern.node.data;
+
+import io.cistern.node.PekkoConfig;
+import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.Member;
+import scala.collection.Iterator;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where each node's data server listens, learned from cluster membership: every node carries its
+ * Aeron endpoint in a role ({@code cistern-data=host:port}). A node's client id on the data plane is
+ * derived from that endpoint, so a server can find the channel to answer a client on from the id alone.
+ */
+public final class DataEndpoints
+{
+    public static final String ROLE_PREFIX = "cistern-data=";
+
+    private final Cluster cluster;
+    private final ConcurrentHashMap<String, String> channelOfNode = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, String> channelOfClient = new ConcurrentHashMap<>();
+
+    public DataEndpoints(final Cluster cluster)
+    {
+        this.cluster = cluster;
+    }
+
+    public static String channel(final String hostPort)
+    {
+        return "aeron:udp?endpoint=" + hostPort;
+    }
+
+    /** The data-plane client id of the node whose data server listens on {@code hostPort}. */
+    public static int clientId(final String hostPort)
+    {
+        return hostPort.hashCode() & 0x7fffffff;
+    }
+
+    /** The data server channel of the named node, or null if it is not a member now. */
+    public String serverChannel(final String nodeName)
+    {
+        final String known = channelOfNode.get(nodeName);
+        if (known != null)
+        {
+            return known;
+        }
+        refresh();
+        return channelOfNode.get(nodeName);
+    }
+
+    /** The reply channel of a client id, or null if no member has it. */
+    public String replyChannel(final int clientId)
+    {
+        final String known = channelOfClient.get(clientId);
+        if (known != null)
+        {
+            return known;
+        }
+        refresh();
+        return channelOfClient.get(clientId);
+    }
+
+    private void refresh()
+    {
+        for (final Member member : cluster.state().getMembers())
+        {
+            final String name = PekkoConfig.nodeName(member.roles());
+            final Iterator<String> roles = member.roles().iterator();
+            while (roles.hasNext())
+            {
+                final String role = roles.next();
+                if (role.startsWith(ROLE_PREFIX))
+                {
+                    final String hostPort = role.substring(ROLE_PREFIX.length());
+                    channelOfNode.put(name, channel(hostPort));
+                    channelOfClient.put(clientId(hostPort), channel(hostPort));
+                }
+            }
+        }
+    }
+}

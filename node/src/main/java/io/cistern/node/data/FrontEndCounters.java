@@ -1,0 +1,36 @@
+package io.cistern.node.data;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** What the volume front ends of this node did that an administrator wants to know about. */
+public final class FrontEndCounters
+{
+    final LongAdder checksumFailures = new LongAdder();
+    final LongAdder healedRanges = new LongAdder();
+    final LongAdder staleLayouts = new LongAdder();
+    final LongAdder failedRequests = new LongAdder();
+
+    /** Reads that met a copy failing its checksum. */
+    public long checksumFailures()
+    {
+        return checksumFailures.sum();
+    }
+
+    /** Ranges rewritten on a bad copy from a good one. */
+    public long healedRanges()
+    {
+        return healedRanges.sum();
+    }
+
+    /** Requests refused by a data server for a stale layout epoch, then retried. */
+    public long staleLayouts()
+    {
+        return staleLayouts.sum();
+    }
+
+    /** Requests answered with an error to the client. */
+    public long failedRequests()
+    {
+        return failedRequests.sum();
+    }
+}

@@ -1,0 +1,206 @@
+package io.cistern.node.data;
+
+import io.cistern.actors.volume.Extent;
+import io.cistern.actors.volume.SlabLayout;
+import io.cistern.storage.ExtentFile;
+import io.cistern.storage.ExtentId;
+import io.cistern.storage.ExtentStore;
+import io.cistern.storage.IoStatus;
+import io.cistern.transport.DataStatus;
+import io.cistern.transport.ExtentIo;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The extents on this node's drives, as the data server reaches them: the {@link ExtentIo} over the
+ * storage module's extent files.
+ * <p>
+ * Where a copy lives comes from the {@link LayoutTable}: a request for copy {@code c} of a slab is
+ * served only if that copy's drive is one of this node's. Extent files are created at their first
+ * use, so a thin volume takes drive space as it is written. Like the extent stores it owns, this
+ * class belongs to the data server's agent thread; slabs freed by the control plane are queued and
+ * their files deleted on that thread, by {@link #housekeeper()}.
+ */
+public final class LocalExtents implements ExtentIo
+{
+    private static final Logger LOG = LoggerFactory.getLogger(LocalExtents.class);
+
+    private final LayoutTable layouts;
+    private final Map<String, ExtentStore> stores;
+    private final Map<Long, Set<ExtentFile>> openByVolume = new HashMap<>();
+    private final ConcurrentLinkedQueue<long[]> freed = new ConcurrentLinkedQueue<>();
+
+    /** @param stores this node's extent stores, by drive id. */
+    public LocalExtents(final LayoutTable layouts, final Map<String, ExtentStore> stores)
+    {
+        this.layouts = layouts;
+        this.stores = Map.copyOf(stores);
+    }
+
+    /** Queues the files of a freed slab for deletion (any thread). */
+    public void slabFreed(final long volumeId, final int index)
+    {
+        freed.add(new long[] {volumeId, index});
+    }
+
+    @Override
+    public long epoch(final long volumeId, final int slab)
+    {
+        return layouts.epoch(volumeId, slab);
+    }
+
+    @Override
+    public int read(final long volumeId, final int slab, final int copy, final long offset, final int length,
+                    final MutableDirectBuffer dst, final int dstOffset)
+    {
+        final ExtentFile file = extent(volumeId, slab, copy);
+        if (file == null)
+        {
+            return DataStatus.NO_SUCH_EXTENT;
+        }
+        return status(file.read(offset, view(dst, dstOffset, length)));
+    }
+
+    @Override
+    public int write(final long volumeId, final int slab, final int copy, final long offset, final DirectBuffer src,
+                     final int srcOffset, final int length, final boolean fua)
+    {
+        final ExtentFile file = extent(volumeId, slab, copy);
+        if (file == null)
+        {
+            return DataStatus.NO_SUCH_EXTENT;
+        }
+        return status(file.write(offset, view(src, srcOffset, length), fua));
+    }
+
+    @Override
+    public int flush(final long volumeId)
+    {
+        int result = DataStatus.OK;
+        for (final ExtentFile file : openByVolume.getOrDefault(volumeId, Set.of()))
+        {
+            final int status = status(file.force());
+            if (status != DataStatus.OK)
+            {
+                result = status;
+            }
+        }
+        return result;
+    }
+
+    /** Deletes the extent files of freed slabs; runs on the data server's thread beside it. */
+    public Agent housekeeper()
+    {
+        return new Agent()
+        {
+            @Override
+            public int doWork()
+            {
+                int work = 0;
+                long[] slab;
+                while ((slab = freed.poll()) != null)
+                {
+                    deleteSlab(slab[0], (int)slab[1]);
+                    work++;
+                }
+                return work;
+            }
+
+            @Override
+            public String roleName()
+            {
+                return "extent-housekeeper";
+            }
+        };
+    }
+
+    private void deleteSlab(final long volumeId, final int index)
+    {
+        for (final ExtentStore store : stores.values())
+        {
+            for (int copy = 0; copy < 8; copy++)
+            {
+                final ExtentId id = new ExtentId(volumeId, index, copy);
+                try
+                {
+                    if (store.contains(id))
+                    {
+                        final Set<ExtentFile> open = openByVolume.get(volumeId);
+                        if (open != null)
+                        {
+                            open.removeIf(f -> f.id().equals(id));
+                        }
+                        store.delete(id);
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    LOG.warn("Could not delete extent {} of a freed slab: {}", id, ex.toString());
+                }
+            }
+        }
+    }
+
+    private ExtentFile extent(final long volumeId, final int slab, final int copy)
+    {
+        final SlabLayout layout = layouts.get(volumeId, slab);
+        if (layout == null || copy < 0 || copy >= layout.extents().size())
+        {
+            return null;
+        }
+        final Extent extent = layout.extents().get(copy);
+        final ExtentStore store = stores.get(extent.driveId());
+        if (store == null)
+        {
+            return null;
+        }
+        final ExtentId id = new ExtentId(volumeId, slab, copy);
+        try
+        {
+            final ExtentFile file = store.contains(id) ? store.open(id) : store.create(id, layout.extentBytes());
+            // Identity set: the store hands out one ExtentFile per extent; flush forces each once.
+            openByVolume.computeIfAbsent(volumeId, v -> Collections.newSetFromMap(new IdentityHashMap<>())).add(file);
+            return file;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            LOG.error("Extent {} on drive {} cannot be opened: {}", id, extent.driveId(), ex.toString());
+            return null;
+        }
+    }
+
+    private static ByteBuffer view(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final ByteBuffer backing = buffer.byteBuffer();
+        if (backing != null)
+        {
+            final int start = buffer.wrapAdjustment() + offset;
+            return backing.duplicate().limit(start + length).position(start);
+        }
+        return ByteBuffer.wrap(buffer.byteArray(), buffer.wrapAdjustment() + offset, length);
+    }
+
+    static int status(final int ioStatus)
+    {
+        return switch (ioStatus)
+        {
+            case IoStatus.OK -> DataStatus.OK;
+            case IoStatus.CHECKSUM_MISMATCH -> DataStatus.CHECKSUM_MISMATCH;
+            case IoStatus.OUT_OF_RANGE -> DataStatus.OUT_OF_RANGE;
+            case IoStatus.FAILED_STOP -> DataStatus.FAILED_STOP;
+            default -> DataStatus.IO_ERROR;
+        };
+    }
+}

@@ -1,0 +1,432 @@
+package io.cistern.node.data;
+
+import io.cistern.actors.volume.Extent;
+import io.cistern.actors.volume.ExtentState;
+import io.cistern.actors.volume.SlabLayout;
+import io.cistern.actors.volume.VolumeException;
+import io.cistern.actors.volume.VolumeInfo;
+import io.cistern.actors.volume.VolumeService;
+import io.cistern.node.nbd.BlockDevice;
+import io.cistern.node.nbd.Nbd;
+import io.cistern.transport.DataClient;
+import io.cistern.transport.DataStatus;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A volume as one client connection sees it: the front end of the data path. It cuts a request at slab
+ * boundaries and at the data plane's frame size, finds each slab's layout (placing a thin volume's
+ * slab at its first write), and moves the bytes over the data plane; actors are asked only when a
+ * layout is missing or stale.
+ * <ul>
+ *   <li>Write: to every in-sync copy, holding the slab's lock so overlapping writes through this node
+ *   reach all copies in one order; acknowledged only when every copy has it.</li>
+ *   <li>Read: from one in-sync copy, this node's own first. A copy that fails its checksum is skipped,
+ *   the read answered from another, and the bad range rewritten from the good copy (self-heal).</li>
+ *   <li>A stale layout epoch (the copy's server knows a newer layout, or has not yet learned this one)
+ *   is refetched and retried until the retry deadline.</li>
+ * </ul>
+ * One instance per connection: it is not thread-safe, its buffers are its own.
+ */
+public final class VolumeDevice implements BlockDevice
+{
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeDevice.class);
+    private static final long BLOCK = 4096;
+    private static final long RETRY_FOR_NS = TimeUnit.SECONDS.toNanos(15);
+    private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
+
+    private final VolumeInfo info;
+    private final VolumeService service;
+    private final LayoutTable layouts;
+    private final DataClient client;
+    private final DataEndpoints endpoints;
+    private final String localNode;
+    private final SlabLocks locks;
+    private final FrontEndCounters counters;
+    private final int maxChunk;
+    private final Duration askTimeout;
+    private final UnsafeBuffer wire = new UnsafeBuffer(0, 0);
+    private final ByteBuffer repair;
+    private final UnsafeBuffer repairWire;
+
+    VolumeDevice(
+        final VolumeInfo info,
+        final VolumeService service,
+        final LayoutTable layouts,
+        final DataClient client,
+        final DataEndpoints endpoints,
+        final String localNode,
+        final SlabLocks locks,
+        final FrontEndCounters counters,
+        final int maxChunk,
+        final Duration askTimeout)
+    {
+        this.info = info;
+        this.service = service;
+        this.layouts = layouts;
+        this.client = client;
+        this.endpoints = endpoints;
+        this.localNode = localNode;
+        this.locks = locks;
+        this.counters = counters;
+        this.maxChunk = (int)Math.min(maxChunk, Nbd.MAX_PAYLOAD);
+        this.askTimeout = askTimeout;
+        this.repair = ByteBuffer.allocateDirect(this.maxChunk + (int)(2 * BLOCK));
+        this.repairWire = new UnsafeBuffer(repair);
+    }
+
+    @Override
+    public long size()
+    {
+        return info.sizeBytes();
+    }
+
+    @Override
+    public boolean flushCoversAllConnections()
+    {
+        // A write is acknowledged only once every copy has it, and flush forces every node's extents of
+        // the volume, whichever connection wrote them.
+        return true;
+    }
+
+    @Override
+    public int read(final long offset, final ByteBuffer dst)
+    {
+        final int end = dst.limit();
+        long at = offset;
+        while (dst.position() < end)
+        {
+            final int length = chunk(at, end - dst.position());
+            final int slab = (int)(at / info.slabSizeBytes());
+            final long inExtent = at % info.slabSizeBytes();
+            final SlabLayout layout = layout(slab, false);
+            if (layout == null)
+            {
+                // Never written: a thin slab that is not placed reads as zeroes.
+                zero(dst, length);
+            }
+            else
+            {
+                final int status = readChunk(layout, inExtent, length, dst);
+                if (status != DataStatus.OK)
+                {
+                    return failed("read", slab, status);
+                }
+            }
+            dst.position(dst.position() + length);
+            at += length;
+        }
+        return 0;
+    }
+
+    @Override
+    public int write(final long offset, final ByteBuffer src, final boolean fua)
+    {
+        long at = offset;
+        while (src.hasRemaining())
+        {
+            final int length = chunk(at, src.remaining());
+            final int slab = (int)(at / info.slabSizeBytes());
+            final SlabLayout layout = layout(slab, true);
+            if (layout == null)
+            {
+                return failed("write", slab, DataStatus.NO_SUCH_EXTENT);
+            }
+            final int status = writeChunk(layout, at % info.slabSizeBytes(), src, length, fua);
+            if (status != DataStatus.OK)
+            {
+                return failed("write", slab, status);
+            }
+            src.position(src.position() + length);
+            at += length;
+        }
+        return 0;
+    }
+
+    @Override
+    public int flush()
+    {
+        for (final String node : nodesWithExtents())
+        {
+            final String channel = endpoints.serverChannel(node);
+            final int status = channel == null ? DataStatus.NOT_CONNECTED : client.flush(channel, info.volumeId());
+            if (status != DataStatus.OK)
+            {
+                return failed("flush on " + node, -1, status);
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    public int trim(final long offset, final long length, final boolean fua)
+    {
+        return writeZeroes(offset, length, fua);
+    }
+
+    @Override
+    public int writeZeroes(final long offset, final long length, final boolean fua)
+    {
+        long at = offset;
+        final long end = offset + length;
+        while (at < end)
+        {
+            final int chunk = chunk(at, (int)Math.min(end - at, ZEROES.capacity()));
+            final int slab = (int)(at / info.slabSizeBytes());
+            // An unplaced slab already reads as zeroes: zeroing it must not allocate it.
+            if (layout(slab, false) != null)
+            {
+                final int status = write(at, ZEROES.duplicate().limit(chunk).position(0), fua);
+                if (status != 0)
+                {
+                    return status;
+                }
+            }
+            at += chunk;
+        }
+        return 0;
+    }
+
+    private int chunk(final long at, final int remaining)
+    {
+        final long toSlabEnd = info.slabSizeBytes() - at % info.slabSizeBytes();
+        return (int)Math.min(Math.min(remaining, maxChunk), toSlabEnd);
+    }
+
+    private int readChunk(final SlabLayout first, final long inExtent, final int length, final ByteBuffer dst)
+    {
+        final long deadline = System.nanoTime() + RETRY_FOR_NS;
+        SlabLayout layout = first;
+        while (true)
+        {
+            final List<Extent> bad = new ArrayList<>();
+            int status = DataStatus.NO_SUCH_EXTENT;
+            for (final Extent extent : readOrder(layout))
+            {
+                wire.wrap(dst);
+                status = send(layout, extent, false, inExtent, length, dst.position(), false);
+                if (status == DataStatus.OK)
+                {
+                    for (final Extent broken : bad)
+                    {
+                        heal(layout, extent, broken, inExtent, length);
+                    }
+                    return status;
+                }
+                if (status == DataStatus.CHECKSUM_MISMATCH)
+                {
+                    counters.checksumFailures.increment();
+                    bad.add(extent);
+                }
+                if (status == DataStatus.STALE_EPOCH)
+                {
+                    break;
+                }
+            }
+            if (status != DataStatus.STALE_EPOCH || System.nanoTime() > deadline)
+            {
+                return bad.isEmpty() ? status : DataStatus.CHECKSUM_MISMATCH;
+            }
+            layout = stale(layout);
+        }
+    }
+
+    private int writeChunk(final SlabLayout first, final long inExtent, final ByteBuffer src, final int length, final boolean fua)
+    {
+        final ReentrantLock lock = locks.of(first.index());
+        lock.lock();
+        try
+        {
+            final long deadline = System.nanoTime() + RETRY_FOR_NS;
+            SlabLayout layout = first;
+            while (true)
+            {
+                int status = DataStatus.OK;
+                for (final Extent extent : layout.extents())
+                {
+                    if (extent.state() != ExtentState.IN_SYNC)
+                    {
+                        continue;
+                    }
+                    wire.wrap(src);
+                    status = send(layout, extent, true, inExtent, length, src.position(), fua);
+                    if (status != DataStatus.OK)
+                    {
+                        break;
+                    }
+                }
+                if (status != DataStatus.STALE_EPOCH || System.nanoTime() > deadline)
+                {
+                    return status;
+                }
+                // Rewriting every copy after a refreshed layout is safe: the bytes are the same.
+                layout = stale(layout);
+            }
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    private int send(final SlabLayout layout, final Extent extent, final boolean write, final long inExtent, final int length,
+                     final int bufferOffset, final boolean fua)
+    {
+        final String channel = endpoints.serverChannel(extent.node());
+        if (channel == null)
+        {
+            return DataStatus.NOT_CONNECTED;
+        }
+        return write ?
+            client.write(channel, info.volumeId(), layout.index(), extent.copy(), layout.epoch(), inExtent, wire, bufferOffset, length, fua) :
+            client.read(channel, info.volumeId(), layout.index(), extent.copy(), layout.epoch(), inExtent, length, wire, bufferOffset);
+    }
+
+    /** Rewrites the whole blocks around a range on a copy that failed its checksum, from one that passed. */
+    private void heal(final SlabLayout layout, final Extent good, final Extent broken, final long inExtent, final int length)
+    {
+        final long from = inExtent / BLOCK * BLOCK;
+        final long to = Math.min(layout.extentBytes(), (inExtent + length + BLOCK - 1) / BLOCK * BLOCK);
+        final int span = (int)(to - from);
+        repair.clear();
+        final String goodChannel = endpoints.serverChannel(good.node());
+        final String badChannel = endpoints.serverChannel(broken.node());
+        if (goodChannel == null || badChannel == null)
+        {
+            return;
+        }
+        int status = client.read(goodChannel, info.volumeId(), layout.index(), good.copy(), layout.epoch(), from, span, repairWire, 0);
+        if (status == DataStatus.OK)
+        {
+            status = client.write(badChannel, info.volumeId(), layout.index(), broken.copy(), layout.epoch(), from, repairWire, 0, span, true);
+        }
+        if (status == DataStatus.OK)
+        {
+            counters.healedRanges.increment();
+            LOG.warn("Healed {} bytes at {} of copy {} of slab {} of volume {} on {} from the copy on {}", span, from, broken.copy(),
+                layout.index(), info.name(), broken.node(), good.node());
+        }
+        else
+        {
+            LOG.error("Could not heal copy {} of slab {} of volume {} on {}: {}", broken.copy(), layout.index(), info.name(),
+                broken.node(), DataStatus.describe(status));
+        }
+    }
+
+    private List<Extent> readOrder(final SlabLayout layout)
+    {
+        final List<Extent> order = new ArrayList<>(layout.extents().size());
+        for (final Extent extent : layout.extents())
+        {
+            if (extent.state() == ExtentState.IN_SYNC && extent.node().equals(localNode))
+            {
+                order.add(extent);
+            }
+        }
+        for (final Extent extent : layout.extents())
+        {
+            if (extent.state() == ExtentState.IN_SYNC && !extent.node().equals(localNode))
+            {
+                order.add(extent);
+            }
+        }
+        return order;
+    }
+
+    /** The layout of a slab: from the table, else from the Slab entity (placing it if asked to). */
+    private SlabLayout layout(final int slab, final boolean placeIfMissing)
+    {
+        final SlabLayout known = layouts.get(info.volumeId(), slab);
+        if (known != null)
+        {
+            return known;
+        }
+        return fetch(slab, placeIfMissing);
+    }
+
+    private SlabLayout stale(final SlabLayout layout)
+    {
+        counters.staleLayouts.increment();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        final SlabLayout fresh = fetch(layout.index(), false);
+        return fresh == null ? layout : fresh;
+    }
+
+    private SlabLayout fetch(final int slab, final boolean placeIfMissing)
+    {
+        try
+        {
+            final SlabLayout layout = service.layout(info, slab, placeIfMissing).toCompletableFuture()
+                .get(askTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            layouts.placed(layout);
+            return layout;
+        }
+        catch (final ExecutionException | CompletionException ex)
+        {
+            final Throwable cause = ex.getCause();
+            if (cause instanceof VolumeException v && v.kind() == VolumeException.Kind.NOT_FOUND)
+            {
+                return null;
+            }
+            LOG.warn("No layout for slab {} of volume {}: {}", slab, info.name(), cause == null ? ex : cause.getMessage());
+            return null;
+        }
+        catch (final Exception ex)
+        {
+            LOG.warn("No layout for slab {} of volume {}: {}", slab, info.name(), ex.toString());
+            return null;
+        }
+    }
+
+    private List<String> nodesWithExtents()
+    {
+        final List<String> nodes = new ArrayList<>();
+        for (int slab = 0; slab < info.slabCount(); slab++)
+        {
+            final SlabLayout layout = layouts.get(info.volumeId(), slab);
+            if (layout != null)
+            {
+                for (final Extent extent : layout.extents())
+                {
+                    if (!nodes.contains(extent.node()))
+                    {
+                        nodes.add(extent.node());
+                    }
+                }
+            }
+        }
+        return nodes;
+    }
+
+    private static void zero(final ByteBuffer dst, final int length)
+    {
+        final ByteBuffer zeroes = ZEROES.duplicate();
+        int left = length;
+        int at = dst.position();
+        while (left > 0)
+        {
+            final int n = Math.min(left, zeroes.capacity());
+            dst.put(at, zeroes.limit(n).position(0), 0, n);
+            at += n;
+            left -= n;
+        }
+    }
+
+    private int failed(final String what, final int slab, final int status)
+    {
+        counters.failedRequests.increment();
+        LOG.warn("{} of volume {} (slab {}) failed: {}", what, info.name(), slab, DataStatus.describe(status));
+        return status == DataStatus.OUT_OF_RANGE ? Nbd.EINVAL : Nbd.EIO;
+    }
+}

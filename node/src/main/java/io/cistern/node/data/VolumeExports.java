@@ -1,0 +1,112 @@
+package io.cistern.node.data;
+
+import io.cistern.actors.volume.VolumeException;
+import io.cistern.actors.volume.VolumeInfo;
+import io.cistern.actors.volume.VolumeService;
+import io.cistern.node.nbd.BlockDevice;
+import io.cistern.node.nbd.Exports;
+import io.cistern.transport.DataClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The volumes of the pool as NBD exports of this node: any node serves any volume. Opening an export
+ * attaches the connection to the volume (so a volume in use is not deleted by accident); closing it
+ * detaches.
+ */
+public final class VolumeExports implements Exports
+{
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeExports.class);
+
+    private final VolumeService service;
+    private final LayoutTable layouts;
+    private final DataClient client;
+    private final DataEndpoints endpoints;
+    private final String localNode;
+    private final int maxChunk;
+    private final Duration timeout;
+    private final FrontEndCounters counters = new FrontEndCounters();
+    private final ConcurrentHashMap<Long, SlabLocks> locks = new ConcurrentHashMap<>();
+
+    public VolumeExports(
+        final VolumeService service,
+        final LayoutTable layouts,
+        final DataClient client,
+        final DataEndpoints endpoints,
+        final String localNode,
+        final int maxChunk,
+        final Duration timeout)
+    {
+        this.service = service;
+        this.layouts = layouts;
+        this.client = client;
+        this.endpoints = endpoints;
+        this.localNode = localNode;
+        this.maxChunk = maxChunk;
+        this.timeout = timeout;
+    }
+
+    public FrontEndCounters counters()
+    {
+        return counters;
+    }
+
+    @Override
+    public List<String> names()
+    {
+        try
+        {
+            return service.list().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .stream().map(VolumeInfo::name).toList();
+        }
+        catch (final Exception ex)
+        {
+            LOG.warn("Listing volumes for an NBD client failed: {}", ex.toString());
+            return List.of();
+        }
+    }
+
+    @Override
+    public BlockDevice open(final String name, final String clientId)
+    {
+        final VolumeInfo info;
+        try
+        {
+            service.get(name).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            info = service.attach(name, clientId).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof VolumeException v &&
+                (v.kind() == VolumeException.Kind.NOT_FOUND || v.kind() == VolumeException.Kind.BAD_REQUEST))
+            {
+                return null;
+            }
+            throw new ExportException("volume " + name + " cannot be opened: " + ex.getCause().getMessage());
+        }
+        catch (final Exception ex)
+        {
+            throw new ExportException("volume " + name + " cannot be opened: " + ex);
+        }
+        return new VolumeDevice(info, service, layouts, client, endpoints, localNode,
+            locks.computeIfAbsent(info.volumeId(), id -> new SlabLocks()), counters, maxChunk, timeout);
+    }
+
+    @Override
+    public void close(final String name, final String clientId, final BlockDevice device)
+    {
+        service.detach(name, clientId).whenComplete((info, failure) ->
+        {
+            if (failure != null)
+            {
+                LOG.warn("Detaching {} from volume {} failed: {}", clientId, name, failure.toString());
+            }
+        });
+    }
+}
