@@ -1,0 +1,190 @@
+package io.cistern.multijvm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cistern.storage.ExtentHeader;
+import io.cistern.storage.ExtentId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Volumes on the mirrored data path, used by real NBD clients against a real 3-node cluster: the size
+ * nbdinfo sees, 64 MiB written through node 1 and read back byte for byte through node 3, an fio
+ * write-then-verify job, and a flipped byte in one extent file healed on read.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class VolumeDataPathTest
+{
+    private static final int PORT_OFFSET = 2000;
+    private static final long SLAB = 16L << 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    final NodeLogs logs = new NodeLogs();
+
+    private final CisternCli cli = new CisternCli();
+    private Path tmp;
+    private Path data;
+    private byte[] written;
+
+    private String nbd(final int node, final String volume)
+    {
+        return "nbd://127.0.0.1:" + (10809 + PORT_OFFSET + node - 1) + "/" + volume;
+    }
+
+    private String endpoint()
+    {
+        return "http://127.0.0.1:" + (7626 + PORT_OFFSET);
+    }
+
+    @BeforeAll
+    void startCluster() throws Exception
+    {
+        tmp = Files.createTempDirectory("cistern-datapath-");
+        data = tmp.resolve("cistern-data");
+        logs.watch(data);
+        final CisternCli.Result up = cli.run(300, "up", "--nodes", "3", "--drives", "2", "--drive-size", "2G",
+            "--slab-size", "16M", "--data", data.toString(), "--port-offset", Integer.toString(PORT_OFFSET));
+        assertEquals(0, up.exit(), up.output());
+        final CisternCli.Result create = cli.run(60, "volume", "create", "vol1", "--size", "256M", "--resiliency", "mirror-3",
+            "--data", data.toString());
+        assertEquals(0, create.exit(), create.output());
+    }
+
+    @AfterAll
+    void stopCluster() throws Exception
+    {
+        if (data != null)
+        {
+            cli.run(180, "down", "--data", data.toString());
+        }
+    }
+
+    @Test
+    @Order(1)
+    void nbdinfoReportsTheExactSize() throws Exception
+    {
+        for (int node = 1; node <= 3; node++)
+        {
+            final Tools.Result size = Tools.run(60, "nbdinfo", "--size", nbd(node, "vol1"));
+            assertEquals(0, size.exit(), size.output());
+            assertEquals(String.valueOf(256L << 20), size.output().trim(), "through node " + node);
+        }
+        assertNotEquals(0, Tools.run(60, "nbdinfo", "--size", nbd(1, "no-such-volume")).exit());
+    }
+
+    @Test
+    @Order(2)
+    void writtenThroughOneNodeReadsBackThroughAnother() throws Exception
+    {
+        written = new byte[64 << 20];
+        new Random(20261122).nextBytes(written);
+        final Path source = Files.write(tmp.resolve("source.raw"), written);
+        final Tools.Result write = Tools.run(300, "qemu-img", "convert", "-n", "-f", "raw", "-O", "raw", source.toString(), nbd(1, "vol1"));
+        assertEquals(0, write.exit(), write.output());
+
+        final Path back = tmp.resolve("back.raw");
+        final Tools.Result read = Tools.run(300, "nbdcopy", nbd(3, "vol1"), back.toString());
+        assertEquals(0, read.exit(), read.output());
+        final byte[] whole = Files.readAllBytes(back);
+        assertEquals(256L << 20, whole.length);
+        assertArrayEquals(written, Arrays.copyOf(whole, written.length), "the first 64 MiB as written");
+        for (int i = written.length; i < whole.length; i += 4096)
+        {
+            assertEquals(0, whole[i], "never-written bytes read as zero at " + i);
+        }
+
+        final JsonNode show = JSON.readTree(cli.run(60, "volume", "show", "vol1", "--json", "--data", data.toString()).output());
+        assertEquals(4, show.path("detail").path("slabsPlaced").asInt(), "a thin volume placed only the slabs written");
+        assertEquals(12, show.path("detail").path("extentsByState").path("IN_SYNC").asInt());
+        assertEquals(3, show.path("detail").path("extentsByNode").size(), "mirror-3 keeps a copy on every node");
+    }
+
+    @Test
+    @Order(3)
+    void fioWritesAndVerifiesThroughTheNbdEngine() throws Exception
+    {
+        final Tools.Result fio = Tools.run(420, "fio", "--name=verify", "--ioengine=nbd", "--uri=" + nbd(2, "vol1"),
+            "--rw=randwrite", "--bs=4k", "--size=8M", "--offset=128M", "--iodepth=4", "--verify=crc32c", "--verify_fatal=1",
+            "--do_verify=1");
+        assertEquals(0, fio.exit(), fio.output());
+        assertTrue(fio.output().contains("err= 0"), fio.output());
+    }
+
+    @Test
+    @Order(4)
+    void aFlippedByteInOneCopyIsHealedOnRead() throws Exception
+    {
+        final JsonNode volume = JSON.readTree(cli.run(60, "volume", "show", "vol1", "--json", "--data", data.toString()).output());
+        final long volumeId = Long.parseUnsignedLong(volume.path("id").asText(), 16);
+        final JsonNode slab0 = volume.path("detail").path("slabs").get(0);
+        JsonNode onNode1 = null;
+        for (final JsonNode extent : slab0.path("extents"))
+        {
+            if (extent.path("node").asText().equals("node-1"))
+            {
+                onNode1 = extent;
+            }
+        }
+        assertTrue(onNode1 != null, slab0.toString());
+        final Path drive = drivePath(onNode1.path("drive").asText());
+        final ExtentId id = new ExtentId(volumeId, 0, onNode1.path("copy").asInt());
+        final Path file = drive.resolve(id.fileName());
+        final long at = new ExtentHeader(id, SLAB).dataOffset() + 8192 + 17;
+
+        final byte original;
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(at);
+            original = raf.readByte();
+            raf.seek(at);
+            raf.writeByte(original ^ 0x5a);
+        }
+        assertEquals(written[8192 + 17], original, "the extent holds what was written");
+
+        // Node 1 reads its own copy first: it fails its checksum, the read is answered from another copy.
+        final Path back = tmp.resolve("healed.raw");
+        final Tools.Result read = Tools.run(120, "nbdcopy", nbd(1, "vol1"), back.toString());
+        assertEquals(0, read.exit(), read.output());
+        assertArrayEquals(written, Arrays.copyOf(Files.readAllBytes(back), written.length), "the read returned the right data");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r"))
+        {
+            raf.seek(at);
+            assertEquals(original, raf.readByte(), "the bad copy was rewritten from a good one");
+        }
+    }
+
+    private Path drivePath(final String driveId) throws Exception
+    {
+        final JsonNode drives = JSON.readTree(cli.run(60, "drive", "list", "--json", "--endpoint", endpoint()).output());
+        for (final JsonNode drive : drives.path("drives"))
+        {
+            if (drive.path("id").asText().equals(driveId))
+            {
+                return Path.of(drive.path("path").asText());
+            }
+        }
+        throw new AssertionError("no drive " + driveId + " in " + drives);
+    }
+}
