@@ -54,6 +54,13 @@ public final class DataClient implements Agent, AutoCloseable
 {
     /** Spins before parking: an IPC round trip is a few microseconds, a park and unpark tens. */
     private static final int AWAIT_SPINS = 64;
+    /** Most copies one {@link #writeCopies} call writes. */
+    public static final int MAX_COPIES = 8;
+    /** Not a status: a request was sent and its reply is awaited. */
+    private static final int IN_FLIGHT = Integer.MIN_VALUE;
+    // Per calling thread, so writeCopies allocates nothing per call.
+    private final ThreadLocal<PendingRequest[]> takenSlots = ThreadLocal.withInitial(() -> new PendingRequest[MAX_COPIES]);
+    private final ThreadLocal<long[]> takenIds = ThreadLocal.withInitial(() -> new long[MAX_COPIES]);
 
     private final Aeron aeron;
     private final int clientId;
@@ -230,6 +237,106 @@ public final class DataClient implements Agent, AutoCloseable
     }
 
     /**
+     * Writes the same bytes to several copies of a slab at once, as a mirror does: every request is sent
+     * before any reply is awaited, so the copies are written in parallel and the call takes about one
+     * round trip, not one per copy.
+     *
+     * @param count          how many copies: entries 0..count-1 of the arrays are used.
+     * @param serverChannels the data server of each copy.
+     * @param copies         the extent (copy index) of each.
+     * @param statuses       receives each copy's {@link DataStatus} code.
+     * @return {@link DataStatus#OK} if every copy has the bytes, else the first copy's failure.
+     */
+    public int writeCopies(
+        final int count,
+        final String[] serverChannels,
+        final int[] copies,
+        final int[] statuses,
+        final long volumeId,
+        final int slab,
+        final long epoch,
+        final long offset,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int length,
+        final boolean fua)
+    {
+        if (count < 1 || count > MAX_COPIES || serverChannels.length < count || copies.length < count || statuses.length < count)
+        {
+            return MALFORMED;
+        }
+        if (length > settings.maxPayloadLength())
+        {
+            return TOO_LARGE;
+        }
+        if (length < 0 || offset < 0 || srcOffset < 0 || length > src.capacity() - srcOffset)
+        {
+            return MALFORMED;
+        }
+        final long deadline = System.nanoTime() + settings.requestTimeoutNs();
+        final PendingRequest[] taken = takenSlots.get();
+        final long[] correlationIds = takenIds.get();
+        int acquired = 0;
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final PendingRequest slot = acquire(deadline);
+                if (slot == null)
+                {
+                    statuses[i] = closed ? NOT_CONNECTED : BACK_PRESSURED;
+                    correlationIds[i] = 0;
+                    continue;
+                }
+                taken[acquired++] = slot;
+                final long correlationId = slot.nextCorrelationId();
+                correlationIds[i] = correlationId;
+                slot.expect(FrameType.WRITE_REPLY, 0, null, 0);
+                slot.encoder()
+                    .type(FrameType.WRITE)
+                    .flags(fua ? FLAG_FUA : 0)
+                    .status(OK)
+                    .correlationId(correlationId)
+                    .clientId(clientId)
+                    .volumeId(volumeId)
+                    .slab(slab)
+                    .copy(copies[i])
+                    .epoch(epoch)
+                    .extentOffset(offset)
+                    .length(length);
+                statuses[i] = start(serverChannels[i], slot, correlationId, src, srcOffset, length, deadline);
+            }
+            int result = OK;
+            for (int i = 0, s = 0; i < count; i++)
+            {
+                if (correlationIds[i] == 0)
+                {
+                    result = result == OK ? statuses[i] : result;
+                    continue;
+                }
+                final PendingRequest slot = taken[s++];
+                if (statuses[i] == IN_FLIGHT)
+                {
+                    statuses[i] = await(slot, correlationIds[i], deadline);
+                }
+                if (statuses[i] != OK && result == OK)
+                {
+                    result = statuses[i];
+                }
+            }
+            return result;
+        }
+        finally
+        {
+            for (int i = 0; i < acquired; i++)
+            {
+                release(taken[i]);
+                taken[i] = null;
+            }
+        }
+    }
+
+    /**
      * Asks the server to make every write of the volume it has acknowledged durable.
      *
      * @return a {@link DataStatus} code.
@@ -345,6 +452,20 @@ public final class DataClient implements Agent, AutoCloseable
         final int length,
         final long deadline)
     {
+        final int started = start(serverChannel, slot, correlationId, payload, payloadOffset, length, deadline);
+        return started == IN_FLIGHT ? await(slot, correlationId, deadline) : started;
+    }
+
+    /** Sends the slot's request; {@link #IN_FLIGHT} if a reply is now awaited, else why nothing is. */
+    private int start(
+        final String serverChannel,
+        final PendingRequest slot,
+        final long correlationId,
+        final DirectBuffer payload,
+        final int payloadOffset,
+        final int length,
+        final long deadline)
+    {
         final ConcurrentPublication publication = publication(serverChannel);
         if (publication == null)
         {
@@ -362,7 +483,7 @@ public final class DataClient implements Agent, AutoCloseable
         {
             return sent;
         }
-        return await(slot, correlationId, deadline);
+        return IN_FLIGHT;
     }
 
     private ConcurrentPublication publication(final String serverChannel)

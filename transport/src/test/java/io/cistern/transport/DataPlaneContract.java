@@ -117,6 +117,34 @@ abstract class DataPlaneContract
     }
 
     @Test
+    void writeCopiesPutsTheSameBytesInEveryCopyAndReportsEachOutcome()
+    {
+        fixture.extents.addExtent(VOLUME, SLAB, COPY + 1, EPOCH).addExtent(VOLUME, SLAB, COPY + 2, EPOCH);
+        final String server = fixture.serverChannel();
+        final UnsafeBuffer data = randomBuffer(8192, 9);
+        final int[] statuses = new int[3];
+
+        assertStatus(OK, client.writeCopies(3, new String[] {server, server, server}, new int[] {COPY, COPY + 1, COPY + 2},
+            statuses, VOLUME, SLAB, EPOCH, 4096, data, 0, 8192, true));
+        for (int copy = COPY; copy <= COPY + 2; copy++)
+        {
+            assertArrayEquals(data.byteArray(), fixture.extents.bytes(VOLUME, SLAB, copy, 4096, 8192), "copy " + copy);
+        }
+        assertEquals(3, fixture.extents.fuaWrites());
+
+        // One copy the server does not have: the call fails with its status; the others still land.
+        final UnsafeBuffer next = randomBuffer(4096, 10);
+        assertStatus(DataStatus.NO_SUCH_EXTENT, client.writeCopies(2, new String[] {server, server}, new int[] {COPY, 7},
+            statuses, VOLUME, SLAB, EPOCH, 0, next, 0, 4096, false));
+        assertEquals(OK, statuses[0]);
+        assertEquals(DataStatus.NO_SUCH_EXTENT, statuses[1]);
+        assertArrayEquals(next.byteArray(), fixture.extents.bytes(VOLUME, SLAB, COPY, 0, 4096));
+
+        assertStatus(DataStatus.MALFORMED, client.writeCopies(DataClient.MAX_COPIES + 1, new String[9], new int[9], new int[9],
+            VOLUME, SLAB, EPOCH, 0, next, 0, 4096, false));
+    }
+
+    @Test
     void aFlushReachesTheExtent()
     {
         assertStatus(OK, client.flush(fixture.serverChannel(), VOLUME));

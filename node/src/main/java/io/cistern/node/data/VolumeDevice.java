@@ -57,8 +57,11 @@ public final class VolumeDevice implements BlockDevice
     private final int maxChunk;
     private final Duration askTimeout;
     private final UnsafeBuffer wire = new UnsafeBuffer(0, 0);
-    private final ByteBuffer repair;
-    private final UnsafeBuffer repairWire;
+    private final String[] copyChannels = new String[DataClient.MAX_COPIES];
+    private final int[] copyIndexes = new int[DataClient.MAX_COPIES];
+    private final int[] copyStatuses = new int[DataClient.MAX_COPIES];
+    // Only a heal needs it: allocated then, kept for the next.
+    private UnsafeBuffer repairWire;
 
     VolumeDevice(
         final VolumeInfo info,
@@ -82,8 +85,12 @@ public final class VolumeDevice implements BlockDevice
         this.counters = counters;
         this.maxChunk = (int)Math.min(maxChunk, Nbd.MAX_PAYLOAD);
         this.askTimeout = askTimeout;
-        this.repair = ByteBuffer.allocateDirect(this.maxChunk + (int)(2 * BLOCK));
-        this.repairWire = new UnsafeBuffer(repair);
+    }
+
+    @Override
+    public BlockDevice concurrentView()
+    {
+        return new VolumeDevice(info, service, layouts, client, endpoints, localNode, locks, counters, maxChunk, askTimeout);
     }
 
     @Override
@@ -252,6 +259,7 @@ public final class VolumeDevice implements BlockDevice
             SlabLayout layout = first;
             while (true)
             {
+                int count = 0;
                 int status = DataStatus.OK;
                 for (final Extent extent : layout.extents())
                 {
@@ -259,12 +267,20 @@ public final class VolumeDevice implements BlockDevice
                     {
                         continue;
                     }
-                    wire.wrap(src);
-                    status = send(layout, extent, true, inExtent, length, src.position(), fua);
-                    if (status != DataStatus.OK)
+                    final String channel = endpoints.serverChannel(extent.node());
+                    if (channel == null)
                     {
+                        status = DataStatus.NOT_CONNECTED;
                         break;
                     }
+                    copyChannels[count] = channel;
+                    copyIndexes[count++] = extent.copy();
+                }
+                if (status == DataStatus.OK)
+                {
+                    wire.wrap(src);
+                    status = client.writeCopies(count, copyChannels, copyIndexes, copyStatuses, info.volumeId(), layout.index(),
+                        layout.epoch(), inExtent, wire, src.position(), length, fua);
                 }
                 if (status != DataStatus.STALE_EPOCH || System.nanoTime() > deadline)
                 {
@@ -299,17 +315,28 @@ public final class VolumeDevice implements BlockDevice
         final long from = inExtent / BLOCK * BLOCK;
         final long to = Math.min(layout.extentBytes(), (inExtent + length + BLOCK - 1) / BLOCK * BLOCK);
         final int span = (int)(to - from);
-        repair.clear();
+        if (repairWire == null)
+        {
+            repairWire = new UnsafeBuffer(ByteBuffer.allocateDirect(maxChunk));
+        }
         final String goodChannel = endpoints.serverChannel(good.node());
         final String badChannel = endpoints.serverChannel(broken.node());
         if (goodChannel == null || badChannel == null)
         {
             return;
         }
-        int status = client.read(goodChannel, info.volumeId(), layout.index(), good.copy(), layout.epoch(), from, span, repairWire, 0);
-        if (status == DataStatus.OK)
+        int status = DataStatus.OK;
+        // In whole blocks, at most one frame at a time.
+        final int piece = (int)(maxChunk / BLOCK * BLOCK);
+        for (long at = from; at < to && status == DataStatus.OK; at += piece)
         {
-            status = client.write(badChannel, info.volumeId(), layout.index(), broken.copy(), layout.epoch(), from, repairWire, 0, span, true);
+            final int n = (int)Math.min(piece, to - at);
+            status = client.read(goodChannel, info.volumeId(), layout.index(), good.copy(), layout.epoch(), at, n, repairWire, 0);
+            if (status == DataStatus.OK)
+            {
+                status = client.write(badChannel, info.volumeId(), layout.index(), broken.copy(), layout.epoch(), at, repairWire, 0, n,
+                    true);
+            }
         }
         if (status == DataStatus.OK)
         {

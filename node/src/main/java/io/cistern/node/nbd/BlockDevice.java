@@ -26,4 +26,13 @@ public interface BlockDevice
 
     /** True if a flush on one connection covers writes completed on every other (NBD_FLAG_CAN_MULTI_CONN). */
     boolean flushCoversAllConnections();
+
+    /**
+     * A device on the same export that another thread may use at the same time as this one: the server
+     * serves a connection's requests in parallel, one view per worker. A thread-safe device returns itself.
+     */
+    default BlockDevice concurrentView()
+    {
+        return this;
+    }
 }

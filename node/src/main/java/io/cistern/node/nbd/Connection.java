@@ -8,14 +8,22 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * One client connection: the handshake, then the transmission phase, request by request.
+ * One client connection: the handshake, then the transmission phase.
+ * <p>
+ * Requests are read in order by this connection's thread and served in parallel by up to
+ * {@link Nbd#MAX_IN_FLIGHT} workers, each with its own slot (payload buffer, device view); replies go
+ * out as requests finish, as NBD allows (the cookie matches them up). When every slot is busy the
+ * reader waits, which pushes back on the client.
  * <p>
  * A request that is well-formed but wrong (unknown command, length beyond {@link Nbd#MAX_PAYLOAD},
  * range past the end) gets its error reply and the connection goes on; a write's payload is read and
- * dropped first so the stream stays in step. Buffers are allocated once per connection, never sized
- * by a length off the wire. Only a request with a bad magic ends the connection: after it there is no
+ * dropped first so the stream stays in step. Buffers are allocated per slot once, never sized by a
+ * length off the wire. Only a request with a bad magic ends the connection: after it there is no
  * telling where the next request starts.
  */
 final class Connection implements Runnable
@@ -28,9 +36,46 @@ final class Connection implements Runnable
     private final NbdCounters counters;
     private final Request request = new Request();
     private final ByteBuffer header = ByteBuffer.allocateDirect(Nbd.REQUEST_HEADER).order(ByteOrder.BIG_ENDIAN);
+    private final ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
+    private final Object replyLock = new Object();
     private final ByteBuffer reply = ByteBuffer.allocateDirect(Nbd.SIMPLE_REPLY_HEADER).order(ByteOrder.BIG_ENDIAN);
-    private final ByteBuffer payload = ByteBuffer.allocateDirect(Nbd.MAX_PAYLOAD);
-    private final ByteBuffer[] replyAndPayload = {reply, payload};
+    private final ByteBuffer[] replyAndPayload = new ByteBuffer[2];
+    private final ArrayBlockingQueue<Slot> free = new ArrayBlockingQueue<>(Nbd.MAX_IN_FLIGHT);
+    private int slotsMade;
+    private ExecutorService workers;
+    private volatile boolean broken;
+    private int inFlight;
+
+    /** One request in flight: what it asks and the buffer its bytes travel in. */
+    private final class Slot implements Runnable
+    {
+        final ByteBuffer payload = ByteBuffer.allocateDirect(Nbd.MAX_PAYLOAD);
+        final BlockDevice device;
+        int type;
+        long cookie;
+        long offset;
+        long length;
+        boolean fua;
+
+        Slot(final BlockDevice device)
+        {
+            this.device = device;
+        }
+
+        @Override
+        public void run()
+        {
+            try
+            {
+                serve(this);
+            }
+            finally
+            {
+                free.add(this);
+                finished();
+            }
+        }
+    }
 
     Connection(final SocketChannel channel, final Exports exports, final String client, final NbdCounters counters)
     {
@@ -50,6 +95,12 @@ final class Connection implements Runnable
             if (chosen != null)
             {
                 LOG.info("NBD client {} attached to export {}", client, chosen.name());
+                workers = Executors.newFixedThreadPool(Nbd.MAX_IN_FLIGHT, r ->
+                {
+                    final Thread thread = new Thread(r, Thread.currentThread().getName() + "-worker");
+                    thread.setDaemon(true);
+                    return thread;
+                });
                 transmit(chosen.device());
             }
         }
@@ -61,8 +112,16 @@ final class Connection implements Runnable
         {
             LOG.info("NBD connection {} ended: {}", client, ex.toString());
         }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
         finally
         {
+            if (workers != null)
+            {
+                workers.shutdown();
+            }
             if (chosen != null)
             {
                 exports.close(chosen.name(), client, chosen.device());
@@ -71,9 +130,9 @@ final class Connection implements Runnable
         }
     }
 
-    private void transmit(final BlockDevice device) throws IOException
+    private void transmit(final BlockDevice device) throws IOException, InterruptedException
     {
-        while (true)
+        while (!broken)
         {
             header.clear();
             fill(header);
@@ -83,6 +142,7 @@ final class Connection implements Runnable
                 counters.malformed.increment();
                 LOG.warn("NBD client {} sent a request with a bad magic; closing the connection (the stream cannot be resynchronised)",
                     client);
+                drain();
                 return;
             }
             final int refused = request.check(device.size());
@@ -90,70 +150,136 @@ final class Connection implements Runnable
             {
                 counters.refused.increment();
                 discard(request.payloadLength());
-                sendReply(refused, false);
+                sendReply(refused, request.cookie(), null);
                 continue;
             }
-            switch (request.type())
+            if (request.type() == Nbd.CMD_DISC)
             {
-                case Nbd.CMD_READ -> read(device);
-                case Nbd.CMD_WRITE -> write(device);
-                case Nbd.CMD_FLUSH -> sendReply(device.flush(), false);
-                case Nbd.CMD_TRIM -> sendReply(device.trim(request.offset(), request.length(), request.fua()), false);
-                case Nbd.CMD_WRITE_ZEROES -> sendReply(device.writeZeroes(request.offset(), request.length(), request.fua()), false);
-                case Nbd.CMD_DISC ->
-                {
-                    // "The server MUST ... complete outstanding requests" — they are, requests are served in order.
-                    return;
-                }
-                default -> sendReply(Nbd.EINVAL, false);
+                // "The server MUST ... complete outstanding requests": wait for them, then close.
+                drain();
+                return;
+            }
+            final Slot slot = take(device);
+            slot.type = request.type();
+            slot.cookie = request.cookie();
+            slot.offset = request.offset();
+            slot.length = request.length();
+            slot.fua = request.fua();
+            if (slot.type == Nbd.CMD_WRITE)
+            {
+                slot.payload.clear().limit((int)slot.length);
+                fill(slot.payload);
+                slot.payload.flip();
+            }
+            started();
+            workers.execute(slot);
+        }
+    }
+
+    private Slot take(final BlockDevice device) throws InterruptedException
+    {
+        final Slot ready = free.poll();
+        if (ready != null)
+        {
+            return ready;
+        }
+        if (slotsMade < Nbd.MAX_IN_FLIGHT)
+        {
+            // Slots (and their 1 MiB buffers) are made as the client's queue depth asks for them.
+            slotsMade++;
+            return new Slot(slotsMade == 1 ? device : device.concurrentView());
+        }
+        return free.take();
+    }
+
+    /** Waits until no request is in flight (each ends within the data plane's request timeout). */
+    private synchronized void drain() throws InterruptedException
+    {
+        while (inFlight > 0)
+        {
+            wait();
+        }
+    }
+
+    private synchronized void finished()
+    {
+        inFlight--;
+        notifyAll();
+    }
+
+    private synchronized void started()
+    {
+        inFlight++;
+    }
+
+    private void serve(final Slot slot)
+    {
+        final BlockDevice device = slot.device;
+        int error;
+        ByteBuffer data = null;
+        switch (slot.type)
+        {
+            case Nbd.CMD_READ ->
+            {
+                slot.payload.clear().limit((int)slot.length);
+                error = device.read(slot.offset, slot.payload);
+                slot.payload.flip();
+                counters.reads.increment();
+                data = error == 0 ? slot.payload : null;
+            }
+            case Nbd.CMD_WRITE ->
+            {
+                error = device.write(slot.offset, slot.payload, slot.fua);
+                counters.writes.increment();
+            }
+            case Nbd.CMD_FLUSH -> error = device.flush();
+            case Nbd.CMD_TRIM -> error = device.trim(slot.offset, slot.length, slot.fua);
+            case Nbd.CMD_WRITE_ZEROES -> error = device.writeZeroes(slot.offset, slot.length, slot.fua);
+            default -> error = Nbd.EINVAL;
+        }
+        if (error != 0)
+        {
+            counters.errors.increment();
+        }
+        try
+        {
+            sendReply(error, slot.cookie, data);
+        }
+        catch (final IOException ex)
+        {
+            broken = true;
+            LOG.info("NBD connection {} broke while replying: {}", client, ex.toString());
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ignored)
+            {
             }
         }
     }
 
-    private void read(final BlockDevice device) throws IOException
+    private void sendReply(final int error, final long cookie, final ByteBuffer data) throws IOException
     {
-        payload.clear().limit((int)request.length());
-        final int error = device.read(request.offset(), payload);
-        counters.reads.increment();
-        if (error != 0)
+        synchronized (replyLock)
         {
-            counters.errors.increment();
-        }
-        payload.flip();
-        sendReply(error, error == 0);
-    }
-
-    private void write(final BlockDevice device) throws IOException
-    {
-        payload.clear().limit((int)request.length());
-        fill(payload);
-        payload.flip();
-        final int error = device.write(request.offset(), payload, request.fua());
-        counters.writes.increment();
-        if (error != 0)
-        {
-            counters.errors.increment();
-        }
-        sendReply(error, false);
-    }
-
-    private void sendReply(final int error, final boolean withPayload) throws IOException
-    {
-        reply.clear();
-        reply.putInt(Nbd.SIMPLE_REPLY_MAGIC).putInt(error).putLong(request.cookie()).flip();
-        if (withPayload)
-        {
-            while (reply.hasRemaining() || payload.hasRemaining())
+            reply.clear();
+            reply.putInt(Nbd.SIMPLE_REPLY_MAGIC).putInt(error).putLong(cookie).flip();
+            if (data == null)
+            {
+                while (reply.hasRemaining())
+                {
+                    channel.write(reply);
+                }
+                return;
+            }
+            replyAndPayload[0] = reply;
+            replyAndPayload[1] = data;
+            while (reply.hasRemaining() || data.hasRemaining())
             {
                 channel.write(replyAndPayload);
             }
-        }
-        else
-        {
-            while (reply.hasRemaining())
-            {
-                channel.write(reply);
-            }
+            replyAndPayload[1] = null;
         }
     }
 
@@ -173,9 +299,9 @@ final class Connection implements Runnable
         long left = length;
         while (left > 0)
         {
-            payload.clear().limit((int)Math.min(payload.capacity(), left));
-            fill(payload);
-            left -= payload.limit();
+            scratch.clear().limit((int)Math.min(scratch.capacity(), left));
+            fill(scratch);
+            left -= scratch.limit();
         }
     }
 }

@@ -80,6 +80,9 @@ public final class Nbd
     public static final int ENOTSUP = 95;
     public static final int ESHUTDOWN = 108;
 
-    /** Largest request payload the server accepts (advertised as the maximum block size). */
-    public static final int MAX_PAYLOAD = 4 << 20;
+    /** Largest request payload the server accepts (advertised as the maximum block size); one data-plane frame. */
+    public static final int MAX_PAYLOAD = 1 << 20;
+
+    /** Requests of one connection served at the same time. */
+    public static final int MAX_IN_FLIGHT = 32;
 }
