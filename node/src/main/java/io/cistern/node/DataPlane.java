@@ -52,6 +52,7 @@ final class DataPlane implements AutoCloseable
     private final LocalExtents extents;
     private final List<AgentRunner> runners = new ArrayList<>();
     private DataClient client;
+    private DataClient localClient;
     private NbdServer nbd;
 
     private DataPlane(final EmbeddedMediaDriver mediaDriver, final Map<String, ExtentStore> stores)
@@ -108,17 +109,23 @@ final class DataPlane implements AutoCloseable
         final DataEndpoints endpoints = new DataEndpoints(Cluster.get(Adapter.toClassic(system)));
         final DataPlaneSettings dataSettings = DataPlaneSettings.defaults();
 
+        // Two doors into the same extents, served by one thread (the extent stores have one owner):
+        // UDP for other nodes, IPC through this node's media driver for its own front ends.
         final DataServer server = new DataServer(mediaDriver.aeron(), channel, dataSettings, extents, endpoints::replyChannel, ERRORS);
-        runners.add(DataAgents.start(new CompositeAgent(server, extents.housekeeper()), settings.aeron().idleStrategy(), ERRORS));
+        final DataServer localServer = new DataServer(mediaDriver.aeron(), DataEndpoints.LOCAL, dataSettings, extents,
+            clientId -> DataEndpoints.LOCAL, ERRORS);
+        runners.add(DataAgents.start(new CompositeAgent(server, localServer, extents.housekeeper()),
+            settings.aeron().idleStrategy(), ERRORS));
         client = new DataClient(mediaDriver.aeron(), DataEndpoints.clientId(hostPort), channel, dataSettings);
-        runners.add(DataAgents.start(client, settings.aeron().idleStrategy(), ERRORS));
+        localClient = new DataClient(mediaDriver.aeron(), DataEndpoints.clientId(hostPort), DataEndpoints.LOCAL, dataSettings);
+        runners.add(DataAgents.start(new CompositeAgent(client, localClient), settings.aeron().idleStrategy(), ERRORS));
         LOG.info("Data server on {} (client id {})", channel, DataEndpoints.clientId(hostPort));
 
         final Duration timeout = settings.health().askTimeout();
         final VolumeService volumes = AskPattern.<NodeGuardian.Command, VolumeService>ask(
             system, NodeGuardian.GetVolumeService::new, timeout, system.scheduler())
             .toCompletableFuture().get(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
-        final VolumeExports exports = new VolumeExports(volumes, layouts, client, endpoints, settings.node().name(),
+        final VolumeExports exports = new VolumeExports(volumes, layouts, client, localClient, endpoints, settings.node().name(),
             dataSettings.maxPayloadLength(), timeout);
         nbd = NbdServer.start(settings.node().host(), settings.nbdPort(), exports, settings.node().name());
     }

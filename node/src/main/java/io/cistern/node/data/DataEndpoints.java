@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DataEndpoints
 {
     public static final String ROLE_PREFIX = "cistern-data=";
+    /** A node's own front ends reach its data server through its media driver, not the network. */
+    public static final String LOCAL = "aeron:ipc";
 
     private final Cluster cluster;
     private final ConcurrentHashMap<String, String> channelOfNode = new ConcurrentHashMap<>();
@@ -27,7 +29,8 @@ public final class DataEndpoints
 
     public static String channel(final String hostPort)
     {
-        return "aeron:udp?endpoint=" + hostPort;
+        // A 64 KiB MTU: a 1 MiB block moves in 17 datagrams instead of ~750 (loopback's MTU is 64 KiB).
+        return "aeron:udp?endpoint=" + hostPort + "|mtu=65504";
     }
 
     /** The data-plane client id of the node whose data server listens on {@code hostPort}. */

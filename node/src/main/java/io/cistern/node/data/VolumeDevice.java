@@ -50,6 +50,7 @@ public final class VolumeDevice implements BlockDevice
     private final VolumeService service;
     private final LayoutTable layouts;
     private final DataClient client;
+    private final DataClient localClient;
     private final DataEndpoints endpoints;
     private final String localNode;
     private final SlabLocks locks;
@@ -68,6 +69,7 @@ public final class VolumeDevice implements BlockDevice
         final VolumeService service,
         final LayoutTable layouts,
         final DataClient client,
+        final DataClient localClient,
         final DataEndpoints endpoints,
         final String localNode,
         final SlabLocks locks,
@@ -79,6 +81,7 @@ public final class VolumeDevice implements BlockDevice
         this.service = service;
         this.layouts = layouts;
         this.client = client;
+        this.localClient = localClient;
         this.endpoints = endpoints;
         this.localNode = localNode;
         this.locks = locks;
@@ -90,7 +93,8 @@ public final class VolumeDevice implements BlockDevice
     @Override
     public BlockDevice concurrentView()
     {
-        return new VolumeDevice(info, service, layouts, client, endpoints, localNode, locks, counters, maxChunk, askTimeout);
+        return new VolumeDevice(info, service, layouts, client, localClient, endpoints, localNode, locks, counters, maxChunk,
+            askTimeout);
     }
 
     @Override
@@ -166,8 +170,10 @@ public final class VolumeDevice implements BlockDevice
     {
         for (final String node : nodesWithExtents())
         {
-            final String channel = endpoints.serverChannel(node);
-            final int status = channel == null ? DataStatus.NOT_CONNECTED : client.flush(channel, info.volumeId());
+            final boolean local = node.equals(localNode);
+            final String channel = local ? DataEndpoints.LOCAL : endpoints.serverChannel(node);
+            final int status = channel == null ? DataStatus.NOT_CONNECTED :
+                (local ? localClient : client).flush(channel, info.volumeId());
             if (status != DataStatus.OK)
             {
                 return failed("flush on " + node, -1, status);
@@ -261,10 +267,16 @@ public final class VolumeDevice implements BlockDevice
             {
                 int count = 0;
                 int status = DataStatus.OK;
+                Extent local = null;
                 for (final Extent extent : layout.extents())
                 {
                     if (extent.state() != ExtentState.IN_SYNC)
                     {
+                        continue;
+                    }
+                    if (extent.node().equals(localNode))
+                    {
+                        local = extent;
                         continue;
                     }
                     final String channel = endpoints.serverChannel(extent.node());
@@ -276,11 +288,17 @@ public final class VolumeDevice implements BlockDevice
                     copyChannels[count] = channel;
                     copyIndexes[count++] = extent.copy();
                 }
-                if (status == DataStatus.OK)
+                if (status == DataStatus.OK && count > 0)
                 {
+                    // The other nodes' copies in parallel over the network; this node's own over IPC.
                     wire.wrap(src);
                     status = client.writeCopies(count, copyChannels, copyIndexes, copyStatuses, info.volumeId(), layout.index(),
                         layout.epoch(), inExtent, wire, src.position(), length, fua);
+                }
+                if (status == DataStatus.OK && local != null)
+                {
+                    wire.wrap(src);
+                    status = send(layout, local, true, inExtent, length, src.position(), fua);
                 }
                 if (status != DataStatus.STALE_EPOCH || System.nanoTime() > deadline)
                 {
@@ -299,14 +317,16 @@ public final class VolumeDevice implements BlockDevice
     private int send(final SlabLayout layout, final Extent extent, final boolean write, final long inExtent, final int length,
                      final int bufferOffset, final boolean fua)
     {
-        final String channel = endpoints.serverChannel(extent.node());
+        final boolean local = extent.node().equals(localNode);
+        final String channel = local ? DataEndpoints.LOCAL : endpoints.serverChannel(extent.node());
         if (channel == null)
         {
             return DataStatus.NOT_CONNECTED;
         }
+        final DataClient via = local ? localClient : client;
         return write ?
-            client.write(channel, info.volumeId(), layout.index(), extent.copy(), layout.epoch(), inExtent, wire, bufferOffset, length, fua) :
-            client.read(channel, info.volumeId(), layout.index(), extent.copy(), layout.epoch(), inExtent, length, wire, bufferOffset);
+            via.write(channel, info.volumeId(), layout.index(), extent.copy(), layout.epoch(), inExtent, wire, bufferOffset, length, fua) :
+            via.read(channel, info.volumeId(), layout.index(), extent.copy(), layout.epoch(), inExtent, length, wire, bufferOffset);
     }
 
     /** Rewrites the whole blocks around a range on a copy that failed its checksum, from one that passed. */
@@ -319,8 +339,10 @@ public final class VolumeDevice implements BlockDevice
         {
             repairWire = new UnsafeBuffer(ByteBuffer.allocateDirect(maxChunk));
         }
-        final String goodChannel = endpoints.serverChannel(good.node());
-        final String badChannel = endpoints.serverChannel(broken.node());
+        final boolean goodLocal = good.node().equals(localNode);
+        final boolean badLocal = broken.node().equals(localNode);
+        final String goodChannel = goodLocal ? DataEndpoints.LOCAL : endpoints.serverChannel(good.node());
+        final String badChannel = badLocal ? DataEndpoints.LOCAL : endpoints.serverChannel(broken.node());
         if (goodChannel == null || badChannel == null)
         {
             return;
@@ -331,10 +353,11 @@ public final class VolumeDevice implements BlockDevice
         for (long at = from; at < to && status == DataStatus.OK; at += piece)
         {
             final int n = (int)Math.min(piece, to - at);
-            status = client.read(goodChannel, info.volumeId(), layout.index(), good.copy(), layout.epoch(), at, n, repairWire, 0);
+            status = (goodLocal ? localClient : client).read(goodChannel, info.volumeId(), layout.index(), good.copy(), layout.epoch(),
+                at, n, repairWire, 0);
             if (status == DataStatus.OK)
             {
-                status = client.write(badChannel, info.volumeId(), layout.index(), broken.copy(), layout.epoch(), at, repairWire, 0, n,
+                status = (badLocal ? localClient : client).write(badChannel, info.volumeId(), layout.index(), broken.copy(), layout.epoch(), at, repairWire, 0, n,
                     true);
             }
         }

@@ -27,6 +27,7 @@ public final class VolumeExports implements Exports
     private final VolumeService service;
     private final LayoutTable layouts;
     private final DataClient client;
+    private final DataClient localClient;
     private final DataEndpoints endpoints;
     private final String localNode;
     private final int maxChunk;
@@ -38,6 +39,7 @@ public final class VolumeExports implements Exports
         final VolumeService service,
         final LayoutTable layouts,
         final DataClient client,
+        final DataClient localClient,
         final DataEndpoints endpoints,
         final String localNode,
         final int maxChunk,
@@ -46,6 +48,7 @@ public final class VolumeExports implements Exports
         this.service = service;
         this.layouts = layouts;
         this.client = client;
+        this.localClient = localClient;
         this.endpoints = endpoints;
         this.localNode = localNode;
         this.maxChunk = maxChunk;
@@ -94,7 +97,7 @@ public final class VolumeExports implements Exports
         {
             throw new ExportException("volume " + name + " cannot be opened: " + ex);
         }
-        return new VolumeDevice(info, service, layouts, client, endpoints, localNode,
+        return new VolumeDevice(info, service, layouts, client, localClient, endpoints, localNode,
             locks.computeIfAbsent(info.volumeId(), id -> new SlabLocks()), counters, maxChunk, timeout);
     }
 
