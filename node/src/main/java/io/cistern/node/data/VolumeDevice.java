@@ -22,7 +22,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A volume as one client connection sees it: the front end of the data path. It cuts a request at slab
@@ -30,8 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * slab at its first write), and moves the bytes over the data plane; actors are asked only when a
  * layout is missing or stale.
  * <ul>
- *   <li>Write: to every in-sync copy, holding the slab's lock so overlapping writes through this node
- *   reach all copies in one order; acknowledged only when every copy has it.</li>
+ *   <li>Write: to every in-sync copy, holding the locks of the regions it touches so overlapping writes
+ *   through this node reach all copies in one order; acknowledged only when every copy has it.</li>
  *   <li>Read: from one in-sync copy, this node's own first. A copy that fails its checksum is skipped,
  *   the read answered from another, and the bad range rewritten from the good copy (self-heal).</li>
  *   <li>A stale layout epoch (the copy's server knows a newer layout, or has not yet learned this one)
@@ -257,8 +256,7 @@ public final class VolumeDevice implements BlockDevice
 
     private int writeChunk(final SlabLayout first, final long inExtent, final ByteBuffer src, final int length, final boolean fua)
     {
-        final ReentrantLock lock = locks.of(first.index());
-        lock.lock();
+        locks.lock(first.index(), inExtent, length);
         try
         {
             final long deadline = System.nanoTime() + RETRY_FOR_NS;
@@ -310,7 +308,7 @@ public final class VolumeDevice implements BlockDevice
         }
         finally
         {
-            lock.unlock();
+            locks.unlock(first.index(), inExtent, length);
         }
     }
 
