@@ -37,6 +37,12 @@ final class Processes
         command.add("-Xmx" + heap);
         command.add("-XX:+ExitOnOutOfMemoryError");
         command.add("-Dh2.bindAddress=127.0.0.1");
+        // Extra JVM options for every process of a local cluster, e.g. a flight recording for a profile.
+        final String extra = System.getenv("CISTERN_NODE_OPTS");
+        if (extra != null && !extra.isBlank())
+        {
+            command.addAll(java.util.Arrays.asList(extra.trim().split("\\s+")));
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);

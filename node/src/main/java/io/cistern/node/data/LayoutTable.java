@@ -2,40 +2,62 @@ package io.cistern.node.data;
 
 import io.cistern.actors.pool.SlabListener;
 import io.cistern.actors.volume.SlabLayout;
+import org.agrona.collections.Long2ObjectHashMap;
 
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Arrays;
 
 /**
  * The slab layouts this node knows, for the data plane: written by the pool view as slab events
- * arrive, read by the data server (to fence stale epochs and find its extents) and by the front end
- * (to find where a slab's copies are). A layout is only ever replaced by one with a higher epoch.
+ * arrive, read on every I/O by the data server (to fence stale epochs and find its extents) and the
+ * front ends (to find a slab's copies). A layout is only ever replaced by one with a higher epoch.
+ * <p>
+ * Reads far outnumber writes (a write is a placement), so the table is copy-on-write: readers see an
+ * immutable snapshot through one volatile read and look up without allocating.
  */
 public final class LayoutTable implements SlabListener
 {
-    private final ConcurrentHashMap<SlabKey, SlabLayout> layouts = new ConcurrentHashMap<>();
+    private static final SlabLayout[] NONE = new SlabLayout[0];
+    private volatile Long2ObjectHashMap<SlabLayout[]> byVolume = new Long2ObjectHashMap<>();
 
-    /** A slab of a volume, as a map key. */
-    record SlabKey(long volumeId, int index)
+    @Override
+    public synchronized void placed(final SlabLayout layout)
     {
+        final SlabLayout[] slabs = byVolume.getOrDefault(layout.volumeId(), NONE);
+        final int index = layout.index();
+        if (index < slabs.length && slabs[index] != null && slabs[index].epoch() > layout.epoch())
+        {
+            return;
+        }
+        final SlabLayout[] updated = Arrays.copyOf(slabs, Math.max(slabs.length, index + 1));
+        updated[index] = layout;
+        publish(layout.volumeId(), updated);
     }
 
     @Override
-    public void placed(final SlabLayout layout)
+    public synchronized void freed(final long volumeId, final int index)
     {
-        layouts.merge(new SlabKey(layout.volumeId(), layout.index()), layout,
-            (known, offered) -> offered.epoch() >= known.epoch() ? offered : known);
+        final SlabLayout[] slabs = byVolume.get(volumeId);
+        if (slabs != null && index < slabs.length && slabs[index] != null)
+        {
+            final SlabLayout[] updated = slabs.clone();
+            updated[index] = null;
+            publish(volumeId, updated);
+        }
     }
 
-    @Override
-    public void freed(final long volumeId, final int index)
+    private void publish(final long volumeId, final SlabLayout[] slabs)
     {
-        layouts.remove(new SlabKey(volumeId, index));
+        final Long2ObjectHashMap<SlabLayout[]> next = new Long2ObjectHashMap<>();
+        byVolume.forEachLong(next::put);
+        next.put(volumeId, slabs);
+        byVolume = next;
     }
 
     /** The layout, or null if this node has not learned one (the slab may be unplaced, or news may lag). */
     public SlabLayout get(final long volumeId, final int index)
     {
-        return layouts.get(new SlabKey(volumeId, index));
+        final SlabLayout[] slabs = byVolume.get(volumeId);
+        return slabs == null || index < 0 || index >= slabs.length ? null : slabs[index];
     }
 
     /** The known epoch, or -1. */

@@ -222,33 +222,45 @@ public final class VolumeDevice implements BlockDevice
         SlabLayout layout = first;
         while (true)
         {
-            final List<Extent> bad = new ArrayList<>();
+            List<Extent> bad = null;
             int status = DataStatus.NO_SUCH_EXTENT;
-            for (final Extent extent : readOrder(layout))
+            // This node's copy first, then the others; pass 0 and pass 1 over the same list, no allocation.
+            for (int pass = 0; pass < 2 && status != DataStatus.STALE_EPOCH; pass++)
             {
-                wire.wrap(dst);
-                status = send(layout, extent, false, inExtent, length, dst.position(), false);
-                if (status == DataStatus.OK)
+                for (final Extent extent : layout.extents())
                 {
-                    for (final Extent broken : bad)
+                    if (extent.state() != ExtentState.IN_SYNC || extent.node().equals(localNode) != (pass == 0))
                     {
-                        heal(layout, extent, broken, inExtent, length);
+                        continue;
                     }
-                    return status;
-                }
-                if (status == DataStatus.CHECKSUM_MISMATCH)
-                {
-                    counters.checksumFailures.increment();
-                    bad.add(extent);
-                }
-                if (status == DataStatus.STALE_EPOCH)
-                {
-                    break;
+                    wire.wrap(dst);
+                    status = send(layout, extent, false, inExtent, length, dst.position(), false);
+                    if (status == DataStatus.OK)
+                    {
+                        if (bad != null)
+                        {
+                            for (final Extent broken : bad)
+                            {
+                                heal(layout, extent, broken, inExtent, length);
+                            }
+                        }
+                        return status;
+                    }
+                    if (status == DataStatus.CHECKSUM_MISMATCH)
+                    {
+                        counters.checksumFailures.increment();
+                        bad = bad == null ? new ArrayList<>(2) : bad;
+                        bad.add(extent);
+                    }
+                    if (status == DataStatus.STALE_EPOCH)
+                    {
+                        break;
+                    }
                 }
             }
             if (status != DataStatus.STALE_EPOCH || System.nanoTime() > deadline)
             {
-                return bad.isEmpty() ? status : DataStatus.CHECKSUM_MISMATCH;
+                return bad == null ? status : DataStatus.CHECKSUM_MISMATCH;
             }
             layout = stale(layout);
         }
@@ -370,26 +382,6 @@ public final class VolumeDevice implements BlockDevice
             LOG.error("Could not heal copy {} of slab {} of volume {} on {}: {}", broken.copy(), layout.index(), info.name(),
                 broken.node(), DataStatus.describe(status));
         }
-    }
-
-    private List<Extent> readOrder(final SlabLayout layout)
-    {
-        final List<Extent> order = new ArrayList<>(layout.extents().size());
-        for (final Extent extent : layout.extents())
-        {
-            if (extent.state() == ExtentState.IN_SYNC && extent.node().equals(localNode))
-            {
-                order.add(extent);
-            }
-        }
-        for (final Extent extent : layout.extents())
-        {
-            if (extent.state() == ExtentState.IN_SYNC && !extent.node().equals(localNode))
-            {
-                order.add(extent);
-            }
-        }
-        return order;
     }
 
     /** The layout of a slab: from the table, else from the Slab entity (placing it if asked to). */
