@@ -6,6 +6,8 @@ import io.cistern.actors.volume.SlabLayout;
 import io.cistern.actors.volume.VolumeService;
 import io.cistern.config.CisternSettings;
 import io.cistern.node.data.DataEndpoints;
+import io.cistern.node.data.FrontEnd;
+import io.cistern.node.data.FrontEndCounters;
 import io.cistern.node.data.LayoutTable;
 import io.cistern.node.data.LocalExtents;
 import io.cistern.node.data.VolumeExports;
@@ -128,8 +130,8 @@ final class DataPlane implements AutoCloseable
         final VolumeService volumes = AskPattern.<NodeGuardian.Command, VolumeService>ask(
             system, NodeGuardian.GetVolumeService::new, timeout, system.scheduler())
             .toCompletableFuture().get(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
-        final VolumeExports exports = new VolumeExports(volumes, layouts, client, localClient, endpoints, settings.node().name(),
-            dataSettings.maxPayloadLength(), timeout);
+        final VolumeExports exports = new VolumeExports(new FrontEnd(volumes, layouts, client, localClient, endpoints,
+            settings.node().name(), new FrontEndCounters(), dataSettings.maxPayloadLength(), timeout));
         nbd = NbdServer.start(settings.node().host(), settings.nbdPort(), exports, settings.node().name());
     }
 

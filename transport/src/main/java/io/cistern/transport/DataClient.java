@@ -160,18 +160,7 @@ public final class DataClient implements Agent, AutoCloseable
         {
             final long correlationId = slot.nextCorrelationId();
             slot.expect(FrameType.READ_REPLY, length, dst, dstOffset);
-            slot.encoder()
-                .type(FrameType.READ)
-                .flags(0)
-                .status(OK)
-                .correlationId(correlationId)
-                .clientId(clientId)
-                .volumeId(volumeId)
-                .slab(slab)
-                .copy(copy)
-                .epoch(epoch)
-                .extentOffset(offset)
-                .length(length);
+            encode(slot, FrameType.READ, 0, correlationId, volumeId, slab, copy, epoch, offset, length);
             return exchange(serverChannel, slot, correlationId, null, 0, length, deadline);
         }
         finally
@@ -216,18 +205,7 @@ public final class DataClient implements Agent, AutoCloseable
         {
             final long correlationId = slot.nextCorrelationId();
             slot.expect(FrameType.WRITE_REPLY, 0, null, 0);
-            slot.encoder()
-                .type(FrameType.WRITE)
-                .flags(fua ? FLAG_FUA : 0)
-                .status(OK)
-                .correlationId(correlationId)
-                .clientId(clientId)
-                .volumeId(volumeId)
-                .slab(slab)
-                .copy(copy)
-                .epoch(epoch)
-                .extentOffset(offset)
-                .length(length);
+            encode(slot, FrameType.WRITE, fua ? FLAG_FUA : 0, correlationId, volumeId, slab, copy, epoch, offset, length);
             return exchange(serverChannel, slot, correlationId, src, srcOffset, length, deadline);
         }
         finally
@@ -292,18 +270,7 @@ public final class DataClient implements Agent, AutoCloseable
                 final long correlationId = slot.nextCorrelationId();
                 correlationIds[i] = correlationId;
                 slot.expect(FrameType.WRITE_REPLY, 0, null, 0);
-                slot.encoder()
-                    .type(FrameType.WRITE)
-                    .flags(fua ? FLAG_FUA : 0)
-                    .status(OK)
-                    .correlationId(correlationId)
-                    .clientId(clientId)
-                    .volumeId(volumeId)
-                    .slab(slab)
-                    .copy(copies[i])
-                    .epoch(epoch)
-                    .extentOffset(offset)
-                    .length(length);
+                encode(slot, FrameType.WRITE, fua ? FLAG_FUA : 0, correlationId, volumeId, slab, copies[i], epoch, offset, length);
                 statuses[i] = start(serverChannels[i], slot, correlationId, src, srcOffset, length, deadline);
             }
             int result = OK;
@@ -454,6 +421,23 @@ public final class DataClient implements Agent, AutoCloseable
     {
         final int started = start(serverChannel, slot, correlationId, payload, payloadOffset, length, deadline);
         return started == IN_FLIGHT ? await(slot, correlationId, deadline) : started;
+    }
+
+    private void encode(final PendingRequest slot, final int type, final int flags, final long correlationId, final long volumeId,
+                        final int slab, final int copy, final long epoch, final long offset, final int length)
+    {
+        slot.encoder()
+            .type(type)
+            .flags(flags)
+            .status(OK)
+            .correlationId(correlationId)
+            .clientId(clientId)
+            .volumeId(volumeId)
+            .slab(slab)
+            .copy(copy)
+            .epoch(epoch)
+            .extentOffset(offset)
+            .length(length);
     }
 
     /** Sends the slot's request; {@link #IN_FLIGHT} if a reply is now awaited, else why nothing is. */

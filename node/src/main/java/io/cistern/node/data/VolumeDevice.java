@@ -46,6 +46,7 @@ public final class VolumeDevice implements BlockDevice
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
 
     private final VolumeInfo info;
+    private final FrontEnd frontEnd;
     private final VolumeService service;
     private final LayoutTable layouts;
     private final DataClient client;
@@ -63,37 +64,26 @@ public final class VolumeDevice implements BlockDevice
     // Only a heal needs it: allocated then, kept for the next.
     private UnsafeBuffer repairWire;
 
-    VolumeDevice(
-        final VolumeInfo info,
-        final VolumeService service,
-        final LayoutTable layouts,
-        final DataClient client,
-        final DataClient localClient,
-        final DataEndpoints endpoints,
-        final String localNode,
-        final SlabLocks locks,
-        final FrontEndCounters counters,
-        final int maxChunk,
-        final Duration askTimeout)
+    VolumeDevice(final VolumeInfo info, final FrontEnd frontEnd, final SlabLocks locks)
     {
         this.info = info;
-        this.service = service;
-        this.layouts = layouts;
-        this.client = client;
-        this.localClient = localClient;
-        this.endpoints = endpoints;
-        this.localNode = localNode;
+        this.frontEnd = frontEnd;
+        this.service = frontEnd.service();
+        this.layouts = frontEnd.layouts();
+        this.client = frontEnd.client();
+        this.localClient = frontEnd.localClient();
+        this.endpoints = frontEnd.endpoints();
+        this.localNode = frontEnd.localNode();
         this.locks = locks;
-        this.counters = counters;
-        this.maxChunk = (int)Math.min(maxChunk, Nbd.MAX_PAYLOAD);
-        this.askTimeout = askTimeout;
+        this.counters = frontEnd.counters();
+        this.maxChunk = (int)Math.min(frontEnd.maxChunk(), Nbd.MAX_PAYLOAD);
+        this.askTimeout = frontEnd.timeout();
     }
 
     @Override
     public BlockDevice concurrentView()
     {
-        return new VolumeDevice(info, service, layouts, client, localClient, endpoints, localNode, locks, counters, maxChunk,
-            askTimeout);
+        return new VolumeDevice(info, frontEnd, locks);
     }
 
     @Override

@@ -2,14 +2,11 @@ package io.cistern.node.data;
 
 import io.cistern.actors.volume.VolumeException;
 import io.cistern.actors.volume.VolumeInfo;
-import io.cistern.actors.volume.VolumeService;
 import io.cistern.node.nbd.BlockDevice;
 import io.cistern.node.nbd.Exports;
-import io.cistern.transport.DataClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -24,40 +21,17 @@ public final class VolumeExports implements Exports
 {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeExports.class);
 
-    private final VolumeService service;
-    private final LayoutTable layouts;
-    private final DataClient client;
-    private final DataClient localClient;
-    private final DataEndpoints endpoints;
-    private final String localNode;
-    private final int maxChunk;
-    private final Duration timeout;
-    private final FrontEndCounters counters = new FrontEndCounters();
+    private final FrontEnd frontEnd;
     private final ConcurrentHashMap<Long, SlabLocks> locks = new ConcurrentHashMap<>();
 
-    public VolumeExports(
-        final VolumeService service,
-        final LayoutTable layouts,
-        final DataClient client,
-        final DataClient localClient,
-        final DataEndpoints endpoints,
-        final String localNode,
-        final int maxChunk,
-        final Duration timeout)
+    public VolumeExports(final FrontEnd frontEnd)
     {
-        this.service = service;
-        this.layouts = layouts;
-        this.client = client;
-        this.localClient = localClient;
-        this.endpoints = endpoints;
-        this.localNode = localNode;
-        this.maxChunk = maxChunk;
-        this.timeout = timeout;
+        this.frontEnd = frontEnd;
     }
 
     public FrontEndCounters counters()
     {
-        return counters;
+        return frontEnd.counters();
     }
 
     @Override
@@ -65,7 +39,7 @@ public final class VolumeExports implements Exports
     {
         try
         {
-            return service.list().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            return frontEnd.service().list().toCompletableFuture().get(frontEnd.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .stream().map(VolumeInfo::name).toList();
         }
         catch (final Exception ex)
@@ -81,8 +55,8 @@ public final class VolumeExports implements Exports
         final VolumeInfo info;
         try
         {
-            service.get(name).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            info = service.attach(name, clientId).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            frontEnd.service().get(name).toCompletableFuture().get(frontEnd.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            info = frontEnd.service().attach(name, clientId).toCompletableFuture().get(frontEnd.timeout().toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (final ExecutionException ex)
         {
@@ -97,14 +71,13 @@ public final class VolumeExports implements Exports
         {
             throw new ExportException("volume " + name + " cannot be opened: " + ex);
         }
-        return new VolumeDevice(info, service, layouts, client, localClient, endpoints, localNode,
-            locks.computeIfAbsent(info.volumeId(), id -> new SlabLocks()), counters, maxChunk, timeout);
+        return new VolumeDevice(info, frontEnd, locks.computeIfAbsent(info.volumeId(), id -> new SlabLocks()));
     }
 
     @Override
     public void close(final String name, final String clientId, final BlockDevice device)
     {
-        service.detach(name, clientId).whenComplete((info, failure) ->
+        frontEnd.service().detach(name, clientId).whenComplete((info, failure) ->
         {
             if (failure != null)
             {
