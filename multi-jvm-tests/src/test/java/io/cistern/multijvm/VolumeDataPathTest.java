@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cistern.storage.ExtentHeader;
 import io.cistern.storage.ExtentId;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -172,6 +174,47 @@ class VolumeDataPathTest
         {
             raf.seek(at);
             assertEquals(original, raf.readByte(), "the bad copy was rewritten from a good one");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void anAttachedVolumeIsNotDeletedAndAKilledNodesAttachmentsAreForgotten() throws Exception
+    {
+        final JsonNode cluster = JSON.readTree(data.resolve("cluster.json").toFile());
+        final long node1 = cluster.path("nodes").get(0).path("pid").asLong();
+        try (NbdSession session = new NbdSession(10809 + PORT_OFFSET, "vol1"))
+        {
+            final CisternCli.Result refused = cli.run(60, "volume", "delete", "vol1", "--data", data.toString());
+            assertEquals(1, refused.exit(), refused.output());
+            assertTrue(refused.output().contains("volume vol1 is attached by [nbd@node-1~"), refused.output());
+
+            // The node dies with the client attached: nothing detaches it.
+            final ProcessHandle victim = ProcessHandle.of(node1).orElseThrow();
+            victim.destroyForcibly();
+            victim.onExit().get(30, TimeUnit.SECONDS);
+        }
+        final CisternCli.Result restart = cli.run(300, "node", "start", "node-1", "--data", data.toString());
+        assertEquals(0, restart.exit(), restart.output());
+        Awaitility.await("node-1's leftover attachment is forgotten").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> JSON.readTree(cli.run(60, "volume", "show", "vol1", "--json", "--data", data.toString()).output())
+                .path("attachments").size() == 0);
+
+        final JsonNode volume = JSON.readTree(cli.run(60, "volume", "show", "vol1", "--json", "--data", data.toString()).output());
+        final String prefix = volume.path("id").asText();
+        final CisternCli.Result deleted = cli.run(60, "volume", "delete", "vol1", "--data", data.toString());
+        assertEquals(0, deleted.exit(), deleted.output());
+        Awaitility.await("every extent file of vol1 is deleted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> extentFiles(String.format("%016x", Long.parseUnsignedLong(prefix, 16))) == 0);
+        final JsonNode pool = JSON.readTree(cli.run(60, "pool", "--json", "--data", data.toString()).output());
+        assertEquals(0, pool.path("allocatedBytes").asLong(), "the pool got the space back");
+    }
+
+    private long extentFiles(final String volumePrefix) throws Exception
+    {
+        try (java.util.stream.Stream<Path> files = Files.walk(data, 5))
+        {
+            return files.filter(p -> p.getFileName().toString().startsWith(volumePrefix)).count();
         }
     }
 

@@ -2,6 +2,7 @@ package io.cistern.node;
 
 import io.cistern.actors.node.NodeGuardian;
 import io.cistern.actors.pool.SlabListener;
+import io.cistern.actors.volume.Attachments;
 import io.cistern.actors.volume.SlabLayout;
 import io.cistern.actors.volume.VolumeService;
 import io.cistern.config.CisternSettings;
@@ -132,7 +133,9 @@ final class DataPlane implements AutoCloseable
             .toCompletableFuture().get(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
         final VolumeExports exports = new VolumeExports(new FrontEnd(volumes, layouts, client, localClient, endpoints,
             settings.node().name(), new FrontEndCounters(), dataSettings.maxPayloadLength(), timeout));
-        nbd = NbdServer.start(settings.node().host(), settings.nbdPort(), exports, settings.node().name());
+        final long incarnation = Cluster.get(Adapter.toClassic(system)).selfUniqueAddress().longUid();
+        nbd = NbdServer.start(settings.node().host(), settings.nbdPort(), exports,
+            Attachments.prefix("nbd", settings.node().name(), incarnation));
     }
 
     void stopFrontEnds()

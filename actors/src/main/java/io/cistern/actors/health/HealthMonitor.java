@@ -3,9 +3,13 @@ package io.cistern.actors.health;
 import io.cistern.actors.drive.Drive;
 import io.cistern.actors.drive.DriveStatus;
 import io.cistern.actors.pool.PoolView;
+import io.cistern.actors.volume.Attachments;
+import io.cistern.actors.volume.Volume;
+import io.cistern.actors.volume.VolumeInfo;
 import io.cistern.config.HealthSettings;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
@@ -22,7 +26,7 @@ import java.util.Set;
 
 /**
  * The cluster's health monitor (one per cluster, a cluster singleton): turns membership changes into
- * drive health.
+ * drive health, and forgets the volume attachments of node incarnations that are gone.
  * <p>
  * When a member is removed (after the Split Brain Resolver downed it, or after it left), every drive
  * its incarnation registered is reported {@code LOST_COMMUNICATION}, which the drive entity persists.
@@ -51,11 +55,18 @@ public final class HealthMonitor
     {
     }
 
+    private record VolumesSeen(List<VolumeInfo> volumes) implements Command
+    {
+    }
+
+    private static final java.time.Duration ASK_TIMEOUT = java.time.Duration.ofSeconds(5);
+
     private final ActorContext<Command> context;
     private final ActorRef<PoolView.Command> poolView;
     private final ClusterSharding sharding;
     private final Cluster cluster;
     private final ActorRef<StatusReply<DriveStatus>> reportAdapter;
+    private final ActorRef<StatusReply<VolumeInfo>> detachAdapter;
 
     private HealthMonitor(
         final ActorContext<Command> context,
@@ -68,6 +79,8 @@ public final class HealthMonitor
         this.cluster = Cluster.get(context.getSystem());
         this.reportAdapter = context.messageAdapter(statusReplyClass(), reply ->
             new Reported(reply.isSuccess() ? "ok" : reply.getError().getMessage()));
+        this.detachAdapter = context.messageAdapter(volumeReplyClass(), reply ->
+            new Reported(reply.isSuccess() ? "ok" : reply.getError().getMessage()));
     }
 
     /**
@@ -78,7 +91,8 @@ public final class HealthMonitor
         final ClusterSharding sharding,
         final HealthSettings settings)
     {
-        return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        // A bug in one reconcile must not leave the cluster without a health monitor: restart it.
+        return Behaviors.<Command>supervise(Behaviors.setup(context -> Behaviors.withTimers(timers ->
         {
             final ActorRef<ClusterEvent.MemberRemoved> removed =
                 context.messageAdapter(ClusterEvent.MemberRemoved.class, event -> new MemberGone(event.member()));
@@ -88,7 +102,7 @@ public final class HealthMonitor
             Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(downed, ClusterEvent.MemberDowned.class));
             timers.startTimerWithFixedDelay(new Reconcile(), settings.reconcileInterval());
             return new HealthMonitor(context, poolView, sharding).behavior();
-        }));
+        }))).onFailure(SupervisorStrategy.restart());
     }
 
     private Behavior<Command> behavior()
@@ -101,6 +115,7 @@ public final class HealthMonitor
             })
             .onMessage(Reconcile.class, tick -> reconcile())
             .onMessage(DrivesSeen.class, this::onDrivesSeen)
+            .onMessage(VolumesSeen.class, this::onVolumesSeen)
             .onMessage(Reported.class, reported ->
             {
                 if (!"ok".equals(reported.outcome()))
@@ -114,11 +129,35 @@ public final class HealthMonitor
 
     private Behavior<Command> reconcile()
     {
-        poolView.tell(new PoolView.GetDrives(context.messageAdapter(listClass(), DrivesSeen::new)));
+        // Asks, not message adapters: both answers are Lists, and an actor has one adapter per class.
+        context.ask(driveListClass(), poolView, ASK_TIMEOUT, PoolView.GetDrives::new, (drives, failure) ->
+            drives == null ? new Reported("pool view did not list drives: " + failure) : new DrivesSeen(drives));
+        context.ask(volumeListClass(), poolView, ASK_TIMEOUT, PoolView.GetVolumes::new, (volumes, failure) ->
+            volumes == null ? new Reported("pool view did not list volumes: " + failure) : new VolumesSeen(volumes));
         return Behaviors.same();
     }
 
-    private Behavior<Command> onDrivesSeen(final DrivesSeen seen)
+    /** Attachments of node incarnations that are gone: nobody will ever detach them but us. */
+    private Behavior<Command> onVolumesSeen(final VolumesSeen seen)
+    {
+        final Set<Long> live = liveIncarnations();
+        for (final VolumeInfo volume : seen.volumes())
+        {
+            for (final String client : volume.attachments())
+            {
+                final long incarnation = Attachments.incarnationOf(client);
+                if (incarnation != -1 && !live.contains(incarnation))
+                {
+                    context.getLog().info("Detaching {} from volume {}: its node is no longer in the cluster", client, volume.name());
+                    sharding.entityRefFor(Volume.ENTITY_TYPE_KEY, volume.name())
+                        .tell(new Volume.Detach(client, detachAdapter));
+                }
+            }
+        }
+        return Behaviors.same();
+    }
+
+    private Set<Long> liveIncarnations()
     {
         final Set<Long> live = new HashSet<>();
         for (final Member member : cluster.state().getMembers())
@@ -128,6 +167,12 @@ public final class HealthMonitor
                 live.add(member.uniqueAddress().longUid());
             }
         }
+        return live;
+    }
+
+    private Behavior<Command> onDrivesSeen(final DrivesSeen seen)
+    {
+        final Set<Long> live = liveIncarnations();
         for (final DriveStatus drive : NodeLiveness.lostDrives(seen.drives(), live))
         {
             final String reason = "node " + drive.info().node() + " (" + drive.info().nodeAddress() + ") left the cluster";
@@ -145,8 +190,20 @@ public final class HealthMonitor
     }
 
     @SuppressWarnings("unchecked")
-    private static Class<List<DriveStatus>> listClass()
+    private static Class<StatusReply<VolumeInfo>> volumeReplyClass()
+    {
+        return (Class<StatusReply<VolumeInfo>>)(Class<?>)StatusReply.class;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Class<List<DriveStatus>> driveListClass()
     {
         return (Class<List<DriveStatus>>)(Class<?>)List.class;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Class<List<VolumeInfo>> volumeListClass()
+    {
+        return (Class<List<VolumeInfo>>)(Class<?>)List.class;
     }
 }

@@ -22,27 +22,28 @@ public final class NbdServer implements AutoCloseable
 
     private final ServerSocketChannel server;
     private final Exports exports;
-    private final String nodeName;
+    private final String clientPrefix;
     private final NbdCounters counters = new NbdCounters();
     private final AtomicLong connectionIds = new AtomicLong();
     private final Thread acceptor;
 
-    private NbdServer(final ServerSocketChannel server, final Exports exports, final String nodeName)
+    private NbdServer(final ServerSocketChannel server, final Exports exports, final String clientPrefix)
     {
         this.server = server;
         this.exports = exports;
-        this.nodeName = nodeName;
+        this.clientPrefix = clientPrefix;
         this.acceptor = new Thread(this::accept, "nbd-accept");
         this.acceptor.setDaemon(true);
     }
 
-    public static NbdServer start(final String host, final int port, final Exports exports, final String nodeName)
+    /** @param clientPrefix how this server's connections are named when they attach to an export. */
+    public static NbdServer start(final String host, final int port, final Exports exports, final String clientPrefix)
         throws IOException
     {
         final ServerSocketChannel channel = ServerSocketChannel.open();
         channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         channel.bind(new InetSocketAddress(host, port));
-        final NbdServer server = new NbdServer(channel, exports, nodeName);
+        final NbdServer server = new NbdServer(channel, exports, clientPrefix);
         server.acceptor.start();
         LOG.info("NBD server listening on {}:{}", host, server.port());
         return server;
@@ -73,7 +74,7 @@ public final class NbdServer implements AutoCloseable
             {
                 final SocketChannel channel = server.accept();
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                final String client = "nbd@" + nodeName + "#" + connectionIds.incrementAndGet() + "(" + channel.getRemoteAddress() + ")";
+                final String client = clientPrefix + connectionIds.incrementAndGet() + "(" + channel.getRemoteAddress() + ")";
                 counters.connections.increment();
                 final Thread thread = new Thread(new Connection(channel, exports, client, counters), "nbd-" + connectionIds.get());
                 thread.setDaemon(true);

@@ -64,7 +64,7 @@ class NbdServerTest
             {
                 closed.add(name);
             }
-        }, "test");
+        }, "nbd@test~1#");
     }
 
     @AfterEach
