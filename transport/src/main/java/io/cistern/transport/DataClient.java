@@ -254,19 +254,35 @@ public final class DataClient implements Agent, AutoCloseable
         final long deadline = System.nanoTime() + settings.requestTimeoutNs();
         final PendingRequest[] taken = takenSlots.get();
         final long[] correlationIds = takenIds.get();
+        // All slots or none before anything is sent: callers holding some slots while waiting for more
+        // could starve each other, and a write sent to some copies but not others would diverge them.
         int acquired = 0;
+        for (int attempt = 0; acquired < count; attempt++)
+        {
+            final PendingRequest slot = freeSlots.poll();
+            if (slot != null)
+            {
+                taken[acquired++] = slot;
+                continue;
+            }
+            for (int i = 0; i < acquired; i++)
+            {
+                release(taken[i]);
+                taken[i] = null;
+            }
+            acquired = 0;
+            if (closed || System.nanoTime() - deadline >= 0)
+            {
+                java.util.Arrays.fill(statuses, 0, count, closed ? NOT_CONNECTED : BACK_PRESSURED);
+                return closed ? NOT_CONNECTED : BACK_PRESSURED;
+            }
+            Backoff.pause(attempt);
+        }
         try
         {
             for (int i = 0; i < count; i++)
             {
-                final PendingRequest slot = acquire(deadline);
-                if (slot == null)
-                {
-                    statuses[i] = closed ? NOT_CONNECTED : BACK_PRESSURED;
-                    correlationIds[i] = 0;
-                    continue;
-                }
-                taken[acquired++] = slot;
+                final PendingRequest slot = taken[i];
                 final long correlationId = slot.nextCorrelationId();
                 correlationIds[i] = correlationId;
                 slot.expect(FrameType.WRITE_REPLY, 0, null, 0);
@@ -274,14 +290,9 @@ public final class DataClient implements Agent, AutoCloseable
                 statuses[i] = start(serverChannels[i], slot, correlationId, src, srcOffset, length, deadline);
             }
             int result = OK;
-            for (int i = 0, s = 0; i < count; i++)
+            for (int i = 0; i < count; i++)
             {
-                if (correlationIds[i] == 0)
-                {
-                    result = result == OK ? statuses[i] : result;
-                    continue;
-                }
-                final PendingRequest slot = taken[s++];
+                final PendingRequest slot = taken[i];
                 if (statuses[i] == IN_FLIGHT)
                 {
                     statuses[i] = await(slot, correlationIds[i], deadline);

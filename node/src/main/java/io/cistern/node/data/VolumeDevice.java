@@ -44,6 +44,8 @@ public final class VolumeDevice implements BlockDevice
     private static final long BLOCK = 4096;
     private static final long RETRY_FOR_NS = TimeUnit.SECONDS.toNanos(15);
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
+    /** What {@link #layout} answers for a slab that is certainly not placed (never written): it reads as zeroes. */
+    private static final SlabLayout UNPLACED = new SlabLayout(-1, -1, -1, 0, new java.util.ArrayList<>());
 
     private final VolumeInfo info;
     private final FrontEnd frontEnd;
@@ -113,6 +115,11 @@ public final class VolumeDevice implements BlockDevice
             final SlabLayout layout = layout(slab, false);
             if (layout == null)
             {
+                // Not "never written": the layout could not be had. Zeroes here would be a lie.
+                return failed("read", slab, DataStatus.NOT_CONNECTED);
+            }
+            if (layout == UNPLACED)
+            {
                 // Never written: a thin slab that is not placed reads as zeroes.
                 zero(dst, length);
             }
@@ -139,7 +146,7 @@ public final class VolumeDevice implements BlockDevice
             final int length = chunk(at, src.remaining());
             final int slab = (int)(at / info.slabSizeBytes());
             final SlabLayout layout = layout(slab, true);
-            if (layout == null)
+            if (layout == null || layout == UNPLACED)
             {
                 return failed("write", slab, DataStatus.NO_SUCH_EXTENT);
             }
@@ -187,7 +194,12 @@ public final class VolumeDevice implements BlockDevice
             final int chunk = chunk(at, (int)Math.min(end - at, ZEROES.capacity()));
             final int slab = (int)(at / info.slabSizeBytes());
             // An unplaced slab already reads as zeroes: zeroing it must not allocate it.
-            if (layout(slab, false) != null)
+            final SlabLayout layout = layout(slab, false);
+            if (layout == null)
+            {
+                return failed("zero", slab, DataStatus.NOT_CONNECTED);
+            }
+            if (layout != UNPLACED)
             {
                 final int status = write(at, ZEROES.duplicate().limit(chunk).position(0), fua);
                 if (status != 0)
@@ -300,6 +312,10 @@ public final class VolumeDevice implements BlockDevice
                     wire.wrap(src);
                     status = send(layout, local, true, inExtent, length, src.position(), fua);
                 }
+                if (status == DataStatus.OK && count == 0 && local == null)
+                {
+                    status = DataStatus.NO_SUCH_EXTENT; // no in-sync copy: nothing holds the write
+                }
                 if (status != DataStatus.STALE_EPOCH || System.nanoTime() > deadline)
                 {
                     return status;
@@ -349,7 +365,12 @@ public final class VolumeDevice implements BlockDevice
         }
         int status = DataStatus.OK;
         // In whole blocks, at most one frame at a time.
-        final int piece = (int)(maxChunk / BLOCK * BLOCK);
+        final int piece = (int)Math.max(BLOCK, maxChunk / BLOCK * BLOCK);
+        // Under the write locks of the range: a write landing between reading the good copy and
+        // rewriting the bad one would otherwise be undone on the bad copy, with valid checksums.
+        locks.lock(layout.index(), from, span);
+        try
+        {
         for (long at = from; at < to && status == DataStatus.OK; at += piece)
         {
             final int n = (int)Math.min(piece, to - at);
@@ -360,6 +381,11 @@ public final class VolumeDevice implements BlockDevice
                 status = (badLocal ? localClient : client).write(badChannel, info.volumeId(), layout.index(), broken.copy(), layout.epoch(), at, repairWire, 0, n,
                     true);
             }
+        }
+        }
+        finally
+        {
+            locks.unlock(layout.index(), from, span);
         }
         if (status == DataStatus.OK)
         {
@@ -374,7 +400,10 @@ public final class VolumeDevice implements BlockDevice
         }
     }
 
-    /** The layout of a slab: from the table, else from the Slab entity (placing it if asked to). */
+    /**
+     * The layout of a slab: from the table, else from the Slab entity (placing it if asked to);
+     * {@link #UNPLACED} if the entity says it is not placed, null if it could not be asked.
+     */
     private SlabLayout layout(final int slab, final boolean placeIfMissing)
     {
         final SlabLayout known = layouts.get(info.volumeId(), slab);
@@ -390,7 +419,7 @@ public final class VolumeDevice implements BlockDevice
         counters.staleLayouts.increment();
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         final SlabLayout fresh = fetch(layout.index(), false);
-        return fresh == null ? layout : fresh;
+        return fresh == null || fresh == UNPLACED ? layout : fresh;
     }
 
     private SlabLayout fetch(final int slab, final boolean placeIfMissing)
@@ -407,7 +436,7 @@ public final class VolumeDevice implements BlockDevice
             final Throwable cause = ex.getCause();
             if (cause instanceof VolumeException v && v.kind() == VolumeException.Kind.NOT_FOUND)
             {
-                return null;
+                return UNPLACED;
             }
             LOG.warn("No layout for slab {} of volume {}: {}", slab, info.name(), cause == null ? ex : cause.getMessage());
             return null;

@@ -116,10 +116,23 @@ final class Connection implements Runnable
         {
             Thread.currentThread().interrupt();
         }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("NBD connection {} failed", client, ex);
+        }
         finally
         {
             if (workers != null)
             {
+                // Requests still in flight finish before the export is closed (and the volume detached).
+                try
+                {
+                    drain();
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
                 workers.shutdown();
             }
             if (chosen != null)
@@ -217,6 +230,8 @@ final class Connection implements Runnable
         final BlockDevice device = slot.device;
         int error;
         ByteBuffer data = null;
+        try
+        {
         switch (slot.type)
         {
             case Nbd.CMD_READ ->
@@ -236,6 +251,14 @@ final class Connection implements Runnable
             case Nbd.CMD_TRIM -> error = device.trim(slot.offset, slot.length, slot.fua);
             case Nbd.CMD_WRITE_ZEROES -> error = device.writeZeroes(slot.offset, slot.length, slot.fua);
             default -> error = Nbd.EINVAL;
+        }
+        }
+        catch (final RuntimeException ex)
+        {
+            // A bug or a closing data plane: the client still gets an answer for its request.
+            LOG.error("NBD request {} of {} failed", slot.type, client, ex);
+            error = Nbd.EIO;
+            data = null;
         }
         if (error != 0)
         {

@@ -106,13 +106,21 @@ final class Handshake
         {
             return null;
         }
-        buffer.clear();
-        buffer.putLong(device.size()).putShort((short)transmissionFlags(device));
-        if (!noZeroes)
+        try
         {
-            buffer.put(new byte[124]);
+            buffer.clear();
+            buffer.putLong(device.size()).putShort((short)transmissionFlags(device));
+            if (!noZeroes)
+            {
+                buffer.put(new byte[124]);
+            }
+            send();
         }
-        send();
+        catch (final IOException | RuntimeException ex)
+        {
+            exports.close(name, client, device); // opened (attached) but never served
+            throw ex;
+        }
         return new Chosen(name, device);
     }
 
@@ -175,6 +183,20 @@ final class Handshake
             reply(option, Nbd.REP_ERR_UNKNOWN, "no export named '" + name + "'");
             return null;
         }
+        try
+        {
+            return chosenAfterInfo(option, name, device, wantsName);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            exports.close(name, client, device); // opened (attached) but never served
+            throw ex;
+        }
+    }
+
+    private Chosen chosenAfterInfo(final int option, final String name, final BlockDevice device, final boolean wantsName)
+        throws IOException
+    {
         final ByteBuffer info = ByteBuffer.allocate(64).order(ByteOrder.BIG_ENDIAN);
         info.putShort((short)Nbd.INFO_EXPORT).putLong(device.size()).putShort((short)transmissionFlags(device)).flip();
         replyWith(option, Nbd.REP_INFO, info);
@@ -223,8 +245,9 @@ final class Handshake
 
     private void reply(final int option, final int type, final String message) throws IOException
     {
-        final ByteBuffer data = message == null ? ByteBuffer.allocate(0) :
-            ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8));
+        final byte[] text = message == null ? new byte[0] : message.getBytes(StandardCharsets.UTF_8);
+        // A message quoting a client's (up to 4 KiB) name must still fit the reply buffer.
+        final ByteBuffer data = ByteBuffer.wrap(text, 0, Math.min(text.length, 1024));
         replyWith(option, type, data);
     }
 

@@ -70,9 +70,10 @@ public final class NbdServer implements AutoCloseable
     {
         while (server.isOpen())
         {
+            SocketChannel channel = null;
             try
             {
-                final SocketChannel channel = server.accept();
+                channel = server.accept();
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 final String client = clientPrefix + connectionIds.incrementAndGet() + "(" + channel.getRemoteAddress() + ")";
                 counters.connections.increment();
@@ -84,9 +85,19 @@ public final class NbdServer implements AutoCloseable
             {
                 return;
             }
-            catch (final IOException ex)
+            catch (final IOException | RuntimeException ex)
             {
                 LOG.warn("NBD accept failed: {}", ex.toString());
+                if (channel != null)
+                {
+                    try
+                    {
+                        channel.close();
+                    }
+                    catch (final IOException ignored)
+                    {
+                    }
+                }
             }
         }
     }
