@@ -55,10 +55,18 @@ public final class LocalExtents implements ExtentIo
         freed.add(new long[] {volumeId, index});
     }
 
+    /**
+     * The layout the last epoch check saw. The data server checks the epoch and then does the I/O, one
+     * after the other on its thread; serving the I/O from the very layout that passed the fence means a
+     * layout change in between cannot send a request checked against the old epoch to the new one's drive.
+     */
+    private SlabLayout fenced;
+
     @Override
     public long epoch(final long volumeId, final int slab)
     {
-        return layouts.epoch(volumeId, slab);
+        fenced = layouts.get(volumeId, slab);
+        return fenced == null ? -1 : fenced.epoch();
     }
 
     @Override
@@ -155,7 +163,9 @@ public final class LocalExtents implements ExtentIo
 
     private ExtentFile extent(final long volumeId, final int slab, final int copy)
     {
-        final SlabLayout layout = layouts.get(volumeId, slab);
+        final SlabLayout checked = fenced;
+        final SlabLayout layout = checked != null && checked.volumeId() == volumeId && checked.index() == slab ?
+            checked : layouts.get(volumeId, slab);
         if (layout == null || copy < 0 || copy >= layout.extents().size())
         {
             return null;
