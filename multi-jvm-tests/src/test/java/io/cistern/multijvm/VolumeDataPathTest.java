@@ -129,6 +129,7 @@ class VolumeDataPathTest
     {
         final Tools.Result fio = Tools.run(420, "fio", "--name=verify", "--ioengine=nbd", "--uri=" + nbd(2, "vol1"),
             "--rw=randwrite", "--bs=4k", "--size=8M", "--offset=128M", "--iodepth=4", "--verify=crc32c", "--verify_fatal=1",
+            "--verify_state_save=0",
             "--do_verify=1");
         assertEquals(0, fio.exit(), fio.output());
         assertTrue(fio.output().contains("err= 0"), fio.output());
