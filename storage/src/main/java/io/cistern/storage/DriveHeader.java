@@ -73,7 +73,7 @@ public record DriveHeader(UUID id, MediaType mediaType, long capacityBytes, Stri
         {
             Files.move(tmp, directory.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
         }
-        forceDirectory(directory);
+        Directories.force(directory);
     }
 
     /**
@@ -152,16 +152,4 @@ public record DriveHeader(UUID id, MediaType mediaType, long capacityBytes, Stri
         return crc.getValue();
     }
 
-    private static void forceDirectory(final Path directory)
-    {
-        // Makes the rename durable. Not every filesystem lets a directory be opened for this; the
-        // rename is still atomic there, just not yet durable.
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ))
-        {
-            dir.force(true);
-        }
-        catch (final IOException ignored)
-        {
-        }
-    }
 }

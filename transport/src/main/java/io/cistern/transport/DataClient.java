@@ -142,13 +142,10 @@ public final class DataClient implements Agent, AutoCloseable
         final MutableDirectBuffer dst,
         final int dstOffset)
     {
-        if (length > settings.maxPayloadLength())
+        final int invalid = invalid(offset, length, dst.capacity(), dstOffset);
+        if (invalid != OK)
         {
-            return TOO_LARGE;
-        }
-        if (length < 0 || offset < 0 || dstOffset < 0 || length > dst.capacity() - dstOffset)
-        {
-            return MALFORMED;
+            return invalid;
         }
         final long deadline = System.nanoTime() + settings.requestTimeoutNs();
         final PendingRequest slot = acquire(deadline);
@@ -187,13 +184,10 @@ public final class DataClient implements Agent, AutoCloseable
         final int length,
         final boolean fua)
     {
-        if (length > settings.maxPayloadLength())
+        final int invalid = invalid(offset, length, src.capacity(), srcOffset);
+        if (invalid != OK)
         {
-            return TOO_LARGE;
-        }
-        if (length < 0 || offset < 0 || srcOffset < 0 || length > src.capacity() - srcOffset)
-        {
-            return MALFORMED;
+            return invalid;
         }
         final long deadline = System.nanoTime() + settings.requestTimeoutNs();
         final PendingRequest slot = acquire(deadline);
@@ -243,13 +237,10 @@ public final class DataClient implements Agent, AutoCloseable
         {
             return MALFORMED;
         }
-        if (length > settings.maxPayloadLength())
+        final int invalid = invalid(offset, length, src.capacity(), srcOffset);
+        if (invalid != OK)
         {
-            return TOO_LARGE;
-        }
-        if (length < 0 || offset < 0 || srcOffset < 0 || length > src.capacity() - srcOffset)
-        {
-            return MALFORMED;
+            return invalid;
         }
         final long deadline = System.nanoTime() + settings.requestTimeoutNs();
         final PendingRequest[] taken = takenSlots.get();
@@ -432,6 +423,20 @@ public final class DataClient implements Agent, AutoCloseable
     {
         final int started = start(serverChannel, slot, correlationId, payload, payloadOffset, length, deadline);
         return started == IN_FLIGHT ? await(slot, correlationId, deadline) : started;
+    }
+
+    /** Why a request's range or buffer cannot be sent, or OK. */
+    private int invalid(final long offset, final int length, final int bufferCapacity, final int bufferOffset)
+    {
+        if (length > settings.maxPayloadLength())
+        {
+            return TOO_LARGE;
+        }
+        if (length < 0 || offset < 0 || bufferOffset < 0 || length > bufferCapacity - bufferOffset)
+        {
+            return MALFORMED;
+        }
+        return OK;
     }
 
     private void encode(final PendingRequest slot, final int type, final int flags, final long correlationId, final long volumeId,
