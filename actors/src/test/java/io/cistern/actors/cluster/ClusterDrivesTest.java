@@ -74,6 +74,9 @@ class ClusterDrivesTest
                 "pekko.cluster.sharding.rebalance-interval = 1s\n" +
                 "pekko.cluster.sharding.handoff-timeout = 10s\n" +
                 "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n" +
+                // The last member out leaves a cluster of one and hands off its shards; on a loaded
+                // 2-core CI machine that took longer than the testkit's default 10 s.
+                "pekko.actor.testkit.typed.system-shutdown-default = 60s\n" +
                 "jdbc-read-journal.refresh-interval = 200ms\n")
             .withFallback(JournalConfig.of(JOURNAL))
             .withFallback(ConfigFactory.load());
