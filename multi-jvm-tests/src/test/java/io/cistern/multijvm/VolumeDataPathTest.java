@@ -19,7 +19,9 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -180,6 +182,58 @@ class VolumeDataPathTest
 
     @Test
     @Order(5)
+    void writersThroughTwoNodesHammeringTheSameBlocksLeaveEveryCopyAlike() throws Exception
+    {
+        // Two fio processes, one through node 1 and one through node 2, each writing 2048 blocks at random
+        // into the same 16 blocks: writes to one block from both are in flight together all the time. Each
+        // slab's primary orders them, so the three copies end up byte for byte the same.
+        final long offset = 12 * SLAB;
+        final List<Process> writers = new ArrayList<>();
+        for (int node = 1; node <= 2; node++)
+        {
+            writers.add(new ProcessBuilder("fio", "--name=hammer" + node, "--ioengine=nbd", "--uri=" + nbd(node, "vol1"),
+                "--rw=randwrite", "--bs=4k", "--offset=" + offset, "--size=64k", "--io_size=8M", "--iodepth=8",
+                "--randseed=" + node, "--buffer_pattern=0x" + Integer.toHexString(0x11 * node))
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("hammer" + node + ".log").toFile()).start());
+        }
+        for (int i = 0; i < writers.size(); i++)
+        {
+            final Process writer = writers.get(i);
+            assertTrue(writer.waitFor(300, TimeUnit.SECONDS), "fio through node " + (i + 1) + " finished");
+            assertEquals(0, writer.exitValue(), Files.readString(tmp.resolve("hammer" + (i + 1) + ".log")));
+        }
+
+        final JsonNode volume = JSON.readTree(cli.run(60, "volume", "show", "vol1", "--json", "--data", data.toString()).output());
+        final long volumeId = Long.parseUnsignedLong(volume.path("id").asText(), 16);
+        JsonNode slab = null;
+        for (final JsonNode candidate : volume.path("detail").path("slabs"))
+        {
+            if (candidate.path("index").asInt() == 12)
+            {
+                slab = candidate;
+            }
+        }
+        assertTrue(slab != null && slab.path("extents").size() == 3, "slab 12 has three copies: " + slab);
+        byte[] first = null;
+        for (final JsonNode extent : slab.path("extents"))
+        {
+            final ExtentId id = new ExtentId(volumeId, 12, extent.path("copy").asInt());
+            final byte[] file = Files.readAllBytes(drivePath(extent.path("drive").asText()).resolve(id.fileName()));
+            // Past the header (which names the copy): the checksums and the data.
+            final byte[] body = Arrays.copyOfRange(file, ExtentHeader.LENGTH, file.length);
+            if (first == null)
+            {
+                first = body;
+            }
+            else
+            {
+                assertArrayEquals(first, body, "copy " + id.copy() + " on " + extent.path("node").asText() + " differs");
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
     void anAttachedVolumeIsNotDeletedAndAKilledNodesAttachmentsAreForgotten() throws Exception
     {
         final JsonNode cluster = JSON.readTree(data.resolve("cluster.json").toFile());

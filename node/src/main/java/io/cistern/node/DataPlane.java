@@ -20,6 +20,7 @@ import io.cistern.transport.DataClient;
 import io.cistern.transport.DataPlaneSettings;
 import io.cistern.transport.DataServer;
 import io.cistern.transport.EmbeddedMediaDriver;
+import io.cistern.transport.Forwarder;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
@@ -54,6 +55,7 @@ final class DataPlane implements AutoCloseable
     private final LayoutTable layouts = new LayoutTable();
     private final LocalExtents extents;
     private final List<AgentRunner> runners = new ArrayList<>();
+    private volatile DataEndpoints endpoints;
     private DataClient client;
     private DataClient localClient;
     private NbdServer nbd;
@@ -62,7 +64,11 @@ final class DataPlane implements AutoCloseable
     {
         this.mediaDriver = mediaDriver;
         this.stores = new ArrayList<>(stores.values());
-        this.extents = new LocalExtents(layouts, stores);
+        this.extents = new LocalExtents(layouts, stores, node ->
+        {
+            final DataEndpoints known = endpoints;
+            return known == null ? null : known.serverChannel(node);
+        });
     }
 
     static DataPlane open(final CisternSettings settings, final List<LocalDrive> drives, final EmbeddedMediaDriver mediaDriver)
@@ -110,19 +116,24 @@ final class DataPlane implements AutoCloseable
         final String hostPort = settings.node().host() + ":" + settings.aeron().port();
         final String channel = DataEndpoints.channel(hostPort);
         final DataEndpoints endpoints = new DataEndpoints(Cluster.get(Adapter.toClassic(system)));
+        this.endpoints = endpoints;
         final DataPlaneSettings dataSettings = DataPlaneSettings.defaults();
 
         // Two doors into the same extents, served by one thread (the extent stores have one owner):
-        // UDP for other nodes, IPC through this node's media driver for its own front ends.
-        final DataServer server = new DataServer(mediaDriver.aeron(), channel, dataSettings, extents, endpoints::replyChannel, ERRORS);
+        // UDP for other nodes, IPC through this node's media driver for its own front ends. Both hand
+        // the mirrored writes of slabs whose primary is here to one forwarder on the same thread, which
+        // sends them on to the other copies over UDP.
+        final Forwarder forwarder = new Forwarder(mediaDriver.aeron(), DataEndpoints.clientId(hostPort), channel, dataSettings, ERRORS);
+        final DataServer server = new DataServer(mediaDriver.aeron(), channel, dataSettings, extents, endpoints::replyChannel,
+            forwarder, ERRORS);
         final DataServer localServer = new DataServer(mediaDriver.aeron(), DataEndpoints.LOCAL, dataSettings, extents,
-            clientId -> DataEndpoints.LOCAL, ERRORS);
+            clientId -> DataEndpoints.LOCAL, forwarder, ERRORS);
         client = new DataClient(mediaDriver.aeron(), DataEndpoints.clientId(hostPort), channel, dataSettings);
         localClient = new DataClient(mediaDriver.aeron(), DataEndpoints.clientId(hostPort), DataEndpoints.LOCAL, dataSettings);
         // Servers and clients on separate threads: measured with bench/nbd-fio.sh, one shared duty cycle
         // helped 4 KiB reads at queue depth 1 but cost 1 MiB reads a fifth of their throughput (the one
         // thread copied every block twice) and random writes a quarter.
-        runners.add(DataAgents.start(new CompositeAgent(server, localServer, extents.housekeeper()),
+        runners.add(DataAgents.start(new CompositeAgent(server, localServer, forwarder, extents.housekeeper()),
             settings.aeron().idleStrategy(), ERRORS));
         runners.add(DataAgents.start(new CompositeAgent(client, localClient), settings.aeron().idleStrategy(), ERRORS));
         LOG.info("Data server on {} (client id {})", channel, DataEndpoints.clientId(hostPort));
@@ -131,7 +142,7 @@ final class DataPlane implements AutoCloseable
         final VolumeService volumes = AskPattern.<NodeGuardian.Command, VolumeService>ask(
             system, NodeGuardian.GetVolumeService::new, timeout, system.scheduler())
             .toCompletableFuture().get(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
-        final VolumeExports exports = new VolumeExports(new FrontEnd(volumes, layouts, client, localClient, endpoints,
+        final VolumeExports exports = new VolumeExports(new FrontEnd(volumes, layouts, client, localClient, extents.open(), endpoints,
             settings.node().name(), new FrontEndCounters(), dataSettings.maxPayloadLength(), timeout));
         final long incarnation = Cluster.get(Adapter.toClassic(system)).selfUniqueAddress().longUid();
         nbd = NbdServer.start(settings.node().host(), settings.nbdPort(), exports,

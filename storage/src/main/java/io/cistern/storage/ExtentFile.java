@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -63,7 +64,8 @@ import static io.cistern.storage.IoStatus.OUT_OF_RANGE;
  * Reads and writes use positional {@link FileChannel} I/O in batches of
  * {@value ExtentScratch#BATCH_BLOCKS} blocks through one {@link ExtentScratch}, and allocate nothing.
  * <p>
- * <b>Not thread-safe:</b> an extent has one owner thread, the node's data server agent.
+ * <b>Not thread-safe:</b> an extent has one owner thread, the node's data server agent. The one
+ * exception is {@link BlockReader}, which reads whole verified blocks from any thread beside the owner.
  */
 public final class ExtentFile implements Closeable
 {
@@ -96,7 +98,9 @@ public final class ExtentFile implements Closeable
 
     private long lastBadBlock = -1;
     private IOException failure;
-    private boolean closed;
+    private volatile boolean closed;
+    /** {@link BlockReader}'s read-only channel, opened at its first read; see {@link #sharedChannel()}. */
+    private volatile FileChannel shared;
 
     private ExtentFile(final Path file, final FileChannel channel, final ExtentHeader header, final ExtentScratch scratch)
     {
@@ -428,8 +432,65 @@ public final class ExtentFile implements Closeable
         if (!closed)
         {
             closed = true;
-            channel.close();
+            try
+            {
+                channel.close();
+            }
+            finally
+            {
+                closeShared();
+            }
         }
+    }
+
+    /**
+     * The read-only channel that {@link BlockReader}s share. It is not the owner's: a thread interrupted
+     * in a {@link FileChannel} read closes that channel, and a front end's reader must not be able to
+     * close the owner's. A closed one is opened again by the next reader.
+     *
+     * @throws ClosedChannelException once this extent is closed.
+     */
+    FileChannel sharedChannel() throws IOException
+    {
+        FileChannel current = shared;
+        if (current != null && current.isOpen())
+        {
+            return current;
+        }
+        synchronized (this)
+        {
+            current = shared;
+            if (closed)
+            {
+                throw new ClosedChannelException();
+            }
+            if (current == null || !current.isOpen())
+            {
+                current = FileChannel.open(file, StandardOpenOption.READ);
+                shared = current;
+            }
+            return current;
+        }
+    }
+
+    private synchronized void closeShared() throws IOException
+    {
+        final FileChannel current = shared;
+        shared = null;
+        if (current != null)
+        {
+            current.close();
+        }
+    }
+
+    long dataOffset()
+    {
+        return dataOffset;
+    }
+
+    long checksumOffset()
+    {
+        return checksumOffset;
     }
 
     @Override
@@ -594,7 +655,7 @@ public final class ExtentFile implements Closeable
         }
     }
 
-    private static void readFully(final FileChannel channel, final ByteBuffer buffer, final long position) throws IOException
+    static void readFully(final FileChannel channel, final ByteBuffer buffer, final long position) throws IOException
     {
         long at = position;
         while (buffer.hasRemaining())

@@ -54,13 +54,10 @@ public final class DataClient implements Agent, AutoCloseable
 {
     /** Spins before parking: an IPC round trip is a few microseconds, a park and unpark tens. */
     private static final int AWAIT_SPINS = 64;
-    /** Most copies one {@link #writeCopies} call writes. */
+    /** Most copies a slab may have. */
     public static final int MAX_COPIES = 8;
     /** Not a status: a request was sent and its reply is awaited. */
     private static final int IN_FLIGHT = Integer.MIN_VALUE;
-    // Per calling thread, so writeCopies allocates nothing per call.
-    private final ThreadLocal<PendingRequest[]> takenSlots = ThreadLocal.withInitial(() -> new PendingRequest[MAX_COPIES]);
-    private final ThreadLocal<long[]> takenIds = ThreadLocal.withInitial(() -> new long[MAX_COPIES]);
 
     private final Aeron aeron;
     private final int clientId;
@@ -184,6 +181,22 @@ public final class DataClient implements Agent, AutoCloseable
         final int length,
         final boolean fua)
     {
+        return write(FrameType.WRITE, serverChannel, volumeId, slab, copy, epoch, offset, src, srcOffset, length, fua);
+    }
+
+    private int write(
+        final int type,
+        final String serverChannel,
+        final long volumeId,
+        final int slab,
+        final int copy,
+        final long epoch,
+        final long offset,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int length,
+        final boolean fua)
+    {
         final int invalid = invalid(offset, length, src.capacity(), srcOffset);
         if (invalid != OK)
         {
@@ -198,8 +211,8 @@ public final class DataClient implements Agent, AutoCloseable
         try
         {
             final long correlationId = slot.nextCorrelationId();
-            slot.expect(FrameType.WRITE_REPLY, 0, null, 0);
-            encode(slot, FrameType.WRITE, fua ? FLAG_FUA : 0, correlationId, volumeId, slab, copy, epoch, offset, length);
+            slot.expect(FrameType.replyTo(type), 0, null, 0);
+            encode(slot, type, fua ? FLAG_FUA : 0, correlationId, volumeId, slab, copy, epoch, offset, length);
             return exchange(serverChannel, slot, correlationId, src, srcOffset, length, deadline);
         }
         finally
@@ -209,23 +222,19 @@ public final class DataClient implements Agent, AutoCloseable
     }
 
     /**
-     * Writes the same bytes to several copies of a slab at once, as a mirror does: every request is sent
-     * before any reply is awaited, so the copies are written in parallel and the call takes about one
-     * round trip, not one per copy.
+     * Writes {@code length} bytes from {@code src} at {@code offset} of every in-sync copy of a slab, through
+     * the slab's primary: {@code serverChannel} is the server of copy {@code primaryCopy}, which writes its
+     * copy and the others in the order it takes the slab's writes, and answers once all have it.
      *
-     * @param count          how many copies: entries 0..count-1 of the arrays are used.
-     * @param serverChannels the data server of each copy.
-     * @param copies         the extent (copy index) of each.
-     * @param statuses       receives each copy's {@link DataStatus} code.
-     * @return {@link DataStatus#OK} if every copy has the bytes, else the first copy's failure.
+     * @return a {@link DataStatus} code: the worst of every copy's; {@link DataStatus#NOT_PRIMARY} if that
+     * copy is not the primary under the server's layout. {@link DataStatus#TIMEOUT} leaves it unknown
+     * which copies have the write.
      */
-    public int writeCopies(
-        final int count,
-        final String[] serverChannels,
-        final int[] copies,
-        final int[] statuses,
+    public int mirrorWrite(
+        final String serverChannel,
         final long volumeId,
         final int slab,
+        final int primaryCopy,
         final long epoch,
         final long offset,
         final DirectBuffer src,
@@ -233,75 +242,50 @@ public final class DataClient implements Agent, AutoCloseable
         final int length,
         final boolean fua)
     {
-        if (count < 1 || count > MAX_COPIES || serverChannels.length < count || copies.length < count || statuses.length < count)
+        return write(FrameType.MIRROR_WRITE, serverChannel, volumeId, slab, primaryCopy, epoch, offset, src, srcOffset,
+            length, fua);
+    }
+
+    /**
+     * Asks a slab's primary to rewrite {@code length} bytes at {@code offset} of copy {@code badCopy}, which
+     * failed its checksum, from a good copy, in order with the slab's writes.
+     *
+     * @param serverChannel the server of the slab's primary copy.
+     * @return a {@link DataStatus} code; {@link DataStatus#OVERTAKEN} if a write to the range came first.
+     */
+    public int repair(
+        final String serverChannel,
+        final long volumeId,
+        final int slab,
+        final int badCopy,
+        final long epoch,
+        final long offset,
+        final int length)
+    {
+        if (length <= 0 || offset < 0)
         {
             return MALFORMED;
         }
-        final int invalid = invalid(offset, length, src.capacity(), srcOffset);
-        if (invalid != OK)
+        if (length > settings.maxPayloadLength())
         {
-            return invalid;
+            return TOO_LARGE;
         }
         final long deadline = System.nanoTime() + settings.requestTimeoutNs();
-        final PendingRequest[] taken = takenSlots.get();
-        final long[] correlationIds = takenIds.get();
-        // All slots or none before anything is sent: callers holding some slots while waiting for more
-        // could starve each other, and a write sent to some copies but not others would diverge them.
-        int acquired = 0;
-        for (int attempt = 0; acquired < count; attempt++)
+        final PendingRequest slot = acquire(deadline);
+        if (slot == null)
         {
-            final PendingRequest slot = freeSlots.poll();
-            if (slot != null)
-            {
-                taken[acquired++] = slot;
-                continue;
-            }
-            for (int i = 0; i < acquired; i++)
-            {
-                release(taken[i]);
-                taken[i] = null;
-            }
-            acquired = 0;
-            if (closed || System.nanoTime() - deadline >= 0)
-            {
-                java.util.Arrays.fill(statuses, 0, count, closed ? NOT_CONNECTED : BACK_PRESSURED);
-                return closed ? NOT_CONNECTED : BACK_PRESSURED;
-            }
-            Backoff.pause(attempt);
+            return closed ? NOT_CONNECTED : BACK_PRESSURED;
         }
         try
         {
-            for (int i = 0; i < count; i++)
-            {
-                final PendingRequest slot = taken[i];
-                final long correlationId = slot.nextCorrelationId();
-                correlationIds[i] = correlationId;
-                slot.expect(FrameType.WRITE_REPLY, 0, null, 0);
-                encode(slot, FrameType.WRITE, fua ? FLAG_FUA : 0, correlationId, volumeId, slab, copies[i], epoch, offset, length);
-                statuses[i] = start(serverChannels[i], slot, correlationId, src, srcOffset, length, deadline);
-            }
-            int result = OK;
-            for (int i = 0; i < count; i++)
-            {
-                final PendingRequest slot = taken[i];
-                if (statuses[i] == IN_FLIGHT)
-                {
-                    statuses[i] = await(slot, correlationIds[i], deadline);
-                }
-                if (statuses[i] != OK && result == OK)
-                {
-                    result = statuses[i];
-                }
-            }
-            return result;
+            final long correlationId = slot.nextCorrelationId();
+            slot.expect(FrameType.REPAIR_REPLY, 0, null, 0);
+            encode(slot, FrameType.REPAIR, 0, correlationId, volumeId, slab, badCopy, epoch, offset, length);
+            return exchange(serverChannel, slot, correlationId, null, 0, 0, deadline);
         }
         finally
         {
-            for (int i = 0; i < acquired; i++)
-            {
-                release(taken[i]);
-                taken[i] = null;
-            }
+            release(slot);
         }
     }
 

@@ -40,8 +40,10 @@ package io.cistern.transport;
  *  +---------------------------------------------------------------+
  * </pre>
  * Length is the payload's size for WRITE and READ_REPLY, the bytes asked for in a READ, and zero
- * otherwise. Flags: bit 0 is {@link #FLAG_FUA} (force unit access: the write is durable before it is
- * acknowledged); the others are zero and reserved.
+ * otherwise (a REPAIR's length is the range to rewrite). Flags: bit 0 is {@link #FLAG_FUA} (force unit
+ * access: the write is durable before it is acknowledged); bit 1 is {@link #FLAG_PEER} (the request comes
+ * from a primary's {@link Forwarder} and is answered on the peer reply stream); the others are zero and
+ * reserved.
  */
 public final class DataFrame
 {
@@ -61,6 +63,8 @@ public final class DataFrame
 
     /** Force unit access: acknowledge the write only once it is durable. */
     public static final int FLAG_FUA = 0x1;
+    /** Sent by a primary to another copy's server: answer on the peer reply stream. */
+    public static final int FLAG_PEER = 0x2;
 
     private DataFrame()
     {

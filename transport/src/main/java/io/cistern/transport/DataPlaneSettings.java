@@ -8,6 +8,8 @@ import java.time.Duration;
  * @param requestStreamId  Aeron stream of requests (client to server).
  * @param replyStreamId    Aeron stream of replies (server to client); differs from the request stream so
  *                         that on one driver over {@code aeron:ipc} a server never reads replies.
+ * @param peerReplyStreamId Aeron stream of the replies a primary's {@link Forwarder} gets from the other
+ *                         copies' servers: its own, so the node's {@link DataClient} never sees them.
  * @param maxPayloadLength largest payload of one frame (a WRITE's data, a READ's answer); larger requests
  *                         get {@link DataStatus#TOO_LARGE} and the caller splits them.
  * @param requestTimeoutNs how long a client call may take in all (a free slot, sending, the reply); the
@@ -19,6 +21,7 @@ import java.time.Duration;
 public record DataPlaneSettings(
     int requestStreamId,
     int replyStreamId,
+    int peerReplyStreamId,
     int maxPayloadLength,
     long requestTimeoutNs,
     int maxInFlight,
@@ -33,6 +36,7 @@ public record DataPlaneSettings(
 
     public static final int DEFAULT_REQUEST_STREAM_ID = 1101;
     public static final int DEFAULT_REPLY_STREAM_ID = 1102;
+    public static final int DEFAULT_PEER_REPLY_STREAM_ID = 1103;
     public static final int DEFAULT_MAX_PAYLOAD_LENGTH = 1024 * 1024;
     public static final long DEFAULT_REQUEST_TIMEOUT_NS = Duration.ofSeconds(5).toNanos();
     public static final int DEFAULT_MAX_IN_FLIGHT = 256;
@@ -42,6 +46,8 @@ public record DataPlaneSettings(
     {
         require(requestStreamId != replyStreamId, "replyStreamId=" + replyStreamId +
             ": must differ from requestStreamId, or a server on aeron:ipc reads replies as requests");
+        require(peerReplyStreamId != requestStreamId && peerReplyStreamId != replyStreamId, "peerReplyStreamId=" +
+            peerReplyStreamId + ": must differ from requestStreamId and replyStreamId, or peers' replies reach the wrong reader");
         require(maxPayloadLength > 0 && maxPayloadLength <= MAX_PAYLOAD_LIMIT, "maxPayloadLength=" +
             maxPayloadLength + ": must be 1.." + MAX_PAYLOAD_LIMIT + " (Aeron's largest message is termLength/8)");
         require(requestTimeoutNs > 0, "requestTimeoutNs=" + requestTimeoutNs +
@@ -57,28 +63,29 @@ public record DataPlaneSettings(
         return new DataPlaneSettings(
             DEFAULT_REQUEST_STREAM_ID,
             DEFAULT_REPLY_STREAM_ID,
+            DEFAULT_PEER_REPLY_STREAM_ID,
             DEFAULT_MAX_PAYLOAD_LENGTH,
             DEFAULT_REQUEST_TIMEOUT_NS,
             DEFAULT_MAX_IN_FLIGHT,
             DEFAULT_FRAGMENT_LIMIT);
     }
 
-    public DataPlaneSettings withStreams(final int requestStreamId, final int replyStreamId)
+    public DataPlaneSettings withStreams(final int requestStreamId, final int replyStreamId, final int peerReplyStreamId)
     {
         return new DataPlaneSettings(
-            requestStreamId, replyStreamId, maxPayloadLength, requestTimeoutNs, maxInFlight, fragmentLimit);
+            requestStreamId, replyStreamId, peerReplyStreamId, maxPayloadLength, requestTimeoutNs, maxInFlight, fragmentLimit);
     }
 
     public DataPlaneSettings withRequestTimeout(final Duration timeout)
     {
         return new DataPlaneSettings(
-            requestStreamId, replyStreamId, maxPayloadLength, timeout.toNanos(), maxInFlight, fragmentLimit);
+            requestStreamId, replyStreamId, peerReplyStreamId, maxPayloadLength, timeout.toNanos(), maxInFlight, fragmentLimit);
     }
 
     public DataPlaneSettings withMaxPayloadLength(final int maxPayloadLength)
     {
         return new DataPlaneSettings(
-            requestStreamId, replyStreamId, maxPayloadLength, requestTimeoutNs, maxInFlight, fragmentLimit);
+            requestStreamId, replyStreamId, peerReplyStreamId, maxPayloadLength, requestTimeoutNs, maxInFlight, fragmentLimit);
     }
 
     private static void require(final boolean condition, final String message)

@@ -1,9 +1,10 @@
 package io.cistern.transport;
 
 import io.aeron.Aeron;
+import io.aeron.ControlledFragmentAssembler;
 import io.aeron.Counter;
-import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
+import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.aeron.logbuffer.Header;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
@@ -13,10 +14,17 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import static io.cistern.transport.DataFrame.FLAG_FUA;
+import static io.cistern.transport.DataFrame.FLAG_PEER;
 import static io.cistern.transport.DataFrame.HEADER_LENGTH;
 import static io.cistern.transport.DataFrame.PAYLOAD_OFFSET;
+import static io.cistern.transport.DataStatus.BACK_PRESSURED;
 import static io.cistern.transport.DataStatus.IO_ERROR;
+import static io.cistern.transport.DataStatus.MALFORMED;
+import static io.cistern.transport.DataStatus.NOT_PRIMARY;
+import static io.cistern.transport.DataStatus.NO_SUCH_EXTENT;
 import static io.cistern.transport.DataStatus.OK;
+import static io.cistern.transport.DataStatus.OVERTAKEN;
 import static io.cistern.transport.DataStatus.STALE_EPOCH;
 
 /**
@@ -28,6 +36,12 @@ import static io.cistern.transport.DataStatus.STALE_EPOCH;
  * fragments and are put back together by a {@link FragmentAssembler}; a WRITE's payload is handed to
  * {@link ExtentIo} where it lies in the assembled buffer, and a READ lands directly after the reply header
  * in one preallocated buffer that is offered as is, so a request allocates nothing.
+ * <p>
+ * Mirrors: for a slab whose primary copy is here, a {@link FrameType#MIRROR_WRITE} is written to that copy
+ * and then, through the {@link Forwarder}, to the slab's other copies in the order this server took it;
+ * the answer goes back once every copy has answered. A {@link FrameType#REPAIR} is ordered the same way.
+ * Requests that a primary forwards carry {@link DataFrame#FLAG_PEER} and are answered on the peer reply
+ * stream.
  * <p>
  * This is the data plane's error boundary: a frame that is not a request is counted and dropped, a request
  * that is invalid gets {@link DataStatus#MALFORMED}, and an exception from {@link ExtentIo} is counted,
@@ -46,13 +60,18 @@ public final class DataServer implements Agent, AutoCloseable
     private final DataFrameDecoder request = new DataFrameDecoder();
     private final DataFrameEncoder reply = new DataFrameEncoder();
     private final UnsafeBuffer replyBuffer;
-    private final FragmentAssembler assembler;
+    private final UnsafeBuffer repairBuffer;
+    private final ControlledFragmentAssembler assembler;
+    private final Forwarder forwarder;
+    private final int[] mirrorCopies = new int[DataClient.MAX_COPIES];
+    private final String[] mirrorChannels = new String[DataClient.MAX_COPIES];
     private final Counter requests;
     private final Counter staleEpochs;
     private final Counter malformedFrames;
     private final Counter repliesDropped;
     private final Counter errors;
     private final ReplyPublications replies;
+    private final ReplyPublications peerReplies;
     private final Subscription subscription;
     private boolean closed;
 
@@ -70,16 +89,38 @@ public final class DataServer implements Agent, AutoCloseable
         final ReplyChannels replyChannels,
         final ErrorHandler errorHandler)
     {
+        this(aeron, channel, settings, extentIo, replyChannels, null, errorHandler);
+    }
+
+    /**
+     * A server that is also the primary of slabs: mirrored writes and repairs go out through
+     * {@code forwarder}, which must run on this server's thread. Without one they are answered
+     * {@link DataStatus#NOT_PRIMARY}.
+     */
+    public DataServer(
+        final Aeron aeron,
+        final String channel,
+        final DataPlaneSettings settings,
+        final ExtentIo extentIo,
+        final ReplyChannels replyChannels,
+        final Forwarder forwarder,
+        final ErrorHandler errorHandler)
+    {
         this.channel = channel;
+        this.forwarder = forwarder;
         this.settings = settings;
         this.errorHandler = errorHandler;
         this.extentRequests = new ExtentRequests(extentIo);
         this.replyBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
             BitUtil.align(HEADER_LENGTH + settings.maxPayloadLength(), BitUtil.CACHE_LINE_LENGTH),
             BitUtil.CACHE_LINE_LENGTH));
-        this.assembler = new FragmentAssembler(this::onFragment);
+        this.repairBuffer = forwarder == null ? null : new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+            BitUtil.align(settings.maxPayloadLength(), BitUtil.CACHE_LINE_LENGTH), BitUtil.CACHE_LINE_LENGTH));
+        this.assembler = new ControlledFragmentAssembler(this::onFragment);
         this.replies = new ReplyPublications(
             aeron, replyChannels, settings.replyStreamId(), settings.requestTimeoutNs());
+        this.peerReplies = new ReplyPublications(
+            aeron, replyChannels, settings.peerReplyStreamId(), settings.requestTimeoutNs());
         final String label = "data server " + channel;
         Counter requests = null;
         Counter staleEpochs = null;
@@ -123,7 +164,11 @@ public final class DataServer implements Agent, AutoCloseable
     @Override
     public int doWork()
     {
-        return closed ? 0 : subscription.poll(assembler, settings.fragmentLimit());
+        if (closed || (forwarder != null && forwarder.isStuck()))
+        {
+            return 0;
+        }
+        return subscription.controlledPoll(assembler, settings.fragmentLimit());
     }
 
     public long requests()
@@ -164,50 +209,46 @@ public final class DataServer implements Agent, AutoCloseable
         if (!closed)
         {
             closed = true;
-            CloseHelper.closeAll(subscription, replies, requests, staleEpochs, malformedFrames, repliesDropped, errors);
+            CloseHelper.closeAll(subscription, replies, peerReplies, requests, staleEpochs, malformedFrames, repliesDropped, errors);
         }
     }
 
-    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    private Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         if (length < HEADER_LENGTH || !FrameType.isRequest(request.wrap(buffer, offset).type()))
         {
             malformedFrames.incrementRelease();
-            return;
+            return Action.CONTINUE;
         }
         try
         {
-            final ReplyPublications.Target target = replies.target(request.clientId());
+            final ReplyPublications.Target target = (request.flags() & FLAG_PEER) != 0 ?
+                peerReplies.target(request.clientId()) : replies.target(request.clientId());
             if (target == null)
             {
                 repliesDropped.incrementRelease();
-                return;
+                return Action.CONTINUE;
             }
             requests.incrementRelease();
             final int maxPayloadLength =
                 Math.min(settings.maxPayloadLength(), target.maxMessageLength() - HEADER_LENGTH);
-            final int status = decide(maxPayloadLength, buffer, offset, length);
             final int type = request.type();
-            final int payloadLength = type == FrameType.READ && status == OK ? request.length() : 0;
-            if (status == STALE_EPOCH)
+            if (type == FrameType.MIRROR_WRITE || type == FrameType.REPAIR)
             {
-                staleEpochs.incrementRelease();
+                final int status = sequenced(target, maxPayloadLength, buffer, offset, length);
+                if (status != PENDING)
+                {
+                    reply(target, type, request.flags(), status, request.correlationId(), request.clientId(),
+                        request.volumeId(), request.slab(), request.copy(), request.epoch(), request.extentOffset(), 0);
+                }
             }
-            reply.wrap(replyBuffer, 0)
-                .type(FrameType.replyTo(type))
-                .flags(request.flags())
-                .status(status)
-                .correlationId(request.correlationId())
-                .clientId(request.clientId())
-                .volumeId(request.volumeId())
-                .slab(request.slab())
-                .copy(request.copy())
-                .epoch(status == STALE_EPOCH ? extentRequests.serverEpoch() : request.epoch())
-                .extentOffset(request.extentOffset())
-                .length(payloadLength);
-            if (!target.send(replyBuffer, HEADER_LENGTH + payloadLength))
+            else
             {
-                repliesDropped.incrementRelease();
+                final int status = decide(maxPayloadLength, buffer, offset, length);
+                final int payloadLength = type == FrameType.READ && status == OK ? request.length() : 0;
+                reply(target, type, request.flags(), status, request.correlationId(), request.clientId(),
+                    request.volumeId(), request.slab(), request.copy(), request.epoch(), request.extentOffset(),
+                    payloadLength);
             }
         }
         catch (final RuntimeException ex)
@@ -216,6 +257,259 @@ public final class DataServer implements Agent, AutoCloseable
             errors.incrementRelease();
             errorHandler.onError(ex);
         }
+        // A forwarded frame that found no room stops this poll: nothing more is taken until it is sent.
+        return forwarder != null && forwarder.isStuck() ? Action.BREAK : Action.CONTINUE;
+    }
+
+    /** Answers a request forwarded to peers, once they have all answered; called by the {@link Forwarder}. */
+    void complete(final Forwarder.Pending p)
+    {
+        reply(p.target, p.type, p.flags, p.status, p.correlationId, p.clientId, p.volumeId, p.slab, p.copy, p.epoch,
+            p.offset, 0);
+    }
+
+    /**
+     * The good bytes a repair of this node's primary copy fetched from a peer: written unless a write to the
+     * range overtook the fetch, or the layout changed meanwhile.
+     */
+    int fetched(final Forwarder.Pending p, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (p.disturbed)
+        {
+            return OVERTAKEN;
+        }
+        if (extentRequests.epoch(p.volumeId, p.slab) != p.epoch)
+        {
+            return STALE_EPOCH;
+        }
+        try
+        {
+            return sanitize(extentRequests.io().write(p.volumeId, p.slab, p.copy, p.offset, buffer, offset, length, true));
+        }
+        catch (final RuntimeException ex)
+        {
+            errors.incrementRelease();
+            errorHandler.onError(ex);
+            return IO_ERROR;
+        }
+    }
+
+    private void reply(final ReplyPublications.Target target, final int type, final int flags, final int status,
+                       final long correlationId, final int clientId, final long volumeId, final int slab, final int copy,
+                       final long epoch, final long extentOffset, final int payloadLength)
+    {
+        if (status == STALE_EPOCH)
+        {
+            staleEpochs.incrementRelease();
+        }
+        reply.wrap(replyBuffer, 0)
+            .type(FrameType.replyTo(type))
+            .flags(flags)
+            .status(status)
+            .correlationId(correlationId)
+            .clientId(clientId)
+            .volumeId(volumeId)
+            .slab(slab)
+            .copy(copy)
+            .epoch(status == STALE_EPOCH ? extentRequests.serverEpoch() : epoch)
+            .extentOffset(extentOffset)
+            .length(payloadLength);
+        if (!target.send(replyBuffer, HEADER_LENGTH + payloadLength))
+        {
+            repliesDropped.incrementRelease();
+        }
+    }
+
+    /** Not a status: the answer comes later, from {@link #complete}. */
+    private static final int PENDING = Integer.MIN_VALUE;
+
+    /** A MIRROR_WRITE or REPAIR: the requests this server orders as the slab's primary. */
+    private int sequenced(final ReplyPublications.Target target, final int maxPayloadLength, final DirectBuffer buffer,
+                          final int offset, final int length)
+    {
+        if (forwarder == null)
+        {
+            return NOT_PRIMARY;
+        }
+        final Forwarder.Pending p = forwarder.acquire();
+        if (p == null)
+        {
+            return BACK_PRESSURED;
+        }
+        try
+        {
+            final int status = request.type() == FrameType.MIRROR_WRITE ?
+                mirrorWrite(p, target, maxPayloadLength, buffer, offset + PAYLOAD_OFFSET, length - HEADER_LENGTH) :
+                repair(p, target, maxPayloadLength);
+            if (status != PENDING)
+            {
+                forwarder.release(p);
+            }
+            return status;
+        }
+        catch (final RuntimeException ex)
+        {
+            forwarder.release(p);
+            errors.incrementRelease();
+            errorHandler.onError(ex);
+            return IO_ERROR;
+        }
+    }
+
+    private int mirrorWrite(final Forwarder.Pending p, final ReplyPublications.Target target, final int maxPayloadLength,
+                            final DirectBuffer buffer, final int payloadOffset, final int payloadLength)
+    {
+        int status = extentRequests.checkWrite(request, maxPayloadLength, payloadLength);
+        if (status == OK)
+        {
+            status = primary(request.copy());
+        }
+        final int mirrors = status == OK ? extentRequests.io().mirrors(request.volumeId(), request.slab(), mirrorCopies,
+            mirrorChannels) : 0;
+        if (mirrors < 0)
+        {
+            return mirrors;
+        }
+        if (status == OK)
+        {
+            status = sanitize(extentRequests.io().write(request.volumeId(), request.slab(), request.copy(),
+                request.extentOffset(), buffer, payloadOffset, payloadLength, request.fua()));
+        }
+        if (status != OK)
+        {
+            // The primary's copy did not take it: the others are not sent it either, so they stay alike.
+            return status;
+        }
+        forwarder.overwritten(request.volumeId(), request.slab(), request.extentOffset(), payloadLength);
+        int remote = 0;
+        for (int i = 0; i < mirrors; i++)
+        {
+            if (mirrorChannels[i] == null)
+            {
+                final int copy = mirrorCopies[i];
+                final int local = sanitize(extentRequests.io().write(request.volumeId(), request.slab(), copy,
+                    request.extentOffset(), buffer, payloadOffset, payloadLength, request.fua()));
+                status = status == OK ? local : status;
+            }
+            else
+            {
+                remote++;
+            }
+        }
+        if (remote == 0)
+        {
+            return status;
+        }
+        forwarder.begin(p, Forwarder.MIRROR, this, target, request, remote, status);
+        for (int i = 0; i < mirrors; i++)
+        {
+            if (mirrorChannels[i] != null)
+            {
+                forwarder.send(p, FrameType.WRITE, request.flags() & FLAG_FUA, mirrorCopies[i], mirrorChannels[i],
+                    buffer, payloadOffset);
+            }
+        }
+        forwarder.sent(p);
+        return PENDING;
+    }
+
+    /**
+     * Rewrites a copy's range from a good one. From this node's primary copy when the bad copy is another;
+     * when the primary's own copy is the bad one, from another copy, fetched (and dropped if a write to the
+     * range overtakes the fetch: see {@link Forwarder#overwritten}).
+     */
+    private int repair(final Forwarder.Pending p, final ReplyPublications.Target target, final int maxPayloadLength)
+    {
+        final int length = request.length();
+        final long at = request.extentOffset();
+        if (length <= 0 || at < 0)
+        {
+            return MALFORMED;
+        }
+        if (length > maxPayloadLength)
+        {
+            return DataStatus.TOO_LARGE;
+        }
+        if (extentRequests.epoch(request.volumeId(), request.slab()) != request.epoch())
+        {
+            return STALE_EPOCH;
+        }
+        final ExtentIo io = extentRequests.io();
+        final int primary = io.primaryCopy(request.volumeId(), request.slab());
+        if (primary < 0)
+        {
+            return primary;
+        }
+        final int mirrors = io.mirrors(request.volumeId(), request.slab(), mirrorCopies, mirrorChannels);
+        if (mirrors < 0)
+        {
+            return mirrors;
+        }
+        final int bad = request.copy();
+        if (bad != primary)
+        {
+            final int index = indexOf(bad, mirrors);
+            if (index < 0)
+            {
+                return NO_SUCH_EXTENT; // not an in-sync copy: a resync, not a repair, brings it back
+            }
+            final int read = sanitize(io.read(request.volumeId(), request.slab(), primary, at, length, repairBuffer, 0));
+            if (read != OK)
+            {
+                return read;
+            }
+            if (mirrorChannels[index] == null)
+            {
+                return sanitize(io.write(request.volumeId(), request.slab(), bad, at, repairBuffer, 0, length, true));
+            }
+            forwarder.begin(p, Forwarder.REPAIR_WRITE, this, target, request, 1, OK);
+            forwarder.send(p, FrameType.WRITE, FLAG_FUA, bad, mirrorChannels[index], repairBuffer, 0);
+            forwarder.sent(p);
+            return PENDING;
+        }
+        // The primary's copy is the bad one: a good copy on this node if there is one, else a peer's.
+        for (int i = 0; i < mirrors; i++)
+        {
+            if (mirrorChannels[i] == null)
+            {
+                final int good = mirrorCopies[i];
+                final int read = sanitize(io.read(request.volumeId(), request.slab(), good, at, length, repairBuffer, 0));
+                return read != OK ? read :
+                    sanitize(io.write(request.volumeId(), request.slab(), primary, at, repairBuffer, 0, length, true));
+            }
+        }
+        if (mirrors == 0)
+        {
+            return NO_SUCH_EXTENT;
+        }
+        forwarder.begin(p, Forwarder.REPAIR_FETCH, this, target, request, 1, OK);
+        forwarder.send(p, FrameType.READ, 0, mirrorCopies[0], mirrorChannels[0], null, 0);
+        forwarder.sent(p);
+        return PENDING;
+    }
+
+    private int primary(final int copy)
+    {
+        final int primary = extentRequests.io().primaryCopy(request.volumeId(), request.slab());
+        return primary < 0 ? primary : (primary == copy ? OK : NOT_PRIMARY);
+    }
+
+    private int indexOf(final int copy, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (mirrorCopies[i] == copy)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A positive "status" is an implementation returning a byte count by mistake: not a success. */
+    private static int sanitize(final int status)
+    {
+        return status > OK ? IO_ERROR : status;
     }
 
     private int decide(final int maxPayloadLength, final DirectBuffer buffer, final int offset, final int length)

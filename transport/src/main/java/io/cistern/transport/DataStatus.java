@@ -41,6 +41,13 @@ public final class DataStatus
     public static final int FAILED_STOP = -10;
     /** The request's arguments or a frame's layout were invalid (negative length, payload not matching). */
     public static final int MALFORMED = -11;
+    /** A MIRROR_WRITE or REPAIR reached a server that does not hold the slab's primary copy; nothing was done. */
+    public static final int NOT_PRIMARY = -12;
+    /**
+     * A write to the range overtook a repair while the good bytes were being fetched, so the repair
+     * changed nothing; read again.
+     */
+    public static final int OVERTAKEN = -13;
 
     private DataStatus()
     {
@@ -80,6 +87,10 @@ public final class DataStatus
                 return "FAILED_STOP: the drive failed earlier and refuses further I/O";
             case MALFORMED:
                 return "MALFORMED: invalid arguments or frame layout";
+            case NOT_PRIMARY:
+                return "NOT_PRIMARY: the server does not hold the slab's primary copy under that layout";
+            case OVERTAKEN:
+                return "OVERTAKEN: a write to the range overtook the repair, which changed nothing; read again";
             default:
                 return "UNKNOWN(" + status + ")";
         }

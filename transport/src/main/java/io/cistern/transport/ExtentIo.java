@@ -42,4 +42,22 @@ public interface ExtentIo
      * @return the epoch, or -1 when this node does not know the slab.
      */
     long epoch(long volumeId, int slab);
+
+    /**
+     * The slab's primary copy under the layout the last {@link #epoch} check saw: the copy whose server
+     * sequences the slab's writes (DESIGN section 4).
+     *
+     * @return the copy index, or a negative {@link DataStatus} (the slab is unknown here, or has no in-sync copy).
+     */
+    int primaryCopy(long volumeId, int slab);
+
+    /**
+     * The other in-sync copies of the slab under the layout the last {@link #epoch} check saw: where a
+     * primary fans a write out to.
+     *
+     * @param copies   receives each copy's index.
+     * @param channels receives the data server channel of each copy's node, or null for a copy on this node.
+     * @return how many (at most the arrays' length), or a negative {@link DataStatus}.
+     */
+    int mirrors(long volumeId, int slab, int[] copies, String[] channels);
 }

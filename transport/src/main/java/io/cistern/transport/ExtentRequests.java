@@ -80,6 +80,33 @@ final class ExtentRequests
             request.fua()));
     }
 
+    /** The checks of {@link #write} without the write: OK, or why the write must not be done. */
+    int checkWrite(final DataFrameDecoder request, final int maxPayloadLength, final int payloadLength)
+    {
+        final int length = request.length();
+        if (length != payloadLength || request.extentOffset() < 0)
+        {
+            return MALFORMED;
+        }
+        if (length > maxPayloadLength)
+        {
+            return TOO_LARGE;
+        }
+        return isCurrent(request) ? OK : STALE_EPOCH;
+    }
+
+    /** Checks the fence for a slab: the epoch this server knows for it, remembered for a STALE_EPOCH answer. */
+    long epoch(final long volumeId, final int slab)
+    {
+        serverEpoch = extentIo.epoch(volumeId, slab);
+        return serverEpoch;
+    }
+
+    ExtentIo io()
+    {
+        return extentIo;
+    }
+
     int flush(final DataFrameDecoder request)
     {
         return sanitize(extentIo.flush(request.volumeId()));

@@ -22,6 +22,22 @@ public final class FrameType
     public static final int FLUSH = 5;
     /** The flush's status; no payload. */
     public static final int FLUSH_REPLY = 6;
+    /**
+     * Write the payload to every in-sync copy of a slab, sent to the slab's primary: its server writes its
+     * own copy and fans the write out to the others in the order it took the writes, so every copy sees
+     * the slab's writes in one order. Answered by {@link #MIRROR_WRITE_REPLY} once every copy has it.
+     */
+    public static final int MIRROR_WRITE = 7;
+    /** The mirrored write's status: the worst of every copy's; no payload. */
+    public static final int MIRROR_WRITE_REPLY = 8;
+    /**
+     * Rewrite {@code length} bytes at {@code offset} of copy {@code copy}, which failed its checksum, from a
+     * good copy; sent to the slab's primary, so the repair is ordered with the slab's writes. Answered by
+     * {@link #REPAIR_REPLY}.
+     */
+    public static final int REPAIR = 9;
+    /** The repair's status; no payload. */
+    public static final int REPAIR_REPLY = 10;
 
     private FrameType()
     {
@@ -29,12 +45,13 @@ public final class FrameType
 
     public static boolean isRequest(final int type)
     {
-        return type == READ || type == WRITE || type == FLUSH;
+        return type == READ || type == WRITE || type == FLUSH || type == MIRROR_WRITE || type == REPAIR;
     }
 
     public static boolean isReply(final int type)
     {
-        return type == READ_REPLY || type == WRITE_REPLY || type == FLUSH_REPLY;
+        return type == READ_REPLY || type == WRITE_REPLY || type == FLUSH_REPLY || type == MIRROR_WRITE_REPLY ||
+            type == REPAIR_REPLY;
     }
 
     /**
@@ -62,6 +79,14 @@ public final class FrameType
                 return "FLUSH";
             case FLUSH_REPLY:
                 return "FLUSH_REPLY";
+            case MIRROR_WRITE:
+                return "MIRROR_WRITE";
+            case MIRROR_WRITE_REPLY:
+                return "MIRROR_WRITE_REPLY";
+            case REPAIR:
+                return "REPAIR";
+            case REPAIR_REPLY:
+                return "REPAIR_REPLY";
             default:
                 return "UNKNOWN(" + type + ")";
         }

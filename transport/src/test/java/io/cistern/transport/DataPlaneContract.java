@@ -117,31 +117,45 @@ abstract class DataPlaneContract
     }
 
     @Test
-    void writeCopiesPutsTheSameBytesInEveryCopyAndReportsEachOutcome()
+    void aMirroredWriteReachesEveryCopyThroughThePrimaryAndOnlyThePrimaryTakesIt()
     {
-        fixture.extents.addExtent(VOLUME, SLAB, COPY + 1, EPOCH).addExtent(VOLUME, SLAB, COPY + 2, EPOCH);
+        fixture.extents.addExtent(VOLUME, SLAB, COPY + 1, EPOCH).addExtent(VOLUME, SLAB, COPY + 2, EPOCH)
+            .mirror(VOLUME, SLAB, COPY, new int[] {COPY + 1, COPY + 2}, new String[2]);
         final String server = fixture.serverChannel();
         final UnsafeBuffer data = randomBuffer(8192, 9);
-        final int[] statuses = new int[3];
 
-        assertStatus(OK, client.writeCopies(3, new String[] {server, server, server}, new int[] {COPY, COPY + 1, COPY + 2},
-            statuses, VOLUME, SLAB, EPOCH, 4096, data, 0, 8192, true));
+        assertStatus(OK, client.mirrorWrite(server, VOLUME, SLAB, COPY, EPOCH, 4096, data, 0, 8192, true));
         for (int copy = COPY; copy <= COPY + 2; copy++)
         {
             assertArrayEquals(data.byteArray(), fixture.extents.bytes(VOLUME, SLAB, copy, 4096, 8192), "copy " + copy);
         }
         assertEquals(3, fixture.extents.fuaWrites());
 
-        // One copy the server does not have: the call fails with its status; the others still land.
         final UnsafeBuffer next = randomBuffer(4096, 10);
-        assertStatus(DataStatus.NO_SUCH_EXTENT, client.writeCopies(2, new String[] {server, server}, new int[] {COPY, 7},
-            statuses, VOLUME, SLAB, EPOCH, 0, next, 0, 4096, false));
-        assertEquals(OK, statuses[0]);
-        assertEquals(DataStatus.NO_SUCH_EXTENT, statuses[1]);
-        assertArrayEquals(next.byteArray(), fixture.extents.bytes(VOLUME, SLAB, COPY, 0, 4096));
+        assertStatus(DataStatus.NOT_PRIMARY, client.mirrorWrite(server, VOLUME, SLAB, COPY + 1, EPOCH, 0, next, 0, 4096, false));
+        assertStatus(DataStatus.STALE_EPOCH, client.mirrorWrite(server, VOLUME, SLAB, COPY, EPOCH - 1, 0, next, 0, 4096, false));
+        assertEquals(3, fixture.extents.writes(), "refused mirrored writes wrote nothing");
+    }
 
-        assertStatus(DataStatus.MALFORMED, client.writeCopies(DataClient.MAX_COPIES + 1, new String[9], new int[9], new int[9],
-            VOLUME, SLAB, EPOCH, 0, next, 0, 4096, false));
+    @Test
+    void aRepairRewritesTheBadCopyFromThePrimaryOrThePrimaryFromAnother()
+    {
+        fixture.extents.addExtent(VOLUME, SLAB, COPY + 1, EPOCH)
+            .mirror(VOLUME, SLAB, COPY, new int[] {COPY + 1}, new String[1]);
+        final String server = fixture.serverChannel();
+        final UnsafeBuffer good = randomBuffer(4096, 11);
+        assertStatus(OK, client.write(server, VOLUME, SLAB, COPY, EPOCH, 0, good, 0, 4096, false));
+
+        assertStatus(OK, client.repair(server, VOLUME, SLAB, COPY + 1, EPOCH, 0, 4096));
+        assertArrayEquals(good.byteArray(), fixture.extents.bytes(VOLUME, SLAB, COPY + 1, 0, 4096), "bad copy from the primary");
+
+        final UnsafeBuffer other = randomBuffer(4096, 12);
+        assertStatus(OK, client.write(server, VOLUME, SLAB, COPY + 1, EPOCH, 8192, other, 0, 4096, false));
+        assertStatus(OK, client.repair(server, VOLUME, SLAB, COPY, EPOCH, 8192, 4096));
+        assertArrayEquals(other.byteArray(), fixture.extents.bytes(VOLUME, SLAB, COPY, 8192, 4096), "primary from the other copy");
+
+        assertStatus(DataStatus.NO_SUCH_EXTENT, client.repair(server, VOLUME, SLAB, 6, EPOCH, 0, 4096));
+        assertStatus(DataStatus.MALFORMED, client.repair(server, VOLUME, SLAB, COPY + 1, EPOCH, 0, 0));
     }
 
     @Test

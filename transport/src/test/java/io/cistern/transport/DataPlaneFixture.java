@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.cistern.config.AeronSettings.IdleStrategyName;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
 
 import java.time.Duration;
 import java.util.Queue;
@@ -18,6 +19,8 @@ final class DataPlaneFixture implements AutoCloseable
     static final int CLIENT_ID = 7;
     /** A client id whose replies go to a test's raw subscription rather than to the {@link DataClient}. */
     static final int RAW_CLIENT_ID = 8;
+    /** The server's own id, to which its peers would answer its forwarder. */
+    static final int SERVER_ID = 9;
 
     enum ServerMode
     {
@@ -35,6 +38,7 @@ final class DataPlaneFixture implements AutoCloseable
     final DataPlaneSettings settings;
     final InMemoryExtentIo extents = new InMemoryExtentIo();
     final Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
+    final Forwarder forwarder;
     final DataServer server;
     final DataClient client;
     private final AgentRunner serverRunner;
@@ -46,13 +50,15 @@ final class DataPlaneFixture implements AutoCloseable
         this.endpoints = endpoints;
         final DataPlaneSettings defaults = DataPlaneSettings.defaults();
         this.settings = new DataPlaneSettings(
-            endpoints.requestStreamId(), endpoints.replyStreamId(), defaults.maxPayloadLength(), timeout.toNanos(),
+            endpoints.requestStreamId(), endpoints.replyStreamId(), endpoints.requestStreamId() + 50_000, defaults.maxPayloadLength(), timeout.toNanos(),
             maxInFlight, defaults.fragmentLimit());
+        this.forwarder = mode == ServerMode.ABSENT ? null :
+            new Forwarder(aeron, SERVER_ID, endpoints.server(), settings, errors::add);
         this.server = mode == ServerMode.ABSENT ? null : new DataServer(
-            aeron, endpoints.server(), settings, extents, this::replyChannel, errors::add);
+            aeron, endpoints.server(), settings, extents, this::replyChannel, forwarder, errors::add);
         this.client = new DataClient(aeron, CLIENT_ID, endpoints.reply(), settings);
         this.serverRunner = mode == ServerMode.RUNNING ?
-            DataAgents.start(server, IdleStrategyName.BACKOFF, errors::add) : null;
+            DataAgents.start(new CompositeAgent(server, forwarder), IdleStrategyName.BACKOFF, errors::add) : null;
         this.clientRunner = DataAgents.start(client, IdleStrategyName.BACKOFF, errors::add);
     }
 
@@ -73,7 +79,7 @@ final class DataPlaneFixture implements AutoCloseable
         CloseHelper.closeAll(clientRunner, serverRunner);
         if (serverRunner == null)
         {
-            CloseHelper.close(server);
+            CloseHelper.closeAll(server, forwarder);
         }
     }
 
@@ -85,6 +91,8 @@ final class DataPlaneFixture implements AutoCloseable
                 return endpoints.reply();
             case RAW_CLIENT_ID:
                 return endpoints.rawReply();
+            case SERVER_ID:
+                return endpoints.server();
             default:
                 return null;
         }

@@ -28,6 +28,9 @@ final class InMemoryExtentIo implements ExtentIo
 
     private final Map<ExtentKey, byte[]> extents = new HashMap<>();
     private final Map<SlabKey, Long> epochs = new HashMap<>();
+    private final Map<SlabKey, Integer> primaries = new HashMap<>();
+    private final Map<SlabKey, int[]> mirrorCopies = new HashMap<>();
+    private final Map<SlabKey, String[]> mirrorChannels = new HashMap<>();
     private int reads;
     private int writes;
     private int fuaWrites;
@@ -42,6 +45,20 @@ final class InMemoryExtentIo implements ExtentIo
     {
         extents.put(new ExtentKey(volumeId, slab, copy), new byte[EXTENT_LENGTH]);
         epochs.put(new SlabKey(volumeId, slab), epoch);
+        return this;
+    }
+
+    /**
+     * Makes {@code primary} the slab's primary copy, with the other copies {@code copies} on the servers
+     * {@code channels} (null: on this one).
+     */
+    synchronized InMemoryExtentIo mirror(final long volumeId, final int slab, final int primary, final int[] copies,
+                                         final String[] channels)
+    {
+        final SlabKey key = new SlabKey(volumeId, slab);
+        primaries.put(key, primary);
+        mirrorCopies.put(key, copies.clone());
+        mirrorChannels.put(key, channels.clone());
         return this;
     }
 
@@ -171,6 +188,27 @@ final class InMemoryExtentIo implements ExtentIo
     {
         final Long epoch = epochs.get(new SlabKey(volumeId, slab));
         return epoch == null ? -1 : epoch;
+    }
+
+    @Override
+    public synchronized int primaryCopy(final long volumeId, final int slab)
+    {
+        final Integer primary = primaries.get(new SlabKey(volumeId, slab));
+        return primary == null ? DataStatus.NO_SUCH_EXTENT : primary;
+    }
+
+    @Override
+    public synchronized int mirrors(final long volumeId, final int slab, final int[] copies, final String[] channels)
+    {
+        final SlabKey key = new SlabKey(volumeId, slab);
+        final int[] mine = mirrorCopies.get(key);
+        if (mine == null)
+        {
+            return DataStatus.NO_SUCH_EXTENT;
+        }
+        System.arraycopy(mine, 0, copies, 0, mine.length);
+        System.arraycopy(mirrorChannels.get(key), 0, channels, 0, mine.length);
+        return mine.length;
     }
 
     private static void awaitQuietly(final CountDownLatch gate)

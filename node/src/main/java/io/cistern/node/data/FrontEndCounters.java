@@ -5,10 +5,17 @@ import java.util.concurrent.atomic.LongAdder;
 /** What the volume front ends of this node did that an administrator wants to know about. */
 public final class FrontEndCounters
 {
+    final LongAdder directReads = new LongAdder();
     final LongAdder checksumFailures = new LongAdder();
     final LongAdder healedRanges = new LongAdder();
     final LongAdder staleLayouts = new LongAdder();
     final LongAdder failedRequests = new LongAdder();
+
+    /** Reads answered straight from an extent file on this node, without a data-plane round trip. */
+    public long directReads()
+    {
+        return directReads.sum();
+    }
 
     /** Reads that met a copy failing its checksum. */
     public long checksumFailures()

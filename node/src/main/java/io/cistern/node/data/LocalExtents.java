@@ -1,6 +1,7 @@
 package io.cistern.node.data;
 
 import io.cistern.actors.volume.Extent;
+import io.cistern.actors.volume.ExtentState;
 import io.cistern.actors.volume.SlabLayout;
 import io.cistern.storage.ExtentFile;
 import io.cistern.storage.ExtentId;
@@ -22,6 +23,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
 
 /**
  * The extents on this node's drives, as the data server reaches them: the {@link ExtentIo} over the
@@ -31,7 +33,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * served only if that copy's drive is one of this node's. Extent files are created at their first
  * use, so a thin volume takes drive space as it is written. Like the extent stores it owns, this
  * class belongs to the data server's agent thread; slabs freed by the control plane are queued and
- * their files deleted on that thread, by {@link #housekeeper()}.
+ * their files deleted on that thread, by {@link #housekeeper()}. The files it opens are published in
+ * {@link #open()} for this node's front ends to read directly.
  */
 public final class LocalExtents implements ExtentIo
 {
@@ -41,12 +44,26 @@ public final class LocalExtents implements ExtentIo
     private final Map<String, ExtentStore> stores;
     private final Map<Long, Set<ExtentFile>> openByVolume = new HashMap<>();
     private final ConcurrentLinkedQueue<long[]> freed = new ConcurrentLinkedQueue<>();
+    private final OpenExtents open = new OpenExtents();
 
-    /** @param stores this node's extent stores, by drive id. */
-    public LocalExtents(final LayoutTable layouts, final Map<String, ExtentStore> stores)
+    private final Function<String, String> serverChannels;
+
+    /**
+     * @param stores         this node's extent stores, by drive id.
+     * @param serverChannels the data server channel of a node, by name; null for a node not in the cluster.
+     */
+    public LocalExtents(final LayoutTable layouts, final Map<String, ExtentStore> stores,
+                        final Function<String, String> serverChannels)
     {
         this.layouts = layouts;
         this.stores = Map.copyOf(stores);
+        this.serverChannels = serverChannels;
+    }
+
+    /** The extent files opened so far, for front ends on this node to read without a round trip. */
+    public OpenExtents open()
+    {
+        return open;
     }
 
     /** Queues the files of a freed slab for deletion (any thread). */
@@ -91,6 +108,45 @@ public final class LocalExtents implements ExtentIo
             return DataStatus.NO_SUCH_EXTENT;
         }
         return status(file.write(offset, view(src, srcOffset, length), fua));
+    }
+
+    @Override
+    public int primaryCopy(final long volumeId, final int slab)
+    {
+        final SlabLayout layout = fencedLayout(volumeId, slab);
+        final Extent primary = layout == null ? null : layout.primary();
+        return primary == null ? DataStatus.NO_SUCH_EXTENT : primary.copy();
+    }
+
+    @Override
+    public int mirrors(final long volumeId, final int slab, final int[] copies, final String[] channels)
+    {
+        final SlabLayout layout = fencedLayout(volumeId, slab);
+        final Extent primary = layout == null ? null : layout.primary();
+        if (primary == null)
+        {
+            return DataStatus.NO_SUCH_EXTENT;
+        }
+        int count = 0;
+        for (final Extent extent : layout.extents())
+        {
+            if (extent == primary || extent.state() != ExtentState.IN_SYNC || count == copies.length)
+            {
+                continue;
+            }
+            String channel = null;
+            if (!stores.containsKey(extent.driveId()))
+            {
+                channel = serverChannels.apply(extent.node());
+                if (channel == null)
+                {
+                    return DataStatus.NOT_CONNECTED; // a copy's node is not in the cluster: it cannot have the write
+                }
+            }
+            copies[count] = extent.copy();
+            channels[count++] = channel;
+        }
+        return count;
     }
 
     @Override
@@ -145,10 +201,11 @@ public final class LocalExtents implements ExtentIo
                 {
                     if (store.contains(id))
                     {
-                        final Set<ExtentFile> open = openByVolume.get(volumeId);
-                        if (open != null)
+                        open.closing(id);
+                        final Set<ExtentFile> files = openByVolume.get(volumeId);
+                        if (files != null)
                         {
-                            open.removeIf(f -> f.id().equals(id));
+                            files.removeIf(f -> f.id().equals(id));
                         }
                         store.delete(id);
                     }
@@ -161,11 +218,17 @@ public final class LocalExtents implements ExtentIo
         }
     }
 
-    private ExtentFile extent(final long volumeId, final int slab, final int copy)
+    /** The layout that passed the last fence check, if it is this slab's; else the table's. */
+    private SlabLayout fencedLayout(final long volumeId, final int slab)
     {
         final SlabLayout checked = fenced;
-        final SlabLayout layout = checked != null && checked.volumeId() == volumeId && checked.index() == slab ?
+        return checked != null && checked.volumeId() == volumeId && checked.index() == slab ?
             checked : layouts.get(volumeId, slab);
+    }
+
+    private ExtentFile extent(final long volumeId, final int slab, final int copy)
+    {
+        final SlabLayout layout = fencedLayout(volumeId, slab);
         if (layout == null || copy < 0 || copy >= layout.extents().size())
         {
             return null;
@@ -181,7 +244,10 @@ public final class LocalExtents implements ExtentIo
         {
             final ExtentFile file = store.contains(id) ? store.open(id) : store.create(id, layout.extentBytes());
             // Identity set: the store hands out one ExtentFile per extent; flush forces each once.
-            openByVolume.computeIfAbsent(volumeId, v -> Collections.newSetFromMap(new IdentityHashMap<>())).add(file);
+            if (openByVolume.computeIfAbsent(volumeId, v -> Collections.newSetFromMap(new IdentityHashMap<>())).add(file))
+            {
+                open.opened(file);
+            }
             return file;
         }
         catch (final IOException | RuntimeException ex)

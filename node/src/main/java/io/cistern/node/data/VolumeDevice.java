@@ -8,6 +8,9 @@ import io.cistern.actors.volume.VolumeInfo;
 import io.cistern.actors.volume.VolumeService;
 import io.cistern.node.nbd.BlockDevice;
 import io.cistern.node.nbd.Nbd;
+import io.cistern.storage.BlockReader;
+import io.cistern.storage.ExtentFile;
+import io.cistern.storage.IoStatus;
 import io.cistern.transport.DataClient;
 import io.cistern.transport.DataStatus;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -29,10 +32,13 @@ import java.util.concurrent.locks.LockSupport;
  * slab at its first write), and moves the bytes over the data plane; actors are asked only when a
  * layout is missing or stale.
  * <ul>
- *   <li>Write: to every in-sync copy, holding the locks of the regions it touches so overlapping writes
- *   through this node reach all copies in one order; acknowledged only when every copy has it.</li>
- *   <li>Read: from one in-sync copy, this node's own first. A copy that fails its checksum is skipped,
- *   the read answered from another, and the bad range rewritten from the good copy (self-heal).</li>
+ *   <li>Write: to the slab's primary, whose data server writes every in-sync copy in the order it takes
+ *   the slab's writes, whichever node they came through; acknowledged only when every copy has it.</li>
+ *   <li>Read: from one in-sync copy, this node's own first. This node's copy is read straight from its
+ *   file when the data server has it open and the read is whole blocks (a {@link BlockReader}); anything
+ *   that read cannot vouch for (a mismatch may be a write in progress) goes the long way, through the
+ *   data server. A copy that fails its checksum there is skipped, the read answered from another, and
+ *   the slab's primary asked to rewrite the bad range from a good copy (self-heal).</li>
  *   <li>A stale layout epoch (the copy's server knows a newer layout, or has not yet learned this one)
  *   is refetched and retried until the retry deadline.</li>
  * </ul>
@@ -53,20 +59,16 @@ public final class VolumeDevice implements BlockDevice
     private final LayoutTable layouts;
     private final DataClient client;
     private final DataClient localClient;
+    private final OpenExtents openExtents;
+    private final BlockReader blockReader;
     private final DataEndpoints endpoints;
     private final String localNode;
-    private final SlabLocks locks;
     private final FrontEndCounters counters;
     private final int maxChunk;
     private final Duration askTimeout;
     private final UnsafeBuffer wire = new UnsafeBuffer(0, 0);
-    private final String[] copyChannels = new String[DataClient.MAX_COPIES];
-    private final int[] copyIndexes = new int[DataClient.MAX_COPIES];
-    private final int[] copyStatuses = new int[DataClient.MAX_COPIES];
-    // Only a heal needs it: allocated then, kept for the next.
-    private UnsafeBuffer repairWire;
 
-    VolumeDevice(final VolumeInfo info, final FrontEnd frontEnd, final SlabLocks locks)
+    VolumeDevice(final VolumeInfo info, final FrontEnd frontEnd)
     {
         this.info = info;
         this.frontEnd = frontEnd;
@@ -74,18 +76,19 @@ public final class VolumeDevice implements BlockDevice
         this.layouts = frontEnd.layouts();
         this.client = frontEnd.client();
         this.localClient = frontEnd.localClient();
+        this.openExtents = frontEnd.openExtents();
         this.endpoints = frontEnd.endpoints();
         this.localNode = frontEnd.localNode();
-        this.locks = locks;
         this.counters = frontEnd.counters();
         this.maxChunk = (int)Math.min(frontEnd.maxChunk(), Nbd.MAX_PAYLOAD);
+        this.blockReader = new BlockReader(maxChunk);
         this.askTimeout = frontEnd.timeout();
     }
 
     @Override
     public BlockDevice concurrentView()
     {
-        return new VolumeDevice(info, frontEnd, locks);
+        return new VolumeDevice(info, frontEnd);
     }
 
     @Override
@@ -220,6 +223,10 @@ public final class VolumeDevice implements BlockDevice
 
     private int readChunk(final SlabLayout first, final long inExtent, final int length, final ByteBuffer dst)
     {
+        if (readDirect(first, inExtent, length, dst))
+        {
+            return DataStatus.OK;
+        }
         final long deadline = System.nanoTime() + RETRY_FOR_NS;
         SlabLayout layout = first;
         while (true)
@@ -236,14 +243,14 @@ public final class VolumeDevice implements BlockDevice
                         continue;
                     }
                     wire.wrap(dst);
-                    status = send(layout, extent, false, inExtent, length, dst.position(), false);
+                    status = readCopy(layout, extent, inExtent, length, dst.position());
                     if (status == DataStatus.OK)
                     {
                         if (bad != null)
                         {
                             for (final Extent broken : bad)
                             {
-                                heal(layout, extent, broken, inExtent, length);
+                                heal(layout, broken, inExtent, length);
                             }
                         }
                         return status;
@@ -268,70 +275,63 @@ public final class VolumeDevice implements BlockDevice
         }
     }
 
-    private int writeChunk(final SlabLayout first, final long inExtent, final ByteBuffer src, final int length, final boolean fua)
+    /**
+     * Reads this node's copy straight from its file. Only from the layout the data server fences with
+     * (the table's current one), so a copy that a newer layout moved or marked out of sync is not read.
+     *
+     * @return whether the bytes are in {@code dst}, verified; if not, the caller reads the long way.
+     */
+    private boolean readDirect(final SlabLayout layout, final long inExtent, final int length, final ByteBuffer dst)
     {
-        locks.lock(first.index(), inExtent, length);
-        try
+        if (!blockReader.fits(inExtent, length) || layouts.get(info.volumeId(), layout.index()) != layout)
         {
-            final long deadline = System.nanoTime() + RETRY_FOR_NS;
-            SlabLayout layout = first;
-            while (true)
+            return false;
+        }
+        for (final Extent extent : layout.extents())
+        {
+            if (extent.state() == ExtentState.IN_SYNC && extent.node().equals(localNode))
             {
-                int count = 0;
-                int status = DataStatus.OK;
-                Extent local = null;
-                for (final Extent extent : layout.extents())
+                final ExtentFile file = openExtents.get(info.volumeId(), layout.index(), extent.copy());
+                if (file != null && blockReader.read(file, inExtent, dst, dst.position(), length) == IoStatus.OK)
                 {
-                    if (extent.state() != ExtentState.IN_SYNC)
-                    {
-                        continue;
-                    }
-                    if (extent.node().equals(localNode))
-                    {
-                        local = extent;
-                        continue;
-                    }
-                    final String channel = endpoints.serverChannel(extent.node());
-                    if (channel == null)
-                    {
-                        status = DataStatus.NOT_CONNECTED;
-                        break;
-                    }
-                    copyChannels[count] = channel;
-                    copyIndexes[count++] = extent.copy();
+                    counters.directReads.increment();
+                    return true;
                 }
-                if (status == DataStatus.OK && count > 0)
-                {
-                    // The other nodes' copies in parallel over the network; this node's own over IPC.
-                    wire.wrap(src);
-                    status = client.writeCopies(count, copyChannels, copyIndexes, copyStatuses, info.volumeId(), layout.index(),
-                        layout.epoch(), inExtent, wire, src.position(), length, fua);
-                }
-                if (status == DataStatus.OK && local != null)
-                {
-                    wire.wrap(src);
-                    status = send(layout, local, true, inExtent, length, src.position(), fua);
-                }
-                if (status == DataStatus.OK && count == 0 && local == null)
-                {
-                    status = DataStatus.NO_SUCH_EXTENT; // no in-sync copy: nothing holds the write
-                }
-                if (status != DataStatus.STALE_EPOCH || System.nanoTime() > deadline)
-                {
-                    return status;
-                }
-                // Rewriting every copy after a refreshed layout is safe: the bytes are the same.
-                layout = stale(layout);
+                return false;
             }
         }
-        finally
+        return false;
+    }
+
+    private int writeChunk(final SlabLayout first, final long inExtent, final ByteBuffer src, final int length, final boolean fua)
+    {
+        final long deadline = System.nanoTime() + RETRY_FOR_NS;
+        SlabLayout layout = first;
+        while (true)
         {
-            locks.unlock(first.index(), inExtent, length);
+            // To the slab's primary, which writes every in-sync copy in the order it takes the slab's
+            // writes: two front ends writing one block cannot leave the copies disagreeing.
+            final Extent primary = layout.primary();
+            int status = primary == null ? DataStatus.NO_SUCH_EXTENT : DataStatus.OK;
+            if (status == DataStatus.OK)
+            {
+                final boolean local = primary.node().equals(localNode);
+                final String channel = local ? DataEndpoints.LOCAL : endpoints.serverChannel(primary.node());
+                wire.wrap(src);
+                status = channel == null ? DataStatus.NOT_CONNECTED : (local ? localClient : client).mirrorWrite(channel,
+                    info.volumeId(), layout.index(), primary.copy(), layout.epoch(), inExtent, wire, src.position(), length, fua);
+            }
+            if ((status != DataStatus.STALE_EPOCH && status != DataStatus.NOT_PRIMARY) || System.nanoTime() > deadline)
+            {
+                return status;
+            }
+            // Rewriting every copy after a refreshed layout is safe: the bytes are the same.
+            layout = stale(layout);
         }
     }
 
-    private int send(final SlabLayout layout, final Extent extent, final boolean write, final long inExtent, final int length,
-                     final int bufferOffset, final boolean fua)
+    /** Reads a copy's range over the data plane into {@link #wire} at {@code bufferOffset}. */
+    private int readCopy(final SlabLayout layout, final Extent extent, final long inExtent, final int length, final int bufferOffset)
     {
         final boolean local = extent.node().equals(localNode);
         final String channel = local ? DataEndpoints.LOCAL : endpoints.serverChannel(extent.node());
@@ -339,59 +339,43 @@ public final class VolumeDevice implements BlockDevice
         {
             return DataStatus.NOT_CONNECTED;
         }
-        final DataClient via = local ? localClient : client;
-        return write ?
-            via.write(channel, info.volumeId(), layout.index(), extent.copy(), layout.epoch(), inExtent, wire, bufferOffset, length, fua) :
-            via.read(channel, info.volumeId(), layout.index(), extent.copy(), layout.epoch(), inExtent, length, wire, bufferOffset);
+        return (local ? localClient : client).read(channel, info.volumeId(), layout.index(), extent.copy(), layout.epoch(),
+            inExtent, length, wire, bufferOffset);
     }
 
-    /** Rewrites the whole blocks around a range on a copy that failed its checksum, from one that passed. */
-    private void heal(final SlabLayout layout, final Extent good, final Extent broken, final long inExtent, final int length)
+    /**
+     * Has the slab's primary rewrite the whole blocks around a range on a copy that failed its checksum,
+     * from a good copy: through the primary, so the repair is ordered with the slab's writes and cannot
+     * put back bytes that a write from another node has replaced meanwhile.
+     */
+    private void heal(final SlabLayout layout, final Extent broken, final long inExtent, final int length)
     {
-        final long from = inExtent / BLOCK * BLOCK;
-        final long to = Math.min(layout.extentBytes(), (inExtent + length + BLOCK - 1) / BLOCK * BLOCK);
-        final int span = (int)(to - from);
-        if (repairWire == null)
-        {
-            repairWire = new UnsafeBuffer(ByteBuffer.allocateDirect(maxChunk));
-        }
-        final boolean goodLocal = good.node().equals(localNode);
-        final boolean badLocal = broken.node().equals(localNode);
-        final String goodChannel = goodLocal ? DataEndpoints.LOCAL : endpoints.serverChannel(good.node());
-        final String badChannel = badLocal ? DataEndpoints.LOCAL : endpoints.serverChannel(broken.node());
-        if (goodChannel == null || badChannel == null)
+        final Extent primary = layout.primary();
+        if (primary == null)
         {
             return;
         }
-        int status = DataStatus.OK;
+        final long from = inExtent / BLOCK * BLOCK;
+        final long to = Math.min(layout.extentBytes(), (inExtent + length + BLOCK - 1) / BLOCK * BLOCK);
+        final boolean local = primary.node().equals(localNode);
+        final String channel = local ? DataEndpoints.LOCAL : endpoints.serverChannel(primary.node());
+        if (channel == null)
+        {
+            return;
+        }
         // In whole blocks, at most one frame at a time.
         final int piece = (int)Math.max(BLOCK, maxChunk / BLOCK * BLOCK);
-        // Under the write locks of the range: a write landing between reading the good copy and
-        // rewriting the bad one would otherwise be undone on the bad copy, with valid checksums.
-        locks.lock(layout.index(), from, span);
-        try
-        {
+        int status = DataStatus.OK;
         for (long at = from; at < to && status == DataStatus.OK; at += piece)
         {
-            final int n = (int)Math.min(piece, to - at);
-            status = (goodLocal ? localClient : client).read(goodChannel, info.volumeId(), layout.index(), good.copy(), layout.epoch(),
-                at, n, repairWire, 0);
-            if (status == DataStatus.OK)
-            {
-                status = (badLocal ? localClient : client).write(badChannel, info.volumeId(), layout.index(), broken.copy(), layout.epoch(), at, repairWire, 0, n,
-                    true);
-            }
-        }
-        }
-        finally
-        {
-            locks.unlock(layout.index(), from, span);
+            status = (local ? localClient : client).repair(channel, info.volumeId(), layout.index(), broken.copy(),
+                layout.epoch(), at, (int)Math.min(piece, to - at));
         }
         if (status == DataStatus.OK)
         {
             counters.healedRanges.increment();
-            LOG.warn("Healed {} bytes at {} of copy {} of slab {} of volume {} on {} from the copy on {}", span, from, broken.copy(),
-                layout.index(), info.name(), broken.node(), good.node());
+            LOG.warn("Healed {} bytes at {} of copy {} of slab {} of volume {} on {} through the primary on {}", to - from, from,
+                broken.copy(), layout.index(), info.name(), broken.node(), primary.node());
         }
         else
         {

@@ -8,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -22,7 +21,6 @@ public final class VolumeExports implements Exports
     private static final Logger LOG = LoggerFactory.getLogger(VolumeExports.class);
 
     private final FrontEnd frontEnd;
-    private final ConcurrentHashMap<Long, SlabLocks> locks = new ConcurrentHashMap<>();
 
     public VolumeExports(final FrontEnd frontEnd)
     {
@@ -71,7 +69,7 @@ public final class VolumeExports implements Exports
         {
             throw new ExportException("volume " + name + " cannot be opened: " + ex);
         }
-        return new VolumeDevice(info, frontEnd, locks.computeIfAbsent(info.volumeId(), id -> new SlabLocks()));
+        return new VolumeDevice(info, frontEnd);
     }
 
     @Override

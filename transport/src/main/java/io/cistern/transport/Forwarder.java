@@ -1,0 +1,502 @@
+package io.cistern.transport;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.Header;
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.collections.Object2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
+
+import static io.cistern.transport.DataFrame.COPY_OFFSET;
+import static io.cistern.transport.DataFrame.FLAG_PEER;
+import static io.cistern.transport.DataFrame.HEADER_LENGTH;
+import static io.cistern.transport.DataFrame.PAYLOAD_OFFSET;
+import static io.cistern.transport.DataStatus.MALFORMED;
+import static io.cistern.transport.DataStatus.NOT_CONNECTED;
+import static io.cistern.transport.DataStatus.OK;
+import static io.cistern.transport.DataStatus.TIMEOUT;
+
+/**
+ * The primary's half of a data server: it carries the writes a primary has sequenced to the slab's other
+ * copies, gathers their answers and then lets the {@link DataServer} answer the front end (DESIGN
+ * section 4: each slab's writes are sequenced by its primary's server).
+ * <p>
+ * Order is the point. A server takes its requests one at a time; for a slab it is primary of, it writes
+ * its own copy and offers the same write to each other copy's server on one exclusive publication per
+ * server, so each copy receives the slab's writes in the order the primary took them, whichever front
+ * ends sent them. Repairs go the same way, so a repair cannot slip in between two writes either.
+ * <p>
+ * Nothing here waits. A forwarded frame that a peer's stream cannot take yet is kept in one stuck
+ * buffer and retried on every duty cycle, and while one is stuck the servers take no new requests (see
+ * {@link #isStuck()}); the peers' replies are polled regardless. So two primaries forwarding to each
+ * other cannot deadlock: each keeps draining the other's replies, and its own requests wait in Aeron's
+ * stream, which pushes back on the front ends. Every forwarded request has a deadline, shorter than the
+ * front end's own, after which it is answered {@link DataStatus#TIMEOUT}.
+ * <p>
+ * Owned by the thread that runs the node's data servers, as an {@link Agent} beside them; not thread-safe.
+ */
+public final class Forwarder implements Agent, AutoCloseable
+{
+    /** What a forwarded request was for: a mirrored write, a repair's write, or a repair's fetch of good bytes. */
+    static final int MIRROR = 1;
+    static final int REPAIR_WRITE = 2;
+    static final int REPAIR_FETCH = 3;
+    /** How often in-flight requests are checked against their deadlines. */
+    private static final long DEADLINE_CHECK_INTERVAL_NS = 1_000_000;
+
+    private final Aeron aeron;
+    private final int clientId;
+    private final DataPlaneSettings settings;
+    private final long timeoutNs;
+    private final ErrorHandler errorHandler;
+    private final Subscription replies;
+    private final FragmentAssembler assembler;
+    private final DataFrameDecoder reply = new DataFrameDecoder();
+    private final DataFrameEncoder encoder = new DataFrameEncoder();
+    private final UnsafeBuffer header = new UnsafeBuffer(
+        BufferUtil.allocateDirectAligned(BitUtil.CACHE_LINE_LENGTH, BitUtil.CACHE_LINE_LENGTH));
+    private final Object2ObjectHashMap<String, ExclusivePublication> publications = new Object2ObjectHashMap<>();
+    private final Pending[] pending;
+    private final int[] free;
+    private final int indexMask;
+    private final int indexBits;
+    private int freeCount;
+    private int fetches;
+    private long nextDeadlineCheck;
+    private long lateReplies;
+    private volatile long stalls;
+
+    private final UnsafeBuffer stuckFrame;
+    private final ExclusivePublication[] stuckPublications = new ExclusivePublication[DataClient.MAX_COPIES];
+    private final int[] stuckCopies = new int[DataClient.MAX_COPIES];
+    private int stuckCount;
+    private int stuckLength;
+    private Pending stuckFor;
+    private boolean closed;
+
+    /**
+     * @param clientId     the id peers answer to: this node's, resolved by their {@link ReplyChannels}.
+     * @param replyChannel this node's channel; peers' replies arrive on it on the peer reply stream.
+     */
+    public Forwarder(
+        final Aeron aeron,
+        final int clientId,
+        final String replyChannel,
+        final DataPlaneSettings settings,
+        final ErrorHandler errorHandler)
+    {
+        this.aeron = aeron;
+        this.clientId = clientId;
+        this.settings = settings;
+        // A quarter of the front end's deadline is left for the answer to reach it.
+        this.timeoutNs = settings.requestTimeoutNs() - settings.requestTimeoutNs() / 4;
+        this.errorHandler = errorHandler;
+        final int slots = Math.min(DataPlaneSettings.MAX_IN_FLIGHT_LIMIT, settings.maxInFlight() * 4);
+        this.indexBits = Integer.numberOfTrailingZeros(slots);
+        this.indexMask = slots - 1;
+        this.pending = new Pending[slots];
+        this.free = new int[slots];
+        for (int i = 0; i < slots; i++)
+        {
+            pending[i] = new Pending(i);
+            free[freeCount++] = slots - 1 - i;
+        }
+        this.stuckFrame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+            BitUtil.align(HEADER_LENGTH + settings.maxPayloadLength(), BitUtil.CACHE_LINE_LENGTH),
+            BitUtil.CACHE_LINE_LENGTH));
+        this.assembler = new FragmentAssembler(this::onReply);
+        this.replies = aeron.addSubscription(replyChannel, settings.peerReplyStreamId());
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "forwarder";
+    }
+
+    /** While a forwarded frame waits for room, the data servers take no new requests. */
+    public boolean isStuck()
+    {
+        return stuckCount > 0;
+    }
+
+    /** Replies that came after their request was answered (timed out) or matched none. */
+    public long lateReplies()
+    {
+        return lateReplies;
+    }
+
+    /** Times a forwarded frame found no room in a peer's stream and held the servers up until it had. */
+    public long stalls()
+    {
+        return stalls;
+    }
+
+    @Override
+    public int doWork()
+    {
+        if (closed)
+        {
+            return 0;
+        }
+        int work = replies.poll(assembler, settings.fragmentLimit());
+        if (stuckCount > 0)
+        {
+            work += retryStuck();
+        }
+        final long now = System.nanoTime();
+        if (freeCount < pending.length && now - nextDeadlineCheck >= 0)
+        {
+            nextDeadlineCheck = now + DEADLINE_CHECK_INTERVAL_NS;
+            work += expire(now);
+        }
+        return work;
+    }
+
+    @Override
+    public void onClose()
+    {
+        close();
+    }
+
+    @Override
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            CloseHelper.quietCloseAll(publications.values());
+            publications.clear();
+            CloseHelper.quietClose(replies);
+        }
+    }
+
+    /** A free in-flight slot, or null when all are taken (the server answers BACK_PRESSURED). */
+    Pending acquire()
+    {
+        if (freeCount == 0 || closed)
+        {
+            return null;
+        }
+        final Pending p = pending[free[--freeCount]];
+        p.generation++;
+        p.forwardId = (p.generation << indexBits) | p.index;
+        p.inUse = true;
+        return p;
+    }
+
+    /** Gives back a slot that was acquired and never sent with. */
+    void release(final Pending p)
+    {
+        if (p.inUse)
+        {
+            p.inUse = false;
+            p.origin = null;
+            p.target = null;
+            if (p.kind == REPAIR_FETCH)
+            {
+                fetches--;
+            }
+            free[freeCount++] = p.index;
+        }
+    }
+
+    /**
+     * Arms a slot for {@code peers} forwarded requests. Until {@link #sent} the slot holds one answer back,
+     * so a peer that fails at once cannot complete it while its other peers are still being sent to.
+     */
+    void begin(final Pending p, final int kind, final DataServer origin, final ReplyPublications.Target target,
+               final DataFrameDecoder request, final int peers, final int initialStatus)
+    {
+        p.kind = kind;
+        p.origin = origin;
+        p.target = target;
+        p.type = request.type();
+        p.flags = request.flags();
+        p.correlationId = request.correlationId();
+        p.clientId = request.clientId();
+        p.volumeId = request.volumeId();
+        p.slab = request.slab();
+        p.copy = request.copy();
+        p.epoch = request.epoch();
+        p.offset = request.extentOffset();
+        p.length = request.length();
+        p.remaining = peers + 1;
+        p.status = initialStatus;
+        p.disturbed = false;
+        p.deadlineNs = System.nanoTime() + timeoutNs;
+        if (kind == REPAIR_FETCH)
+        {
+            fetches++;
+        }
+    }
+
+    /**
+     * Forwards one request of the slot to a peer: a WRITE with {@code payload}, or (payload null) a READ of
+     * the slot's range. A peer that cannot be reached counts as answered with the failure.
+     */
+    void send(final Pending p, final int type, final int flags, final int peerCopy, final String channel,
+              final DirectBuffer payload, final int payloadOffset)
+    {
+        final ExclusivePublication publication = publication(channel);
+        if (publication == null)
+        {
+            answered(p, NOT_CONNECTED);
+            return;
+        }
+        final int payloadLength = payload == null ? 0 : p.length;
+        encoder.wrap(header, 0)
+            .type(type)
+            .flags(flags | FLAG_PEER)
+            .status(OK)
+            .correlationId(p.forwardId)
+            .clientId(clientId)
+            .volumeId(p.volumeId)
+            .slab(p.slab)
+            .copy(peerCopy)
+            .epoch(p.epoch)
+            .extentOffset(p.offset)
+            .length(p.length);
+        if (stuckCount > 0)
+        {
+            stick(publication, peerCopy);
+            return;
+        }
+        final long result = payload == null ?
+            publication.offer(header, 0, HEADER_LENGTH) :
+            publication.offer(header, 0, HEADER_LENGTH, payload, payloadOffset, payloadLength);
+        if (result > 0)
+        {
+            return;
+        }
+        if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
+        {
+            answered(p, NOT_CONNECTED);
+            return;
+        }
+        // Not connected yet, or no room: keep the frame and try again on the next duty cycles.
+        stuckFrame.putBytes(0, header, 0, HEADER_LENGTH);
+        if (payload != null)
+        {
+            stuckFrame.putBytes(PAYLOAD_OFFSET, payload, payloadOffset, payloadLength);
+        }
+        stuckLength = HEADER_LENGTH + payloadLength;
+        stuckFor = p;
+        stalls++;
+        stick(publication, peerCopy);
+    }
+
+    /** Releases the hold that {@link #begin} put on the slot; answers it if every peer already has. */
+    void sent(final Pending p)
+    {
+        answered(p, OK);
+    }
+
+    /**
+     * A write to a slab's range was applied: a repair fetching good bytes for an overlapping range must
+     * not write them, as they may predate this write.
+     */
+    void overwritten(final long volumeId, final int slab, final long offset, final int length)
+    {
+        if (fetches == 0)
+        {
+            return;
+        }
+        for (final Pending p : pending)
+        {
+            if (p.inUse && p.kind == REPAIR_FETCH && p.volumeId == volumeId && p.slab == slab &&
+                offset < p.offset + p.length && p.offset < offset + length)
+            {
+                p.disturbed = true;
+            }
+        }
+    }
+
+    private void stick(final ExclusivePublication publication, final int peerCopy)
+    {
+        stuckPublications[stuckCount] = publication;
+        stuckCopies[stuckCount++] = peerCopy;
+    }
+
+    private int retryStuck()
+    {
+        int sent = 0;
+        int kept = 0;
+        final boolean late = System.nanoTime() - stuckFor.deadlineNs >= 0;
+        for (int i = 0; i < stuckCount; i++)
+        {
+            stuckFrame.putInt(COPY_OFFSET, stuckCopies[i], ByteOrder.LITTLE_ENDIAN);
+            final long result = stuckPublications[i].offer(stuckFrame, 0, stuckLength);
+            if (result > 0)
+            {
+                sent++;
+            }
+            else if (late || result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
+            {
+                answered(stuckFor, result == Publication.BACK_PRESSURED ? DataStatus.BACK_PRESSURED : NOT_CONNECTED);
+            }
+            else
+            {
+                stuckPublications[kept] = stuckPublications[i];
+                stuckCopies[kept++] = stuckCopies[i];
+            }
+        }
+        for (int i = kept; i < stuckCount; i++)
+        {
+            stuckPublications[i] = null;
+        }
+        stuckCount = kept;
+        if (kept == 0)
+        {
+            stuckFor = null;
+        }
+        return sent;
+    }
+
+    private int expire(final long now)
+    {
+        int expired = 0;
+        for (final Pending p : pending)
+        {
+            // A stuck request is timed out by its retries, which also forget the frame.
+            if (p.inUse && p != stuckFor && now - p.deadlineNs >= 0)
+            {
+                if (p.status == OK)
+                {
+                    p.status = TIMEOUT;
+                }
+                finish(p);
+                expired++;
+            }
+        }
+        return expired;
+    }
+
+    private void answered(final Pending p, final int status)
+    {
+        if (status != OK && p.status == OK)
+        {
+            p.status = status;
+        }
+        if (--p.remaining == 0)
+        {
+            finish(p);
+        }
+    }
+
+    private void finish(final Pending p)
+    {
+        final DataServer origin = p.origin;
+        try
+        {
+            origin.complete(p);
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+        }
+        finally
+        {
+            release(p);
+        }
+    }
+
+    private ExclusivePublication publication(final String channel)
+    {
+        ExclusivePublication publication = publications.get(channel);
+        if (publication == null && !closed)
+        {
+            try
+            {
+                publication = aeron.addExclusivePublication(channel, settings.requestStreamId());
+                publications.put(channel, publication);
+            }
+            catch (final RuntimeException ex)
+            {
+                errorHandler.onError(ex);
+                return null;
+            }
+        }
+        return publication;
+    }
+
+    private void onReply(final DirectBuffer buffer, final int offset, final int length, final Header frameHeader)
+    {
+        if (length < HEADER_LENGTH)
+        {
+            return;
+        }
+        reply.wrap(buffer, offset);
+        if (reply.clientId() != clientId || !FrameType.isReply(reply.type()))
+        {
+            return;
+        }
+        final long forwardId = reply.correlationId();
+        final Pending p = pending[(int)(forwardId & indexMask)];
+        if (!p.inUse || p.forwardId != forwardId)
+        {
+            lateReplies++;
+            return;
+        }
+        int status = reply.status();
+        if (p.kind == REPAIR_FETCH)
+        {
+            if (reply.type() != FrameType.READ_REPLY)
+            {
+                status = MALFORMED;
+            }
+            else if (status == OK)
+            {
+                final int payloadLength = length - HEADER_LENGTH;
+                status = payloadLength != p.length || reply.length() != p.length ? MALFORMED :
+                    p.origin.fetched(p, buffer, offset + PAYLOAD_OFFSET, payloadLength);
+            }
+        }
+        else if (reply.type() != FrameType.WRITE_REPLY)
+        {
+            status = MALFORMED;
+        }
+        answered(p, status);
+    }
+
+    /** One request forwarded to peers: who asked, what, and what the peers have answered so far. */
+    static final class Pending
+    {
+        final int index;
+        long generation;
+        long forwardId;
+        boolean inUse;
+        int kind;
+        DataServer origin;
+        ReplyPublications.Target target;
+        int type;
+        int flags;
+        long correlationId;
+        int clientId;
+        long volumeId;
+        int slab;
+        int copy;
+        long epoch;
+        long offset;
+        int length;
+        int remaining;
+        int status;
+        boolean disturbed;
+        long deadlineNs;
+
+        private Pending(final int index)
+        {
+            this.index = index;
+        }
+    }
+}

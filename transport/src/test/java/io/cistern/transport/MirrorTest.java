@@ -1,0 +1,332 @@
+package io.cistern.transport;
+
+import io.cistern.config.AeronSettings;
+import io.cistern.config.AeronSettings.IdleStrategyName;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static io.cistern.transport.DataStatus.OK;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three data servers over loopback UDP holding the three copies of a slab, as three nodes would: the
+ * primary's server sequences the slab's writes and repairs and forwards them to the others.
+ */
+@Timeout(120)
+class MirrorTest
+{
+    private static final long VOLUME = 21;
+    private static final int SLAB = 4;
+    private static final long EPOCH = 3;
+    private static final int PRIMARY = 0;
+
+    @TempDir
+    static Path tmp;
+    private static EmbeddedMediaDriver driver;
+
+    private final Map<Integer, String> replyChannels = new ConcurrentHashMap<>();
+    private final Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Node[] nodes = new Node[3];
+    /** The server and forwarder of the node started not polling, to be run later. */
+    private CompositeAgent idle;
+    private Forwarder primaryForwarder;
+
+    /** A node: its server's channel, extents, server and forwarder. */
+    private record Node(int id, String channel, InMemoryExtentIo extents)
+    {
+    }
+
+    @BeforeAll
+    static void launchDriver()
+    {
+        driver = EmbeddedMediaDriver.launch(new AeronSettings(
+            0, tmp.resolve("aeron"), IdleStrategyName.BACKOFF, AeronSettings.ThreadingMode.SHARED));
+    }
+
+    @AfterAll
+    static void closeDriver()
+    {
+        CloseHelper.close(driver);
+    }
+
+    @AfterEach
+    void stop()
+    {
+        for (int i = closeables.size() - 1; i >= 0; i--)
+        {
+            CloseHelper.quietClose(closeables.get(i));
+        }
+        assertTrue(errors.isEmpty(), () -> "unexpected errors: " + errors);
+    }
+
+    private DataPlaneSettings settings(final Duration timeout)
+    {
+        return DataPlaneSettings.defaults().withRequestTimeout(timeout);
+    }
+
+    /** Three nodes, copy i on node i, node 0 primary; {@code polling[i]} false for a server that takes nothing. */
+    private void startNodes(final DataPlaneSettings settings, final boolean... polling)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            final String channel = udp(freePort());
+            nodes[i] = new Node(i + 1, channel, new InMemoryExtentIo().addExtent(VOLUME, SLAB, i, EPOCH));
+            replyChannels.put(nodes[i].id(), channel);
+        }
+        for (int i = 0; i < 3; i++)
+        {
+            final int[] copies = new int[2];
+            final String[] channels = new String[2];
+            int n = 0;
+            for (int j = 0; j < 3; j++)
+            {
+                if (j != PRIMARY)
+                {
+                    copies[n] = j;
+                    channels[n++] = nodes[j].channel();
+                }
+            }
+            nodes[i].extents().mirror(VOLUME, SLAB, PRIMARY, copies, channels);
+            final Forwarder forwarder = new Forwarder(driver.aeron(), nodes[i].id(), nodes[i].channel(), settings, errors::add);
+            if (i == PRIMARY)
+            {
+                primaryForwarder = forwarder;
+            }
+            final DataServer server = new DataServer(driver.aeron(), nodes[i].channel(), settings, nodes[i].extents(),
+                replyChannels::get, forwarder, errors::add);
+            if (polling.length == 0 || polling[i])
+            {
+                closeables.add(DataAgents.start(new CompositeAgent(server, forwarder), IdleStrategyName.BACKOFF, errors::add));
+            }
+            else
+            {
+                idle = new CompositeAgent(server, forwarder);
+                closeables.add(server);
+                closeables.add(forwarder);
+            }
+        }
+    }
+
+    private DataClient client(final int id, final DataPlaneSettings settings)
+    {
+        final String channel = udp(freePort());
+        replyChannels.put(id, channel);
+        final DataClient client = new DataClient(driver.aeron(), id, channel, settings);
+        final AgentRunner runner = DataAgents.start(client, IdleStrategyName.BACKOFF, errors::add);
+        closeables.add(runner);
+        return client;
+    }
+
+    @Test
+    void aWriteThroughThePrimaryLandsOnEveryCopy()
+    {
+        final DataPlaneSettings settings = settings(Duration.ofSeconds(10));
+        startNodes(settings);
+        final DataClient client = client(101, settings);
+        final UnsafeBuffer data = random(64 * 1024, 1);
+
+        assertEquals(OK, client.mirrorWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 8192, data, 0, 64 * 1024, true),
+            "mirrored write");
+        for (int copy = 0; copy < 3; copy++)
+        {
+            assertArrayEquals(data.byteArray(), nodes[copy].extents().bytes(VOLUME, SLAB, copy, 8192, 64 * 1024), "copy " + copy);
+            assertEquals(1, nodes[copy].extents().fuaWrites(), "FUA reached copy " + copy);
+        }
+        assertEquals(DataStatus.NOT_PRIMARY, client.mirrorWrite(nodes[1].channel(), VOLUME, SLAB, 1, EPOCH, 0, data, 0, 4096,
+            false), "a copy that is not the primary refuses to sequence");
+    }
+
+    @Test
+    void concurrentWritersThroughDifferentFrontEndsLeaveEveryCopyAlike() throws Exception
+    {
+        final DataPlaneSettings settings = settings(Duration.ofSeconds(10));
+        startNodes(settings);
+        final int writers = 3;
+        final int writesEach = 600;
+        final int blocks = 8;
+        final ExecutorService pool = Executors.newFixedThreadPool(writers);
+        final CountDownLatch start = new CountDownLatch(1);
+        try
+        {
+            final List<Future<Integer>> results = new ArrayList<>();
+            for (int w = 0; w < writers; w++)
+            {
+                final DataClient client = client(201 + w, settings);
+                final int writer = w;
+                results.add(pool.submit(() ->
+                {
+                    final Random random = new Random(writer);
+                    final UnsafeBuffer block = new UnsafeBuffer(new byte[4096]);
+                    start.await();
+                    int failed = 0;
+                    for (int i = 0; i < writesEach; i++)
+                    {
+                        // Two blocks at a time, overlapping the other writers' at random.
+                        Arrays.fill(block.byteArray(), (byte)(writer * 64 + i % 64));
+                        final int at = random.nextInt(blocks - 1) * 4096;
+                        final UnsafeBuffer two = new UnsafeBuffer(new byte[8192]);
+                        two.putBytes(0, block, 0, 4096);
+                        two.putBytes(4096, block, 0, 4096);
+                        if (client.mirrorWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, at, two, 0, 8192, false) != OK)
+                        {
+                            failed++;
+                        }
+                    }
+                    return failed;
+                }));
+            }
+            start.countDown();
+            for (final Future<Integer> result : results)
+            {
+                assertEquals(0, result.get(60, TimeUnit.SECONDS), "failed writes");
+            }
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
+        final byte[] primary = nodes[0].extents().bytes(VOLUME, SLAB, 0, 0, blocks * 4096);
+        assertArrayEquals(primary, nodes[1].extents().bytes(VOLUME, SLAB, 1, 0, blocks * 4096), "copy 1 differs from the primary");
+        assertArrayEquals(primary, nodes[2].extents().bytes(VOLUME, SLAB, 2, 0, blocks * 4096), "copy 2 differs from the primary");
+    }
+
+    @Test
+    void aRepairRewritesAPeersCopyOrThePrimarysOwnFromAPeer()
+    {
+        final DataPlaneSettings settings = settings(Duration.ofSeconds(10));
+        startNodes(settings);
+        final DataClient client = client(301, settings);
+        final UnsafeBuffer data = random(16 * 1024, 3);
+        assertEquals(OK, client.mirrorWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, data, 0, 16 * 1024, false));
+
+        final UnsafeBuffer garbage = random(4096, 4);
+        assertEquals(OK, client.write(nodes[2].channel(), VOLUME, SLAB, 2, EPOCH, 4096, garbage, 0, 4096, false));
+        assertEquals(OK, client.repair(nodes[0].channel(), VOLUME, SLAB, 2, EPOCH, 4096, 4096), "repair of a peer's copy");
+        assertArrayEquals(data.byteArray(), nodes[2].extents().bytes(VOLUME, SLAB, 2, 0, 16 * 1024));
+
+        assertEquals(OK, client.write(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 8192, garbage, 0, 4096, false));
+        assertEquals(OK, client.repair(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 8192, 8192), "repair of the primary");
+        assertArrayEquals(data.byteArray(), nodes[0].extents().bytes(VOLUME, SLAB, 0, 0, 16 * 1024));
+    }
+
+    @Test
+    void aCopyThatNeverAnswersFailsTheWriteBeforeTheFrontEndsDeadline()
+    {
+        final DataPlaneSettings settings = settings(Duration.ofSeconds(2));
+        startNodes(settings, true, true, false);
+        final DataClient client = client(401, settings);
+        final UnsafeBuffer data = random(4096, 5);
+
+        final long started = System.nanoTime();
+        final int status = client.mirrorWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, data, 0, 4096, false);
+        final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertTrue(status == DataStatus.TIMEOUT || status == DataStatus.NOT_CONNECTED, DataStatus.describe(status));
+        assertTrue(tookMs < 2000, "answered by the primary in " + tookMs + " ms, within the front end's 2 s");
+        assertArrayEquals(data.byteArray(), nodes[1].extents().bytes(VOLUME, SLAB, 1, 0, 4096), "the live copy has it");
+
+        // The primary is not wedged by the silent copy: a read still comes back at once.
+        final UnsafeBuffer back = new UnsafeBuffer(new byte[4096]);
+        assertEquals(OK, client.read(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, 4096, back, 0));
+        assertArrayEquals(data.byteArray(), back.byteArray());
+    }
+
+    @Test
+    void aPrimaryStuckOnACopyThatTakesNothingRecoversOnceItTakesAgain() throws Exception
+    {
+        final DataPlaneSettings settings = settings(Duration.ofSeconds(1));
+        startNodes(settings, true, true, false);
+        final DataClient client = client(501, settings);
+        final int mib = 1024 * 1024;
+        final UnsafeBuffer data = random(mib, 6);
+        // More megabytes than the silent copy's stream holds: the primary's forwards back up and it stops
+        // taking requests until each stuck one's deadline passes.
+        final int writes = 12;
+        final ExecutorService pool = Executors.newFixedThreadPool(writes);
+        try
+        {
+            final List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < writes; i++)
+            {
+                final long at = (long)(i % 4) * mib;
+                results.add(pool.submit(() ->
+                    client.mirrorWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, at, data, 0, mib, false)));
+            }
+            for (final Future<Integer> result : results)
+            {
+                final int status = result.get(60, TimeUnit.SECONDS);
+                assertTrue(status != OK, "a write that the silent copy never took was acknowledged");
+            }
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
+        assertTrue(primaryForwarder.stalls() > 0, "the primary's forwards backed up");
+        // The silent copy's server starts taking requests: the primary, no longer stuck, writes again.
+        closeables.add(DataAgents.start(idle, IdleStrategyName.BACKOFF, errors::add));
+        final UnsafeBuffer small = random(4096, 7);
+        int status = DataStatus.TIMEOUT;
+        for (int attempt = 0; attempt < 20 && status != OK; attempt++)
+        {
+            status = client.mirrorWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, small, 0, 4096, false);
+        }
+        assertEquals(OK, status, "a write after the copy came back");
+        assertArrayEquals(small.byteArray(), nodes[2].extents().bytes(VOLUME, SLAB, 2, 0, 4096));
+    }
+
+    private static UnsafeBuffer random(final int length, final long seed)
+    {
+        final byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return new UnsafeBuffer(bytes);
+    }
+
+    private static String udp(final int port)
+    {
+        return "aeron:udp?endpoint=127.0.0.1:" + port;
+    }
+
+    private static int freePort()
+    {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
+        {
+            return socket.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}
