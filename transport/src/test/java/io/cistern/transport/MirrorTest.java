@@ -13,11 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,7 +96,7 @@ class MirrorTest
     {
         for (int i = 0; i < 3; i++)
         {
-            final String channel = udp(freePort());
+            final String channel = Loopback.udpChannel();
             nodes[i] = new Node(i + 1, channel, new InMemoryExtentIo().addExtent(VOLUME, SLAB, i, EPOCH));
             replyChannels.put(nodes[i].id(), channel);
         }
@@ -141,7 +136,7 @@ class MirrorTest
 
     private DataClient client(final int id, final DataPlaneSettings settings)
     {
-        final String channel = udp(freePort());
+        final String channel = Loopback.udpChannel();
         replyChannels.put(id, channel);
         final DataClient client = new DataClient(driver.aeron(), id, channel, settings);
         final AgentRunner runner = DataAgents.start(client, IdleStrategyName.BACKOFF, errors::add);
@@ -311,22 +306,5 @@ class MirrorTest
         final byte[] bytes = new byte[length];
         new Random(seed).nextBytes(bytes);
         return new UnsafeBuffer(bytes);
-    }
-
-    private static String udp(final int port)
-    {
-        return "aeron:udp?endpoint=127.0.0.1:" + port;
-    }
-
-    private static int freePort()
-    {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
-        {
-            return socket.getLocalPort();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
     }
 }

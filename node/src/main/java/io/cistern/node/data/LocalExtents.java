@@ -234,6 +234,12 @@ public final class LocalExtents implements ExtentIo
             return null;
         }
         final Extent extent = layout.extents().get(copy);
+        // The common case, without a lookup by id: this extent is open already.
+        final ExtentFile known = open.get(volumeId, slab, copy, extent.driveId());
+        if (known != null)
+        {
+            return known;
+        }
         final ExtentStore store = stores.get(extent.driveId());
         if (store == null)
         {
@@ -246,7 +252,7 @@ public final class LocalExtents implements ExtentIo
             // Identity set: the store hands out one ExtentFile per extent; flush forces each once.
             if (openByVolume.computeIfAbsent(volumeId, v -> Collections.newSetFromMap(new IdentityHashMap<>())).add(file))
             {
-                open.opened(file);
+                open.opened(file, extent.driveId());
             }
             return file;
         }

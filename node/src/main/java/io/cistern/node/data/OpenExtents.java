@@ -17,10 +17,15 @@ import java.util.Arrays;
  */
 public final class OpenExtents
 {
-    private static final ExtentFile[] NONE = new ExtentFile[0];
-    private volatile Long2ObjectHashMap<ExtentFile[]> byVolume = new Long2ObjectHashMap<>();
+    private static final Opened[] NONE = new Opened[0];
+    private volatile Long2ObjectHashMap<Opened[]> byVolume = new Long2ObjectHashMap<>();
 
-    synchronized void opened(final ExtentFile file)
+    /** An open extent file and the drive it is on. */
+    private record Opened(ExtentFile file, String driveId)
+    {
+    }
+
+    synchronized void opened(final ExtentFile file, final String driveId)
     {
         final ExtentId id = file.id();
         if (id.copy() >= DataClient.MAX_COPIES)
@@ -28,43 +33,47 @@ public final class OpenExtents
             return; // no layout has so many copies; such a file is never read through here
         }
         final int index = index(id.slab(), id.copy());
-        final ExtentFile[] files = byVolume.getOrDefault(id.volumeId(), NONE);
-        if (index < files.length && files[index] == file)
+        final Opened[] files = byVolume.getOrDefault(id.volumeId(), NONE);
+        if (index < files.length && files[index] != null && files[index].file() == file)
         {
             return;
         }
-        final ExtentFile[] updated = Arrays.copyOf(files, Math.max(files.length, index + 1));
-        updated[index] = file;
+        final Opened[] updated = Arrays.copyOf(files, Math.max(files.length, index + 1));
+        updated[index] = new Opened(file, driveId);
         publish(id.volumeId(), updated);
     }
 
     synchronized void closing(final ExtentId id)
     {
-        final ExtentFile[] files = byVolume.get(id.volumeId());
+        final Opened[] files = byVolume.get(id.volumeId());
         final int index = index(id.slab(), id.copy());
         if (files != null && id.copy() < DataClient.MAX_COPIES && index < files.length && files[index] != null)
         {
-            final ExtentFile[] updated = files.clone();
+            final Opened[] updated = files.clone();
             updated[index] = null;
             publish(id.volumeId(), updated);
         }
     }
 
-    /** The open file of an extent on this node, or null if the data server has not opened it. */
-    public ExtentFile get(final long volumeId, final int slab, final int copy)
+    /**
+     * The open file of an extent on this node, or null if the data server has not opened it on that
+     * drive (a copy that a newer layout put on another drive of this node is not the same extent).
+     */
+    public ExtentFile get(final long volumeId, final int slab, final int copy, final String driveId)
     {
-        final ExtentFile[] files = byVolume.get(volumeId);
+        final Opened[] files = byVolume.get(volumeId);
         if (files == null || slab < 0 || copy < 0 || copy >= DataClient.MAX_COPIES)
         {
             return null;
         }
         final int index = index(slab, copy);
-        return index < files.length ? files[index] : null;
+        final Opened opened = index < files.length ? files[index] : null;
+        return opened != null && opened.driveId().equals(driveId) ? opened.file() : null;
     }
 
-    private void publish(final long volumeId, final ExtentFile[] files)
+    private void publish(final long volumeId, final Opened[] files)
     {
-        final Long2ObjectHashMap<ExtentFile[]> next = new Long2ObjectHashMap<>();
+        final Long2ObjectHashMap<Opened[]> next = new Long2ObjectHashMap<>();
         byVolume.forEachLong(next::put);
         next.put(volumeId, files);
         byVolume = next;

@@ -291,7 +291,7 @@ public final class VolumeDevice implements BlockDevice
         {
             if (extent.state() == ExtentState.IN_SYNC && extent.node().equals(localNode))
             {
-                final ExtentFile file = openExtents.get(info.volumeId(), layout.index(), extent.copy());
+                final ExtentFile file = openExtents.get(info.volumeId(), layout.index(), extent.copy(), extent.driveId());
                 if (file != null && blockReader.read(file, inExtent, dst, dst.position(), length) == IoStatus.OK)
                 {
                     counters.directReads.increment();
