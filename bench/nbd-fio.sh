@@ -3,7 +3,9 @@
 # 3-node cluster, and the same matrix against nbdkit's file plugin on the same disk as the reference.
 # Prints IOPS, MB/s, mean and p99 latency per row and the ratio Cistern/reference. Not a test.
 #
-#   bench/nbd-fio.sh [--runtime 20] [--size 1G] [--data DIR]
+#   bench/nbd-fio.sh [--runtime 20] [--size 1G] [--data DIR] [--only REGEX]
+#
+# --only runs the matrix rows whose name matches REGEX (e.g. 'randwrite-4k-qd32'), for profiling.
 #
 # Needs: fio, nbdkit (Debian: fio nbdkit), python3; builds Cistern through bin/cistern if needed.
 set -euo pipefail
@@ -12,11 +14,13 @@ home="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 runtime=20
 size=1G
 data=""
+only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --runtime) runtime="$2"; shift 2 ;;
     --size) size="$2"; shift 2 ;;
     --data) data="$2"; shift 2 ;;
+    --only) only="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -60,6 +64,12 @@ run() { # name uri rw bs iodepth
 
 matrix=("randread-4k-qd1 randread 4k 1" "randread-4k-qd32 randread 4k 32" "randwrite-4k-qd1 randwrite 4k 1"
         "randwrite-4k-qd32 randwrite 4k 32" "read-1m-qd8 read 1M 8" "write-1m-qd8 write 1M 8")
+if [ -n "$only" ]; then
+  selected=()
+  for row in "${matrix[@]}"; do [[ "${row%% *}" =~ $only ]] && selected+=("$row"); done
+  [ ${#selected[@]} -gt 0 ] || { echo "bench: no matrix row matches --only '$only'" >&2; exit 2; }
+  matrix=("${selected[@]}")
+fi
 for row in "${matrix[@]}"; do
   set -- $row
   echo "== $1"
