@@ -21,6 +21,7 @@ import static io.cistern.transport.DataFrame.PAYLOAD_OFFSET;
 import static io.cistern.transport.DataStatus.BACK_PRESSURED;
 import static io.cistern.transport.DataStatus.IO_ERROR;
 import static io.cistern.transport.DataStatus.MALFORMED;
+import static io.cistern.transport.DataStatus.NOT_CONNECTED;
 import static io.cistern.transport.DataStatus.NOT_PRIMARY;
 import static io.cistern.transport.DataStatus.NO_SUCH_EXTENT;
 import static io.cistern.transport.DataStatus.OK;
@@ -264,7 +265,10 @@ public final class DataServer implements Agent, AutoCloseable
     /** Answers a request forwarded to peers, once they have all answered; called by the {@link Forwarder}. */
     void complete(final Forwarder.Pending p)
     {
-        reply(p.target, p.type, p.flags, p.status, p.correlationId, p.clientId, p.volumeId, p.slab, p.copy, p.epoch,
+        // A mirrored write is on the primary's copy by now: the copies that missed it are the front end's to
+        // have marked stale. Other kinds answer with the worst status.
+        final int status = p.kind != Forwarder.MIRROR ? p.status : (p.missed == 0 ? OK : DataStatus.degraded(p.missed));
+        reply(p.target, p.type, p.flags, status, p.correlationId, p.clientId, p.volumeId, p.slab, p.copy, p.epoch,
             p.offset, 0);
     }
 
@@ -382,14 +386,19 @@ public final class DataServer implements Agent, AutoCloseable
         }
         forwarder.overwritten(request.volumeId(), request.slab(), request.extentOffset(), payloadLength);
         int remote = 0;
+        int missed = 0;
         for (int i = 0; i < mirrors; i++)
         {
-            if (mirrorChannels[i] == null)
+            final String channel = mirrorChannels[i];
+            if (channel == null)
             {
-                final int copy = mirrorCopies[i];
-                final int local = sanitize(extentRequests.io().write(request.volumeId(), request.slab(), copy,
+                final int local = sanitize(extentRequests.io().write(request.volumeId(), request.slab(), mirrorCopies[i],
                     request.extentOffset(), buffer, payloadOffset, payloadLength, request.fua()));
-                status = status == OK ? local : status;
+                missed |= local == OK ? 0 : 1 << mirrorCopies[i];
+            }
+            else if (channel.equals(ExtentIo.UNREACHABLE))
+            {
+                missed |= 1 << mirrorCopies[i];
             }
             else
             {
@@ -398,15 +407,16 @@ public final class DataServer implements Agent, AutoCloseable
         }
         if (remote == 0)
         {
-            return status;
+            return missed == 0 ? OK : DataStatus.degraded(missed);
         }
-        forwarder.begin(p, Forwarder.MIRROR, this, target, request, remote, status);
+        forwarder.begin(p, Forwarder.MIRROR, this, target, request, remote, OK);
+        p.missed = missed;
         for (int i = 0; i < mirrors; i++)
         {
-            if (mirrorChannels[i] != null)
+            final String channel = mirrorChannels[i];
+            if (channel != null && !channel.equals(ExtentIo.UNREACHABLE))
             {
-                forwarder.send(p, FrameType.WRITE, request.flags() & FLAG_FUA, mirrorCopies[i], mirrorChannels[i],
-                    buffer, payloadOffset);
+                forwarder.send(p, FrameType.WRITE, request.flags() & FLAG_FUA, mirrorCopies[i], channel, buffer, payloadOffset);
             }
         }
         forwarder.sent(p);
@@ -462,6 +472,10 @@ public final class DataServer implements Agent, AutoCloseable
             {
                 return sanitize(io.write(request.volumeId(), request.slab(), bad, at, repairBuffer, 0, length, true));
             }
+            if (mirrorChannels[index].equals(ExtentIo.UNREACHABLE))
+            {
+                return NOT_CONNECTED;
+            }
             forwarder.begin(p, Forwarder.REPAIR_WRITE, this, target, request, 1, OK);
             forwarder.send(p, FrameType.WRITE, FLAG_FUA, bad, mirrorChannels[index], repairBuffer, 0);
             forwarder.sent(p);
@@ -481,6 +495,10 @@ public final class DataServer implements Agent, AutoCloseable
         if (mirrors == 0)
         {
             return NO_SUCH_EXTENT;
+        }
+        if (mirrorChannels[0].equals(ExtentIo.UNREACHABLE))
+        {
+            return NOT_CONNECTED;
         }
         forwarder.begin(p, Forwarder.REPAIR_FETCH, this, target, request, 1, OK);
         forwarder.send(p, FrameType.READ, 0, mirrorCopies[0], mirrorChannels[0], null, 0);

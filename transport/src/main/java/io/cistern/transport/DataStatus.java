@@ -48,6 +48,42 @@ public final class DataStatus
      * changed nothing; read again.
      */
     public static final int OVERTAKEN = -13;
+    /**
+     * Decided by a front end, never sent: fewer than a majority of the slab's copies are in sync (or the
+     * stale ones could not be marked), so the write is not acknowledged.
+     */
+    public static final int NO_QUORUM = -14;
+
+    /**
+     * Base of the DEGRADED range. A MIRROR_WRITE answered {@code DEGRADED_BASE - mask} was written to the
+     * primary's copy, but the copies whose bits are set in {@code mask} (bit {@code c} for copy {@code c},
+     * copies 0..15) did not confirm it: they failed, or did not answer in time. The front end gets those
+     * copies marked stale before it acknowledges anything (see {@link #degraded}).
+     */
+    private static final int DEGRADED_BASE = -0x10000;
+    private static final int COPY_MASK = 0xFFFF;
+
+    /** The status of a mirrored write that the copies in {@code missedCopies} (a non-zero bit mask) did not take. */
+    public static int degraded(final int missedCopies)
+    {
+        if (missedCopies == 0 || (missedCopies & ~COPY_MASK) != 0)
+        {
+            throw new IllegalArgumentException("a degraded write names 1..16 copies in bits 0..15, not " + missedCopies);
+        }
+        return DEGRADED_BASE - missedCopies;
+    }
+
+    /** Whether {@code status} is {@link #degraded}: the primary has the write, some copies do not. */
+    public static boolean isDegraded(final int status)
+    {
+        return status < DEGRADED_BASE && status >= DEGRADED_BASE - COPY_MASK;
+    }
+
+    /** The copies a {@link #degraded} status names, as a bit mask. */
+    public static int missedCopies(final int status)
+    {
+        return isDegraded(status) ? DEGRADED_BASE - status : 0;
+    }
 
     private DataStatus()
     {
@@ -89,10 +125,15 @@ public final class DataStatus
                 return "MALFORMED: invalid arguments or frame layout";
             case NOT_PRIMARY:
                 return "NOT_PRIMARY: the server does not hold the slab's primary copy under that layout";
+            case NO_QUORUM:
+                return "NO_QUORUM: fewer than a majority of the slab's copies are in sync; the write is not acknowledged";
             case OVERTAKEN:
                 return "OVERTAKEN: a write to the range overtook the repair, which changed nothing; read again";
             default:
-                return "UNKNOWN(" + status + ")";
+                return isDegraded(status) ?
+                    "DEGRADED: the primary has the write; copies " + Integer.toBinaryString(missedCopies(status)) +
+                        " (bit per copy) did not confirm it" :
+                    "UNKNOWN(" + status + ")";
         }
     }
 }

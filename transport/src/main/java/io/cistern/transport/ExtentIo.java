@@ -56,8 +56,12 @@ public interface ExtentIo
      * primary fans a write out to.
      *
      * @param copies   receives each copy's index.
-     * @param channels receives the data server channel of each copy's node, or null for a copy on this node.
+     * @param channels receives the data server channel of each copy's node, null for a copy on this node, or
+     *                 {@link #UNREACHABLE} for a copy whose node is not in the cluster (it misses the write).
      * @return how many (at most the arrays' length), or a negative {@link DataStatus}.
      */
     int mirrors(long volumeId, int slab, int[] copies, String[] channels);
+
+    /** The channel {@link #mirrors} names for a copy whose node cannot be reached at all. */
+    String UNREACHABLE = "unreachable";
 }

@@ -236,6 +236,9 @@ public final class Forwarder implements Agent, AutoCloseable
         p.length = request.length();
         p.remaining = peers + 1;
         p.status = initialStatus;
+        p.asked = 0;
+        p.confirmed = 0;
+        p.missed = 0;
         p.disturbed = false;
         p.deadlineNs = System.nanoTime() + timeoutNs;
         if (kind == REPAIR_FETCH)
@@ -251,10 +254,11 @@ public final class Forwarder implements Agent, AutoCloseable
     void send(final Pending p, final int type, final int flags, final int peerCopy, final String channel,
               final DirectBuffer payload, final int payloadOffset)
     {
+        p.asked |= 1 << peerCopy;
         final ExclusivePublication publication = publication(channel);
         if (publication == null)
         {
-            answered(p, NOT_CONNECTED);
+            answered(p, peerCopy, NOT_CONNECTED);
             return;
         }
         final int payloadLength = payload == null ? 0 : p.length;
@@ -284,7 +288,7 @@ public final class Forwarder implements Agent, AutoCloseable
         }
         if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
         {
-            answered(p, NOT_CONNECTED);
+            answered(p, peerCopy, NOT_CONNECTED);
             return;
         }
         // Not connected yet, or no room: keep the frame and try again on the next duty cycles.
@@ -302,7 +306,7 @@ public final class Forwarder implements Agent, AutoCloseable
     /** Releases the hold that {@link #begin} put on the slot; answers it if every peer already has. */
     void sent(final Pending p)
     {
-        answered(p, OK);
+        answered(p, -1, OK);
     }
 
     /**
@@ -346,7 +350,7 @@ public final class Forwarder implements Agent, AutoCloseable
             }
             else if (late || result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
             {
-                answered(stuckFor, result == Publication.BACK_PRESSURED ? DataStatus.BACK_PRESSURED : NOT_CONNECTED);
+                answered(stuckFor, stuckCopies[i], result == Publication.BACK_PRESSURED ? DataStatus.BACK_PRESSURED : NOT_CONNECTED);
             }
             else
             {
@@ -385,8 +389,13 @@ public final class Forwarder implements Agent, AutoCloseable
         return expired;
     }
 
-    private void answered(final Pending p, final int status)
+    /** One answer for the slot: a peer's (copy {@code copy}), or the hold's (copy -1). */
+    private void answered(final Pending p, final int copy, final int status)
     {
+        if (status == OK && copy >= 0 && copy < Integer.SIZE)
+        {
+            p.confirmed |= 1 << copy;
+        }
         if (status != OK && p.status == OK)
         {
             p.status = status;
@@ -399,6 +408,8 @@ public final class Forwarder implements Agent, AutoCloseable
 
     private void finish(final Pending p)
     {
+        // Whatever did not confirm by now, failed or silent, missed the write.
+        p.missed |= p.asked & ~p.confirmed;
         final DataServer origin = p.origin;
         try
         {
@@ -469,7 +480,7 @@ public final class Forwarder implements Agent, AutoCloseable
         {
             status = MALFORMED;
         }
-        answered(p, status);
+        answered(p, reply.copy(), status);
     }
 
     /** One request forwarded to peers: who asked, what, and what the peers have answered so far. */
@@ -494,6 +505,10 @@ public final class Forwarder implements Agent, AutoCloseable
         int length;
         int remaining;
         int status;
+        /** Bit masks of copies: forwarded to, answered OK, and (once finished) did not confirm. */
+        int asked;
+        int confirmed;
+        int missed;
         boolean disturbed;
         long deadlineNs;
 

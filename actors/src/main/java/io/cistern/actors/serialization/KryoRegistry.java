@@ -80,8 +80,11 @@ public final class KryoRegistry
         ids.put(190, Slab.Place.class);
         ids.put(191, Slab.GetLayout.class);
         ids.put(192, Slab.Free.class);
+        ids.put(193, Slab.MarkStale.class);
         ids.put(200, Slab.Placed.class);
         ids.put(201, Slab.Freed.class);
+        ids.put(202, Slab.MarkedStale.class);
+        ids.put(203, Slab.DirtyRange.class);
         ids.put(210, Slab.Unplaced.class);
         ids.put(211, Slab.Active.class);
         return ids;

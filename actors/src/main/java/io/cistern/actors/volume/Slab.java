@@ -45,6 +45,19 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
     {
     }
 
+    /**
+     * Copies that missed a write (a front end saw them fail or not answer in time): from now on they are
+     * {@link ExtentState#STALE}, never read, left out of writes, and the range is remembered as dirty for
+     * their resync. Sent before the write is acknowledged. Marking a copy that is stale already only adds
+     * the range. Refused if no copy would be left in sync.
+     *
+     * @param copies bit mask of copy indexes.
+     */
+    public record MarkStale(int copies, long offset, long length, ActorRef<StatusReply<SlabLayout>> replyTo)
+        implements Command
+    {
+    }
+
     /** The volume was deleted: the extents are given back to the pool. */
     public record Free(ActorRef<StatusReply<SlabLayout>> replyTo) implements Command
     {
@@ -62,6 +75,11 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
     {
     }
 
+    /** The copies in the mask missed a write to the range; those that were in sync are stale from now on. */
+    public record MarkedStale(int copies, long offset, long length) implements Event
+    {
+    }
+
     public sealed interface State extends CisternSerializable
     {
     }
@@ -70,7 +88,26 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
     {
     }
 
-    public record Active(SlabLayout layout) implements State
+    /**
+     * @param dirty the ranges each stale copy is known to have missed, merged; what a resync must copy at
+     *              least. One entry per copy and disjoint range, so it stays small: failed writes are
+     *              reported only until the copy is marked, later writes do not reach it at all.
+     */
+    public record Active(SlabLayout layout, ArrayList<DirtyRange> dirty) implements State
+    {
+        public Active
+        {
+            dirty = new ArrayList<>(dirty);
+        }
+
+        public Active(final SlabLayout layout)
+        {
+            this(layout, new ArrayList<>());
+        }
+    }
+
+    /** A range of one copy's extent that it missed while stale. */
+    public record DirtyRange(int copy, long offset, long length) implements CisternSerializable
     {
     }
 
@@ -110,11 +147,13 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
         final CommandHandlerWithReplyBuilder<Command, Event, State> builder = newCommandHandlerWithReplyBuilder();
         builder.forStateType(Unplaced.class)
             .onCommand(Place.class, this::place)
+            .onCommand(MarkStale.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
             .onCommand(GetLayout.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
             .onCommand(Free.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")));
         builder.forStateType(Active.class)
             .onCommand(Place.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.layout())))
             .onCommand(GetLayout.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.layout())))
+            .onCommand(MarkStale.class, this::markStale)
             .onCommand(Free.class, (s, c) -> Effect()
                 .persist(new Freed(s.layout().volumeId(), s.layout().index()))
                 .thenReply(c.replyTo(), next -> StatusReply.success(s.layout())));
@@ -136,6 +175,31 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
         return Effect().persist(new Placed(layout)).thenReply(command.replyTo(), s -> StatusReply.success(layout));
     }
 
+    private ReplyEffect<Event, State> markStale(final Active state, final MarkStale command)
+    {
+        final SlabLayout layout = state.layout();
+        final int all = (1 << layout.extents().size()) - 1;
+        if (command.copies() == 0 || (command.copies() & ~all) != 0 || command.offset() < 0 || command.length() <= 0 ||
+            command.offset() + command.length() > layout.extentBytes())
+        {
+            return Effect().reply(command.replyTo(), StatusReply.error("slab " + id + " cannot mark copies " +
+                Integer.toBinaryString(command.copies()) + " stale at " + command.offset() + "+" + command.length() +
+                ": it has " + layout.extents().size() + " copies of " + layout.extentBytes() + " bytes"));
+        }
+        final Active next = (Active)apply(state, new MarkedStale(command.copies(), command.offset(), command.length()));
+        if (next.layout().primary() == null)
+        {
+            return Effect().reply(command.replyTo(), StatusReply.error("slab " + id + " cannot mark copies " +
+                Integer.toBinaryString(command.copies()) + " stale: no copy would be left in sync"));
+        }
+        if (next.equals(state))
+        {
+            return Effect().reply(command.replyTo(), StatusReply.success(layout));
+        }
+        return Effect().persist(new MarkedStale(command.copies(), command.offset(), command.length()))
+            .thenReply(command.replyTo(), s -> StatusReply.success(((Active)s).layout()));
+    }
+
     @Override
     public EventHandler<State, Event> eventHandler()
     {
@@ -149,7 +213,59 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
         {
             return new Active(placed.layout());
         }
+        if (event instanceof MarkedStale stale && state instanceof Active active)
+        {
+            return markedStale(active, stale);
+        }
         return new Unplaced();
+    }
+
+    private static Active markedStale(final Active active, final MarkedStale stale)
+    {
+        final SlabLayout layout = active.layout();
+        final ArrayList<Extent> extents = new ArrayList<>(layout.extents().size());
+        boolean changed = false;
+        final ArrayList<DirtyRange> dirty = new ArrayList<>(active.dirty());
+        for (final Extent extent : layout.extents())
+        {
+            if ((stale.copies() & (1 << extent.copy())) == 0)
+            {
+                extents.add(extent);
+                continue;
+            }
+            if (extent.state() != ExtentState.STALE)
+            {
+                changed = true;
+                extents.add(new Extent(extent.copy(), extent.driveId(), extent.node(), ExtentState.STALE));
+            }
+            else
+            {
+                extents.add(extent);
+            }
+            addRange(dirty, extent.copy(), stale.offset(), stale.length());
+        }
+        final SlabLayout next = changed ?
+            new SlabLayout(layout.volumeId(), layout.index(), layout.epoch() + 1, layout.extentBytes(), extents) : layout;
+        return new Active(next, dirty);
+    }
+
+    /** Adds a copy's range to the dirty list, merged with the ranges of that copy it overlaps or touches. */
+    static void addRange(final List<DirtyRange> dirty, final int copy, final long offset, final long length)
+    {
+        long from = offset;
+        long to = offset + length;
+        for (int i = dirty.size() - 1; i >= 0; i--)
+        {
+            final DirtyRange range = dirty.get(i);
+            if (range.copy() == copy && range.offset() <= to && from <= range.offset() + range.length())
+            {
+                from = Math.min(from, range.offset());
+                to = Math.max(to, range.offset() + range.length());
+                dirty.remove(i);
+            }
+        }
+        dirty.add(new DirtyRange(copy, from, to - from));
+        dirty.sort(java.util.Comparator.comparingInt(DirtyRange::copy).thenComparingLong(DirtyRange::offset));
     }
 
     /** Extents of a placement decision, copy index in order. */

@@ -18,6 +18,33 @@ public record SlabLayout(long volumeId, int index, long epoch, long extentBytes,
         extents = new ArrayList<>(extents);
     }
 
+    /** How many copies are in sync: may serve reads, and have every acknowledged write. */
+    public int inSyncCount()
+    {
+        int inSync = 0;
+        for (final Extent extent : extents)
+        {
+            if (extent.state() == ExtentState.IN_SYNC)
+            {
+                inSync++;
+            }
+        }
+        return inSync;
+    }
+
+    /**
+     * How many copies must be in sync for a write to be acknowledged: a majority of the copies, so that
+     * two sides of a partition cannot both accept writes. A two-way mirror keeps writing on one copy: its
+     * tie is broken by the cluster, not the data plane. The copy that misses a write is marked stale in
+     * the Slab entity before the write is acknowledged, and only members on the side of the partition that
+     * the split-brain resolver keeps (keep-majority) reach the Slab entities, so the journal is the witness.
+     */
+    public int writeQuorum()
+    {
+        final int copies = extents.size();
+        return copies <= 2 ? 1 : copies / 2 + 1;
+    }
+
     /**
      * The copy whose data server sequences the slab's writes (DESIGN section 4). The in-sync copies take
      * turns by slab index, so a volume's primaries are spread over its copies' nodes instead of all
@@ -28,14 +55,7 @@ public record SlabLayout(long volumeId, int index, long epoch, long extentBytes,
      */
     public Extent primary()
     {
-        int inSync = 0;
-        for (final Extent extent : extents)
-        {
-            if (extent.state() == ExtentState.IN_SYNC)
-            {
-                inSync++;
-            }
-        }
+        final int inSync = inSyncCount();
         if (inSync == 0)
         {
             return null;

@@ -189,6 +189,18 @@ public final class VolumeService
             });
     }
 
+    /**
+     * Has the Slab entity mark copies stale (bit mask) that missed a write to {@code offset}+{@code length}
+     * of the slab's extents: persisted before the caller acknowledges the write.
+     *
+     * @return the slab's layout after the mark.
+     */
+    public CompletionStage<SlabLayout> markStale(final VolumeInfo info, final int index, final int copies, final long offset,
+                                                 final long length)
+    {
+        return ask(slab(info.volumeId(), index), replyTo -> new Slab.MarkStale(copies, offset, length, replyTo));
+    }
+
     private CompletionStage<List<SlabLayout>> slabsOf(final VolumeInfo info)
     {
         return AskPattern.ask(poolView, replyTo -> new PoolView.GetSlabs(info.volumeId(), replyTo), timeout, system.scheduler());

@@ -74,6 +74,67 @@ class SlabTest
         assertEquals("slab 2a-3 was asked to place slab 2a-4", wrong.reply().getError().getMessage());
     }
 
+    private EventSourcedBehaviorTestKit.CommandResultWithReply<Slab.Command, Slab.Event, Slab.State, StatusReply<SlabLayout>>
+        markStale(final int copies, final long offset, final long length)
+    {
+        return slab.runCommand(replyTo -> new Slab.MarkStale(copies, offset, length, replyTo));
+    }
+
+    @Test
+    void aCopyThatMissedAWriteIsStaleUnderANewEpochAndItsRangeIsDirty()
+    {
+        place(extents("d1", "d2", "d3"));
+        final var marked = markStale(0b010, 8192, 4096);
+        final SlabLayout layout = marked.reply().getValue();
+        assertEquals(2, layout.epoch());
+        assertEquals(ExtentState.STALE, layout.extents().get(1).state());
+        assertEquals(2, layout.inSyncCount());
+        assertEquals(new Slab.MarkedStale(0b010, 8192, 4096), marked.event());
+        assertEquals(List.of(new Slab.DirtyRange(1, 8192, 4096)), ((Slab.Active)marked.state()).dirty());
+
+        // More misses of the same copy only widen its dirty ranges: no new epoch; touching ranges merge.
+        final var again = markStale(0b010, 12288, 4096);
+        assertEquals(2, again.reply().getValue().epoch());
+        markStale(0b010, 65536, 512);
+        assertEquals(List.of(new Slab.DirtyRange(1, 8192, 8192), new Slab.DirtyRange(1, 65536, 512)),
+            ((Slab.Active)slab.getState()).dirty());
+        // The same miss reported twice changes nothing and persists nothing.
+        assertTrue(markStale(0b010, 9000, 100).hasNoEvents());
+    }
+
+    @Test
+    void aMajorityRuleIsTheFrontEndsButTheLastInSyncCopyIsNeverMarked()
+    {
+        place(extents("d1", "d2", "d3"));
+        final SlabLayout twoGone = markStale(0b011, 0, 4096).reply().getValue();
+        assertEquals(1, twoGone.inSyncCount());
+        assertTrue(twoGone.inSyncCount() < twoGone.writeQuorum(), "mirror-3 needs 2 in sync to take writes");
+        assertEquals(twoGone.extents().get(2), twoGone.primary(), "the one in-sync copy is the primary");
+
+        final var last = markStale(0b100, 0, 4096);
+        assertTrue(last.hasNoEvents());
+        assertEquals("slab 2a-3 cannot mark copies 100 stale: no copy would be left in sync", last.reply().getError().getMessage());
+    }
+
+    @Test
+    void refusesToMarkCopiesOrRangesItDoesNotHave()
+    {
+        place(extents("d1", "d2"));
+        assertTrue(markStale(0b100, 0, 4096).reply().isError(), "copy 2 of a two-copy slab");
+        assertTrue(markStale(0b01, (1L << 20) - 4096, 8192).reply().isError(), "past the extent's end");
+        assertTrue(markStale(0, 0, 4096).reply().isError(), "no copy");
+        assertEquals(1, ((Slab.Active)slab.getState()).layout().epoch());
+    }
+
+    @Test
+    void aTwoWayMirrorWritesOnOneCopy()
+    {
+        place(extents("d1", "d2"));
+        final SlabLayout one = markStale(0b01, 0, 4096).reply().getValue();
+        assertEquals(1, one.writeQuorum());
+        assertEquals(1, one.inSyncCount());
+    }
+
     @Test
     void freesItsExtents()
     {

@@ -10,6 +10,7 @@ public final class FrontEndCounters
     final LongAdder healedRanges = new LongAdder();
     final LongAdder staleLayouts = new LongAdder();
     final LongAdder failedRequests = new LongAdder();
+    final LongAdder staleMarks = new LongAdder();
 
     /** Reads answered straight from an extent file on this node, without a data-plane round trip. */
     public long directReads()
@@ -33,6 +34,12 @@ public final class FrontEndCounters
     public long staleLayouts()
     {
         return staleLayouts.sum();
+    }
+
+    /** Writes whose missed copies were marked stale before the write was acknowledged (degraded writes). */
+    public long staleMarks()
+    {
+        return staleMarks.sum();
     }
 
     /** Requests answered with an error to the client. */

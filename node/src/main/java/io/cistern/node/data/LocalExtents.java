@@ -140,7 +140,7 @@ public final class LocalExtents implements ExtentIo
                 channel = serverChannels.apply(extent.node());
                 if (channel == null)
                 {
-                    return DataStatus.NOT_CONNECTED; // a copy's node is not in the cluster: it cannot have the write
+                    channel = UNREACHABLE; // its node is not in the cluster: it misses the write
                 }
             }
             copies[count] = extent.copy();

@@ -49,6 +49,11 @@ public final class VolumeDevice implements BlockDevice
     private static final Logger LOG = LoggerFactory.getLogger(VolumeDevice.class);
     private static final long BLOCK = 4096;
     private static final long RETRY_FOR_NS = TimeUnit.SECONDS.toNanos(15);
+    /**
+     * How long a write waits for copies that missed it to be marked stale: long enough for the cluster to
+     * down a vanished node and move its entities (down-unreachable-after plus a recovery).
+     */
+    private static final long MARK_FOR_NS = TimeUnit.SECONDS.toNanos(60);
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
     /** What {@link #layout} answers for a slab that is certainly not placed (never written): it reads as zeroes. */
     private static final SlabLayout UNPLACED = new SlabLayout(-1, -1, -1, 0, new java.util.ArrayList<>());
@@ -173,12 +178,41 @@ public final class VolumeDevice implements BlockDevice
             final String channel = local ? DataEndpoints.LOCAL : endpoints.serverChannel(node);
             final int status = channel == null ? DataStatus.NOT_CONNECTED :
                 (local ? localClient : client).flush(channel, info.volumeId());
-            if (status != DataStatus.OK)
+            if (status == DataStatus.OK)
+            {
+                continue;
+            }
+            // A node that does not answer may have lost writes it acknowledged: its copies are marked stale
+            // whole (what it missed is unknown), and the flush holds if a majority of each slab is left.
+            if ((status != DataStatus.TIMEOUT && status != DataStatus.NOT_CONNECTED) || !markStale(node))
             {
                 return failed("flush on " + node, -1, status);
             }
         }
         return 0;
+    }
+
+    /** Marks every in-sync copy of this volume on a node stale; false if a slab would lose its majority. */
+    private boolean markStale(final String node)
+    {
+        for (int slab = 0; slab < info.slabCount(); slab++)
+        {
+            final SlabLayout layout = layouts.get(info.volumeId(), slab);
+            int copies = 0;
+            for (final Extent extent : layout == null ? List.<Extent>of() : layout.extents())
+            {
+                copies |= extent.node().equals(node) && extent.state() == ExtentState.IN_SYNC ? 1 << extent.copy() : 0;
+            }
+            if (copies != 0)
+            {
+                final SlabLayout marked = markStale(layout, copies, 0, (int)Math.min(Integer.MAX_VALUE, layout.extentBytes()));
+                if (marked == null || marked.inSyncCount() < marked.writeQuorum())
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     @Override
@@ -309,17 +343,40 @@ public final class VolumeDevice implements BlockDevice
         SlabLayout layout = first;
         while (true)
         {
+            if (layout.inSyncCount() < layout.writeQuorum())
+            {
+                return DataStatus.NO_QUORUM;
+            }
             // To the slab's primary, which writes every in-sync copy in the order it takes the slab's
             // writes: two front ends writing one block cannot leave the copies disagreeing.
             final Extent primary = layout.primary();
-            int status = primary == null ? DataStatus.NO_SUCH_EXTENT : DataStatus.OK;
+            final boolean local = primary.node().equals(localNode);
+            final String channel = local ? DataEndpoints.LOCAL : endpoints.serverChannel(primary.node());
+            wire.wrap(src);
+            final int status = channel == null ? DataStatus.NOT_CONNECTED : (local ? localClient : client).mirrorWrite(channel,
+                info.volumeId(), layout.index(), primary.copy(), layout.epoch(), inExtent, wire, src.position(), length, fua);
             if (status == DataStatus.OK)
             {
-                final boolean local = primary.node().equals(localNode);
-                final String channel = local ? DataEndpoints.LOCAL : endpoints.serverChannel(primary.node());
-                wire.wrap(src);
-                status = channel == null ? DataStatus.NOT_CONNECTED : (local ? localClient : client).mirrorWrite(channel,
-                    info.volumeId(), layout.index(), primary.copy(), layout.epoch(), inExtent, wire, src.position(), length, fua);
+                return status;
+            }
+            if (DataStatus.isDegraded(status))
+            {
+                // The primary has the write but some copies do not: they are marked stale before the client
+                // hears of success, and success needs a majority still in sync.
+                final SlabLayout marked = markStale(layout, DataStatus.missedCopies(status), inExtent, length);
+                return marked == null || marked.inSyncCount() < marked.writeQuorum() ? DataStatus.NO_QUORUM : DataStatus.OK;
+            }
+            if (status == DataStatus.TIMEOUT || status == DataStatus.NOT_CONNECTED)
+            {
+                // The primary did not answer: its node may be gone. It is marked stale with the range, and the
+                // write goes again through the next primary; copies it reached get the same bytes twice.
+                final SlabLayout marked = markStale(layout, 1 << primary.copy(), inExtent, length);
+                if (marked == null)
+                {
+                    return status;
+                }
+                layout = marked;
+                continue;
             }
             if ((status != DataStatus.STALE_EPOCH && status != DataStatus.NOT_PRIMARY) || System.nanoTime() > deadline)
             {
@@ -327,6 +384,47 @@ public final class VolumeDevice implements BlockDevice
             }
             // Rewriting every copy after a refreshed layout is safe: the bytes are the same.
             layout = stale(layout);
+        }
+    }
+
+    /**
+     * Has the Slab entity mark copies that missed a write stale, persisted, before the write is
+     * acknowledged. Retried while the entity cannot be reached (its node may be the one that went away,
+     * and the cluster takes a few seconds to move it), for at most {@link #MARK_FOR_NS}.
+     *
+     * @return the layout after the mark, or null if it could not be made.
+     */
+    private SlabLayout markStale(final SlabLayout layout, final int copies, final long inExtent, final long length)
+    {
+        final long deadline = System.nanoTime() + MARK_FOR_NS;
+        while (true)
+        {
+            try
+            {
+                final SlabLayout marked = service.markStale(info, layout.index(), copies, inExtent, length).toCompletableFuture()
+                    .get(askTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                layouts.placed(marked);
+                counters.staleMarks.increment();
+                if (marked.epoch() != layout.epoch())
+                {
+                    LOG.warn("Copies {} of slab {} of volume {} missed a write: marked stale, layout epoch {} -> {}, {} of {} in sync",
+                        Integer.toBinaryString(copies), layout.index(), info.name(), layout.epoch(), marked.epoch(),
+                        marked.inSyncCount(), marked.extents().size());
+                }
+                return marked;
+            }
+            catch (final Exception ex)
+            {
+                final Throwable cause = ex.getCause() == null ? ex : ex.getCause();
+                final boolean retry = !(cause instanceof VolumeException v) || v.kind() == VolumeException.Kind.UNAVAILABLE;
+                if (!retry || System.nanoTime() > deadline)
+                {
+                    LOG.error("Copies {} of slab {} of volume {} missed a write and could not be marked stale: {}",
+                        Integer.toBinaryString(copies), layout.index(), info.name(), cause.toString());
+                    return null;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            }
         }
     }
 
@@ -442,7 +540,8 @@ public final class VolumeDevice implements BlockDevice
             {
                 for (final Extent extent : layout.extents())
                 {
-                    if (!nodes.contains(extent.node()))
+                    // Stale copies hold nothing a flush could make durable for the client.
+                    if (extent.state() == ExtentState.IN_SYNC && !nodes.contains(extent.node()))
                     {
                         nodes.add(extent.node());
                     }
