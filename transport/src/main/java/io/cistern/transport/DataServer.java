@@ -267,7 +267,8 @@ public final class DataServer implements Agent, AutoCloseable
     {
         // A mirrored write is on the primary's copy by now: the copies that missed it are the front end's to
         // have marked stale. Other kinds answer with the worst status.
-        final int status = p.kind != Forwarder.MIRROR ? p.status : (p.missed == 0 ? OK : DataStatus.degraded(p.missed));
+        final int status = p.kind != Forwarder.MIRROR ? p.status :
+            p.epochMismatch ? STALE_EPOCH : (p.missed == 0 ? OK : DataStatus.degraded(p.missed));
         reply(p.target, p.type, p.flags, status, p.correlationId, p.clientId, p.volumeId, p.slab, p.copy, p.epoch,
             p.offset, 0);
     }

@@ -24,6 +24,7 @@ import static io.cistern.transport.DataFrame.PAYLOAD_OFFSET;
 import static io.cistern.transport.DataStatus.MALFORMED;
 import static io.cistern.transport.DataStatus.NOT_CONNECTED;
 import static io.cistern.transport.DataStatus.OK;
+import static io.cistern.transport.DataStatus.STALE_EPOCH;
 import static io.cistern.transport.DataStatus.TIMEOUT;
 
 /**
@@ -239,6 +240,7 @@ public final class Forwarder implements Agent, AutoCloseable
         p.asked = 0;
         p.confirmed = 0;
         p.missed = 0;
+        p.epochMismatch = false;
         p.disturbed = false;
         p.deadlineNs = System.nanoTime() + timeoutNs;
         if (kind == REPAIR_FETCH)
@@ -396,6 +398,12 @@ public final class Forwarder implements Agent, AutoCloseable
         {
             p.confirmed |= 1 << copy;
         }
+        else if (status == STALE_EPOCH)
+        {
+            // The peer has not learned this layout yet (or has a newer one): it did not miss the write by
+            // failing, and marking it stale for that would be wrong. The front end writes again.
+            p.epochMismatch = true;
+        }
         if (status != OK && p.status == OK)
         {
             p.status = status;
@@ -509,6 +517,8 @@ public final class Forwarder implements Agent, AutoCloseable
         int asked;
         int confirmed;
         int missed;
+        /** A peer refused the forward for its layout epoch: the whole write is to be retried. */
+        boolean epochMismatch;
         boolean disturbed;
         long deadlineNs;
 
