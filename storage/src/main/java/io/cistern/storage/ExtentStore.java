@@ -116,6 +116,7 @@ public final class ExtentStore implements Closeable
             extent.close();
         }
         final boolean deleted = Files.deleteIfExists(pathOf(id));
+        Files.deleteIfExists(WriteIntentMap.pathOf(pathOf(id)));
         if (deleted)
         {
             Directories.force(directory);
