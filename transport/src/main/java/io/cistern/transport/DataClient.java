@@ -290,6 +290,46 @@ public final class DataClient implements Agent, AutoCloseable
     }
 
     /**
+     * Fetches a server's write-intent map of a slab (see {@link ExtentIo#dirtyMap} for the layout of the
+     * {@link ExtentIo#dirtyMapLength} bytes it puts at {@code dst[dstOffset]}), fenced by the layout epoch.
+     *
+     * @return a {@link DataStatus} code; {@link DataStatus#MAP_LOST} if the server's map cannot be trusted.
+     */
+    public int dirtyMap(
+        final String serverChannel,
+        final long volumeId,
+        final int slab,
+        final long epoch,
+        final long extentBytes,
+        final MutableDirectBuffer dst,
+        final int dstOffset)
+    {
+        final int length = ExtentIo.dirtyMapLength(extentBytes);
+        final int invalid = invalid(0, length, dst.capacity(), dstOffset);
+        if (invalid != OK)
+        {
+            return invalid;
+        }
+        final long deadline = System.nanoTime() + settings.requestTimeoutNs();
+        final PendingRequest slot = acquire(deadline);
+        if (slot == null)
+        {
+            return closed ? NOT_CONNECTED : BACK_PRESSURED;
+        }
+        try
+        {
+            final long correlationId = slot.nextCorrelationId();
+            slot.expect(FrameType.DIRTY_MAP_REPLY, length, dst, dstOffset);
+            encode(slot, FrameType.DIRTY_MAP, 0, correlationId, volumeId, slab, 0, epoch, 0, length);
+            return exchange(serverChannel, slot, correlationId, null, 0, length, deadline);
+        }
+        finally
+        {
+            release(slot);
+        }
+    }
+
+    /**
      * Asks the server to make every write of the volume it has acknowledged durable.
      *
      * @return a {@link DataStatus} code.
@@ -596,7 +636,7 @@ public final class DataClient implements Agent, AutoCloseable
         {
             status = MALFORMED;
         }
-        else if (reply.type() == FrameType.READ_REPLY && status == OK)
+        else if ((reply.type() == FrameType.READ_REPLY || reply.type() == FrameType.DIRTY_MAP_REPLY) && status == OK)
         {
             final int payloadLength = length - HEADER_LENGTH;
             if (reply.length() != slot.expectedLength() || payloadLength != slot.expectedLength())

@@ -66,6 +66,7 @@ public final class DataServer implements Agent, AutoCloseable
     private final Forwarder forwarder;
     private final int[] mirrorCopies = new int[DataClient.MAX_COPIES];
     private final String[] mirrorChannels = new String[DataClient.MAX_COPIES];
+    private final boolean[] mirrorInSync = new boolean[DataClient.MAX_COPIES];
     private final Counter requests;
     private final Counter staleEpochs;
     private final Counter malformedFrames;
@@ -246,7 +247,8 @@ public final class DataServer implements Agent, AutoCloseable
             else
             {
                 final int status = decide(maxPayloadLength, buffer, offset, length);
-                final int payloadLength = type == FrameType.READ && status == OK ? request.length() : 0;
+                final int payloadLength = (type == FrameType.READ || type == FrameType.DIRTY_MAP) && status == OK ?
+                    request.length() : 0;
                 reply(target, type, request.flags(), status, request.correlationId(), request.clientId(),
                     request.volumeId(), request.slab(), request.copy(), request.epoch(), request.extentOffset(),
                     payloadLength);
@@ -370,7 +372,7 @@ public final class DataServer implements Agent, AutoCloseable
             status = primary(request.copy());
         }
         final int mirrors = status == OK ? extentRequests.io().mirrors(request.volumeId(), request.slab(), mirrorCopies,
-            mirrorChannels) : 0;
+            mirrorChannels, mirrorInSync) : 0;
         if (mirrors < 0)
         {
             return mirrors;
@@ -451,7 +453,7 @@ public final class DataServer implements Agent, AutoCloseable
         {
             return primary;
         }
-        final int mirrors = io.mirrors(request.volumeId(), request.slab(), mirrorCopies, mirrorChannels);
+        final int mirrors = io.mirrors(request.volumeId(), request.slab(), mirrorCopies, mirrorChannels, mirrorInSync);
         if (mirrors < 0)
         {
             return mirrors;
@@ -462,7 +464,7 @@ public final class DataServer implements Agent, AutoCloseable
             final int index = indexOf(bad, mirrors);
             if (index < 0)
             {
-                return NO_SUCH_EXTENT; // not an in-sync copy: a resync, not a repair, brings it back
+                return NO_SUCH_EXTENT; // not a copy that takes writes: a resync, not a repair, brings it back
             }
             final int read = sanitize(io.read(request.volumeId(), request.slab(), primary, at, length, repairBuffer, 0));
             if (read != OK)
@@ -483,8 +485,13 @@ public final class DataServer implements Agent, AutoCloseable
             return PENDING;
         }
         // The primary's copy is the bad one: a good copy on this node if there is one, else a peer's.
+        int source = -1;
         for (int i = 0; i < mirrors; i++)
         {
+            if (!mirrorInSync[i])
+            {
+                continue;
+            }
             if (mirrorChannels[i] == null)
             {
                 final int good = mirrorCopies[i];
@@ -492,17 +499,17 @@ public final class DataServer implements Agent, AutoCloseable
                 return read != OK ? read :
                     sanitize(io.write(request.volumeId(), request.slab(), primary, at, repairBuffer, 0, length, true));
             }
+            if (source < 0 && !mirrorChannels[i].equals(ExtentIo.UNREACHABLE))
+            {
+                source = i;
+            }
         }
-        if (mirrors == 0)
+        if (source < 0)
         {
             return NO_SUCH_EXTENT;
         }
-        if (mirrorChannels[0].equals(ExtentIo.UNREACHABLE))
-        {
-            return NOT_CONNECTED;
-        }
         forwarder.begin(p, Forwarder.REPAIR_FETCH, this, target, request, 1, OK);
-        forwarder.send(p, FrameType.READ, 0, mirrorCopies[0], mirrorChannels[0], null, 0);
+        forwarder.send(p, FrameType.READ, 0, mirrorCopies[source], mirrorChannels[source], null, 0);
         forwarder.sent(p);
         return PENDING;
     }
@@ -542,6 +549,8 @@ public final class DataServer implements Agent, AutoCloseable
                 case FrameType.WRITE:
                     return extentRequests.write(
                         request, maxPayloadLength, buffer, offset + PAYLOAD_OFFSET, length - HEADER_LENGTH);
+                case FrameType.DIRTY_MAP:
+                    return extentRequests.dirtyMap(request, maxPayloadLength, replyBuffer, PAYLOAD_OFFSET);
                 default:
                     return extentRequests.flush(request);
             }

@@ -53,6 +53,11 @@ public final class DataStatus
      * stale ones could not be marked), so the write is not acknowledged.
      */
     public static final int NO_QUORUM = -14;
+    /**
+     * The server's write-intent map of the slab cannot be trusted (damaged, or not of this extent): what
+     * was written while a copy was out of sync is unknown, and a resync must copy everything.
+     */
+    public static final int MAP_LOST = -15;
 
     /**
      * Base of the DEGRADED range. A MIRROR_WRITE answered {@code DEGRADED_BASE - mask} was written to the
@@ -127,6 +132,8 @@ public final class DataStatus
                 return "NOT_PRIMARY: the server does not hold the slab's primary copy under that layout";
             case NO_QUORUM:
                 return "NO_QUORUM: fewer than a majority of the slab's copies are in sync; the write is not acknowledged";
+            case MAP_LOST:
+                return "MAP_LOST: the write-intent map cannot be trusted; a resync must copy the whole extent";
             case OVERTAKEN:
                 return "OVERTAKEN: a write to the range overtook the repair, which changed nothing; read again";
             default:

@@ -52,15 +52,40 @@ public interface ExtentIo
     int primaryCopy(long volumeId, int slab);
 
     /**
-     * The other in-sync copies of the slab under the layout the last {@link #epoch} check saw: where a
-     * primary fans a write out to.
+     * The other copies of the slab that take its writes, under the layout the last {@link #epoch} check
+     * saw: the in-sync ones, then those being resynced or rebuilt. Where a primary fans a write out to;
+     * a repair takes good bytes only from an in-sync one.
      *
      * @param copies   receives each copy's index.
      * @param channels receives the data server channel of each copy's node, null for a copy on this node, or
      *                 {@link #UNREACHABLE} for a copy whose node is not in the cluster (it misses the write).
+     * @param inSync   receives whether each copy is in sync (may serve as a source of good bytes).
      * @return how many (at most the arrays' length), or a negative {@link DataStatus}.
      */
-    int mirrors(long volumeId, int slab, int[] copies, String[] channels);
+    int mirrors(long volumeId, int slab, int[] copies, String[] channels, boolean[] inSync);
+
+    /**
+     * The bytes of a write-intent map's region: what {@link #dirtyMap} counts in. A protocol constant, so
+     * a resync knows the reply's length from the extent's.
+     */
+    int MAP_REGION_BYTES = 1 << 20;
+
+    /** The payload length of a {@link FrameType#DIRTY_MAP} reply for an extent of {@code extentBytes}. */
+    static int dirtyMapLength(final long extentBytes)
+    {
+        final long regions = (extentBytes + MAP_REGION_BYTES - 1) / MAP_REGION_BYTES;
+        return (int)(16 + (regions + 63) / 64 * 8);
+    }
+
+    /**
+     * This server's write-intent map of a slab, under the layout the last {@link #epoch} check saw, from its
+     * in-sync copy: at {@code dst[dstOffset]} the epoch tracking began (long, -1 if this server never
+     * tracked: nothing was written here while a copy was out of sync), the region size (int), the region
+     * count (int), then the bitmap as little-endian longs, {@code length} bytes in all.
+     *
+     * @return OK, {@link DataStatus#MAP_LOST}, or another negative {@link DataStatus}.
+     */
+    int dirtyMap(long volumeId, int slab, MutableDirectBuffer dst, int dstOffset, int length);
 
     /** The channel {@link #mirrors} names for a copy whose node cannot be reached at all. */
     String UNREACHABLE = "unreachable";

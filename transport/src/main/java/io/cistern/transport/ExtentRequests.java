@@ -80,6 +80,25 @@ final class ExtentRequests
             request.fua()));
     }
 
+    /** A write-intent map, fenced like a read: the map of a layout the client does not hold is no use to it. */
+    int dirtyMap(final DataFrameDecoder request, final int maxPayloadLength, final MutableDirectBuffer dst, final int dstOffset)
+    {
+        final int length = request.length();
+        if (length < 16 || request.extentOffset() != 0)
+        {
+            return MALFORMED;
+        }
+        if (length > maxPayloadLength)
+        {
+            return TOO_LARGE;
+        }
+        if (!isCurrent(request))
+        {
+            return STALE_EPOCH;
+        }
+        return sanitize(extentIo.dirtyMap(request.volumeId(), request.slab(), dst, dstOffset, length));
+    }
+
     /** The checks of {@link #write} without the write: OK, or why the write must not be done. */
     int checkWrite(final DataFrameDecoder request, final int maxPayloadLength, final int payloadLength)
     {

@@ -38,6 +38,13 @@ public final class FrameType
     public static final int REPAIR = 9;
     /** The repair's status; no payload. */
     public static final int REPAIR_REPLY = 10;
+    /**
+     * Asks the server for its write-intent map of a slab (what was written there while a copy was out of
+     * sync), for a resync. The request's length is the reply's payload length: 16 bytes of header (since
+     * epoch, region size, region count) and the bitmap's words. See {@link ExtentIo#dirtyMap}.
+     */
+    public static final int DIRTY_MAP = 11;
+    public static final int DIRTY_MAP_REPLY = 12;
 
     private FrameType()
     {
@@ -45,13 +52,13 @@ public final class FrameType
 
     public static boolean isRequest(final int type)
     {
-        return type == READ || type == WRITE || type == FLUSH || type == MIRROR_WRITE || type == REPAIR;
+        return type == READ || type == WRITE || type == FLUSH || type == MIRROR_WRITE || type == REPAIR || type == DIRTY_MAP;
     }
 
     public static boolean isReply(final int type)
     {
         return type == READ_REPLY || type == WRITE_REPLY || type == FLUSH_REPLY || type == MIRROR_WRITE_REPLY ||
-            type == REPAIR_REPLY;
+            type == REPAIR_REPLY || type == DIRTY_MAP_REPLY;
     }
 
     /**
@@ -87,6 +94,10 @@ public final class FrameType
                 return "REPAIR";
             case REPAIR_REPLY:
                 return "REPAIR_REPLY";
+            case DIRTY_MAP:
+                return "DIRTY_MAP";
+            case DIRTY_MAP_REPLY:
+                return "DIRTY_MAP_REPLY";
             default:
                 return "UNKNOWN(" + type + ")";
         }

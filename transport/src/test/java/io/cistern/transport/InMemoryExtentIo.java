@@ -198,7 +198,8 @@ final class InMemoryExtentIo implements ExtentIo
     }
 
     @Override
-    public synchronized int mirrors(final long volumeId, final int slab, final int[] copies, final String[] channels)
+    public synchronized int mirrors(final long volumeId, final int slab, final int[] copies, final String[] channels,
+                                    final boolean[] inSync)
     {
         final SlabKey key = new SlabKey(volumeId, slab);
         final int[] mine = mirrorCopies.get(key);
@@ -208,7 +209,22 @@ final class InMemoryExtentIo implements ExtentIo
         }
         System.arraycopy(mine, 0, copies, 0, mine.length);
         System.arraycopy(mirrorChannels.get(key), 0, channels, 0, mine.length);
+        java.util.Arrays.fill(inSync, 0, mine.length, true);
         return mine.length;
+    }
+
+    /** Tracks nothing: a test double's map says no write was ever made while a copy was out of sync. */
+    @Override
+    public synchronized int dirtyMap(final long volumeId, final int slab, final org.agrona.MutableDirectBuffer dst,
+                                     final int dstOffset, final int length)
+    {
+        if (epochs.get(new SlabKey(volumeId, slab)) == null)
+        {
+            return DataStatus.NO_SUCH_EXTENT;
+        }
+        dst.setMemory(dstOffset, length, (byte)0);
+        dst.putLong(dstOffset, -1L, java.nio.ByteOrder.LITTLE_ENDIAN);
+        return DataStatus.OK;
     }
 
     private static void awaitQuietly(final CountDownLatch gate)

@@ -7,7 +7,10 @@ public enum ExtentState
     IN_SYNC,
     /** Missed writes (its node was unreachable): never read; resync copies the dirty regions. */
     STALE,
-    /** Being rebuilt on a new drive from an in-sync copy. */
+    /**
+     * Being filled from an in-sync copy (a resync of a stale copy, or a rebuild on a new drive): receives
+     * every write, serves no reads, does not count toward a write's majority.
+     */
     REBUILDING,
     /** Its drive is gone for good; a rebuild elsewhere will replace it. */
     MISSING

@@ -58,6 +58,38 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
     {
     }
 
+    /**
+     * A stale copy's node is back and a resync of it begins: the copy becomes
+     * {@link ExtentState#REBUILDING}, which receives every write but serves no reads. Asked again while
+     * it is rebuilding (a resync resumed after a crash), it answers the same without a new epoch.
+     */
+    public record BeginResync(int copy, ActorRef<StatusReply<Resync>> replyTo) implements Command
+    {
+    }
+
+    /**
+     * Every range the copy missed has been copied to it: it is in sync again, if it is still rebuilding
+     * (a write it missed meanwhile made it stale again, and the resync starts over).
+     */
+    public record EndResync(int copy, ActorRef<StatusReply<SlabLayout>> replyTo) implements Command
+    {
+    }
+
+    /**
+     * What a resync of one copy starts from.
+     *
+     * @param layout the layout under which the copy is rebuilding.
+     * @param missed the ranges front ends saw it miss before it was marked stale; the primary's write-intent
+     *               map has what was written after.
+     */
+    public record Resync(SlabLayout layout, ArrayList<DirtyRange> missed) implements CisternSerializable
+    {
+        public Resync
+        {
+            missed = new ArrayList<>(missed);
+        }
+    }
+
     /** The volume was deleted: the extents are given back to the pool. */
     public record Free(ActorRef<StatusReply<SlabLayout>> replyTo) implements Command
     {
@@ -72,6 +104,14 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
     }
 
     public record Freed(long volumeId, int index) implements Event
+    {
+    }
+
+    public record ResyncStarted(int copy) implements Event
+    {
+    }
+
+    public record ResyncFinished(int copy) implements Event
     {
     }
 
@@ -148,12 +188,16 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
         builder.forStateType(Unplaced.class)
             .onCommand(Place.class, this::place)
             .onCommand(MarkStale.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
+            .onCommand(BeginResync.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
+            .onCommand(EndResync.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
             .onCommand(GetLayout.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
             .onCommand(Free.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")));
         builder.forStateType(Active.class)
             .onCommand(Place.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.layout())))
             .onCommand(GetLayout.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.layout())))
             .onCommand(MarkStale.class, this::markStale)
+            .onCommand(BeginResync.class, this::beginResync)
+            .onCommand(EndResync.class, this::endResync)
             .onCommand(Free.class, (s, c) -> Effect()
                 .persist(new Freed(s.layout().volumeId(), s.layout().index()))
                 .thenReply(c.replyTo(), next -> StatusReply.success(s.layout())));
@@ -200,6 +244,53 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
             .thenReply(command.replyTo(), s -> StatusReply.success(((Active)s).layout()));
     }
 
+    private ReplyEffect<Event, State> beginResync(final Active state, final BeginResync command)
+    {
+        final ExtentState current = stateOf(state.layout(), command.copy());
+        if (current == ExtentState.REBUILDING)
+        {
+            return Effect().reply(command.replyTo(), StatusReply.success(resync(state, command.copy())));
+        }
+        if (current != ExtentState.STALE)
+        {
+            return Effect().reply(command.replyTo(), StatusReply.error("slab " + id + " copy " + command.copy() +
+                " is " + current + ", not STALE: nothing to resync"));
+        }
+        return Effect().persist(new ResyncStarted(command.copy()))
+            .thenReply(command.replyTo(), s -> StatusReply.success(resync((Active)s, command.copy())));
+    }
+
+    private ReplyEffect<Event, State> endResync(final Active state, final EndResync command)
+    {
+        final ExtentState current = stateOf(state.layout(), command.copy());
+        if (current != ExtentState.REBUILDING)
+        {
+            return Effect().reply(command.replyTo(), StatusReply.error("slab " + id + " copy " + command.copy() +
+                " is " + current + ", not REBUILDING: the resync must start over"));
+        }
+        return Effect().persist(new ResyncFinished(command.copy()))
+            .thenReply(command.replyTo(), s -> StatusReply.success(((Active)s).layout()));
+    }
+
+    private static Resync resync(final Active state, final int copy)
+    {
+        final ArrayList<DirtyRange> missed = new ArrayList<>();
+        for (final DirtyRange range : state.dirty())
+        {
+            if (range.copy() == copy)
+            {
+                missed.add(range);
+            }
+        }
+        return new Resync(state.layout(), missed);
+    }
+
+    /** The state of a copy, or null if the slab has no such copy. */
+    private static ExtentState stateOf(final SlabLayout layout, final int copy)
+    {
+        return copy < 0 || copy >= layout.extents().size() ? null : layout.extents().get(copy).state();
+    }
+
     @Override
     public EventHandler<State, Event> eventHandler()
     {
@@ -216,6 +307,16 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
         if (event instanceof MarkedStale stale && state instanceof Active active)
         {
             return markedStale(active, stale);
+        }
+        if (event instanceof ResyncStarted started && state instanceof Active active)
+        {
+            return new Active(withState(active.layout(), started.copy(), ExtentState.REBUILDING), active.dirty());
+        }
+        if (event instanceof ResyncFinished finished && state instanceof Active active)
+        {
+            final ArrayList<DirtyRange> dirty = new ArrayList<>(active.dirty());
+            dirty.removeIf(range -> range.copy() == finished.copy());
+            return new Active(withState(active.layout(), finished.copy(), ExtentState.IN_SYNC), dirty);
         }
         return new Unplaced();
     }
@@ -247,6 +348,14 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
         final SlabLayout next = changed ?
             new SlabLayout(layout.volumeId(), layout.index(), layout.epoch() + 1, layout.extentBytes(), extents) : layout;
         return new Active(next, dirty);
+    }
+
+    private static SlabLayout withState(final SlabLayout layout, final int copy, final ExtentState state)
+    {
+        final ArrayList<Extent> extents = new ArrayList<>(layout.extents());
+        final Extent extent = extents.get(copy);
+        extents.set(copy, new Extent(extent.copy(), extent.driveId(), extent.node(), state));
+        return new SlabLayout(layout.volumeId(), layout.index(), layout.epoch() + 1, layout.extentBytes(), extents);
     }
 
     /** Adds a copy's range to the dirty list, merged with the ranges of that copy it overlaps or touches. */

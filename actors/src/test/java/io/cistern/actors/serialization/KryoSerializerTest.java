@@ -97,7 +97,16 @@ class KryoSerializerTest
         samples.put(Slab.Placed.class, List.of(new Slab.Placed(layout)));
         samples.put(Slab.Freed.class, List.of(new Slab.Freed(42L, 3)));
         samples.put(Slab.Unplaced.class, List.of(new Slab.Unplaced()));
-        samples.put(Slab.Active.class, List.of(new Slab.Active(layout)));
+        final Slab.DirtyRange dirty = new Slab.DirtyRange(1, 8192, 4096);
+        samples.put(Slab.Active.class, List.of(new Slab.Active(layout), new Slab.Active(layout, new ArrayList<>(List.of(dirty)))));
+        samples.put(Slab.MarkStale.class, List.of(new Slab.MarkStale(0b010, 8192, 4096, slabReply)));
+        samples.put(Slab.MarkedStale.class, List.of(new Slab.MarkedStale(0b010, 8192, 4096)));
+        samples.put(Slab.DirtyRange.class, List.of(dirty));
+        samples.put(Slab.BeginResync.class, List.of(new Slab.BeginResync(1, ref.unsafeUpcast())));
+        samples.put(Slab.EndResync.class, List.of(new Slab.EndResync(1, slabReply)));
+        samples.put(Slab.Resync.class, List.of(new Slab.Resync(layout, new ArrayList<>(List.of(dirty)))));
+        samples.put(Slab.ResyncStarted.class, List.of(new Slab.ResyncStarted(1)));
+        samples.put(Slab.ResyncFinished.class, List.of(new Slab.ResyncFinished(1)));
         return samples;
     }
 

@@ -136,6 +136,40 @@ class SlabTest
     }
 
     @Test
+    void aResyncRebuildsAStaleCopyAndPutsItBackInSync()
+    {
+        place(extents("d1", "d2", "d3"));
+        markStale(0b010, 8192, 4096);
+        final var begun = slab.<StatusReply<Slab.Resync>>runCommand(replyTo -> new Slab.BeginResync(1, replyTo));
+        final Slab.Resync resync = begun.reply().getValue();
+        assertEquals(3, resync.layout().epoch());
+        assertEquals(ExtentState.REBUILDING, resync.layout().extents().get(1).state());
+        assertEquals(List.of(new Slab.DirtyRange(1, 8192, 4096)), resync.missed());
+        assertEquals(2, resync.layout().inSyncCount(), "a rebuilding copy serves no reads and counts toward no majority");
+        // Resumed after a crash: the same answer, nothing persisted.
+        assertTrue(slab.<StatusReply<Slab.Resync>>runCommand(replyTo -> new Slab.BeginResync(1, replyTo)).hasNoEvents());
+
+        final var ended = slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.EndResync(1, replyTo));
+        assertEquals(4, ended.reply().getValue().epoch());
+        assertEquals(ExtentState.IN_SYNC, ended.reply().getValue().extents().get(1).state());
+        assertEquals(List.of(), ((Slab.Active)slab.getState()).dirty(), "nothing is dirty any more");
+    }
+
+    @Test
+    void aCopyThatMissesAWriteWhileRebuildingIsStaleAgainAndItsResyncCannotEnd()
+    {
+        place(extents("d1", "d2", "d3"));
+        markStale(0b010, 0, 4096);
+        slab.<StatusReply<Slab.Resync>>runCommand(replyTo -> new Slab.BeginResync(1, replyTo));
+        assertEquals(ExtentState.STALE, markStale(0b010, 65536, 4096).reply().getValue().extents().get(1).state());
+        final var ended = slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.EndResync(1, replyTo));
+        assertTrue(ended.hasNoEvents());
+        assertEquals("slab 2a-3 copy 1 is STALE, not REBUILDING: the resync must start over", ended.reply().getError().getMessage());
+        assertTrue(slab.<StatusReply<Slab.Resync>>runCommand(replyTo -> new Slab.BeginResync(0, replyTo)).reply().isError(),
+            "an in-sync copy has nothing to resync");
+    }
+
+    @Test
     void freesItsExtents()
     {
         place(extents("d1", "d2"));

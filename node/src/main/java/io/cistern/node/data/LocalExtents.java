@@ -3,13 +3,17 @@ package io.cistern.node.data;
 import io.cistern.actors.volume.Extent;
 import io.cistern.actors.volume.ExtentState;
 import io.cistern.actors.volume.SlabLayout;
+import io.cistern.storage.ExtentException;
 import io.cistern.storage.ExtentFile;
 import io.cistern.storage.ExtentId;
 import io.cistern.storage.ExtentStore;
 import io.cistern.storage.IoStatus;
+import io.cistern.storage.WriteIntentMap;
 import io.cistern.transport.DataStatus;
 import io.cistern.transport.ExtentIo;
 import org.agrona.DirectBuffer;
+import static io.cistern.transport.ExtentIo.MAP_REGION_BYTES;
+import static io.cistern.transport.ExtentIo.dirtyMapLength;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.slf4j.Logger;
@@ -17,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -47,6 +52,14 @@ public final class LocalExtents implements ExtentIo
     private final OpenExtents open = new OpenExtents();
 
     private final Function<String, String> serverChannels;
+
+    private static final ExtentState[] WRITE_TARGETS = {ExtentState.IN_SYNC, ExtentState.REBUILDING};
+    /** Write-intent maps of extents written while their slab is degraded; data server thread only. */
+    private final Map<ExtentFile, WriteIntentMap> maps = new IdentityHashMap<>();
+    private final Set<ExtentFile> lostMaps = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Extents known to have no map on disk: an in-sync slab's writes do not look for one each time. */
+    private final Set<ExtentFile> untracked = Collections.newSetFromMap(new IdentityHashMap<>());
+    private long mapsMarked;
 
     /**
      * @param stores         this node's extent stores, by drive id.
@@ -107,6 +120,10 @@ public final class LocalExtents implements ExtentIo
         {
             return DataStatus.NO_SUCH_EXTENT;
         }
+        if (!track(fencedLayout(volumeId, slab), copy, file, offset, length))
+        {
+            return DataStatus.IO_ERROR;
+        }
         return status(file.write(offset, view(src, srcOffset, length), fua));
     }
 
@@ -119,7 +136,7 @@ public final class LocalExtents implements ExtentIo
     }
 
     @Override
-    public int mirrors(final long volumeId, final int slab, final int[] copies, final String[] channels)
+    public int mirrors(final long volumeId, final int slab, final int[] copies, final String[] channels, final boolean[] inSync)
     {
         final SlabLayout layout = fencedLayout(volumeId, slab);
         final Extent primary = layout == null ? null : layout.primary();
@@ -128,25 +145,96 @@ public final class LocalExtents implements ExtentIo
             return DataStatus.NO_SUCH_EXTENT;
         }
         int count = 0;
+        // In-sync copies first, then those being resynced: both take writes, only the first are sources.
+        for (final ExtentState wanted : WRITE_TARGETS)
+        {
+            for (final Extent extent : layout.extents())
+            {
+                if (extent == primary || extent.state() != wanted || count == copies.length)
+                {
+                    continue;
+                }
+                String channel = null;
+                if (!stores.containsKey(extent.driveId()))
+                {
+                    channel = serverChannels.apply(extent.node());
+                    if (channel == null)
+                    {
+                        channel = UNREACHABLE; // its node is not in the cluster: it misses the write
+                    }
+                }
+                copies[count] = extent.copy();
+                inSync[count] = wanted == ExtentState.IN_SYNC;
+                channels[count++] = channel;
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public int dirtyMap(final long volumeId, final int slab, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    {
+        final SlabLayout layout = fencedLayout(volumeId, slab);
+        if (layout == null)
+        {
+            return DataStatus.NO_SUCH_EXTENT;
+        }
+        if (length != dirtyMapLength(layout.extentBytes()))
+        {
+            return DataStatus.MALFORMED;
+        }
         for (final Extent extent : layout.extents())
         {
-            if (extent == primary || extent.state() != ExtentState.IN_SYNC || count == copies.length)
+            if (extent.state() != ExtentState.IN_SYNC || !stores.containsKey(extent.driveId()))
             {
                 continue;
             }
-            String channel = null;
-            if (!stores.containsKey(extent.driveId()))
+            final ExtentFile file = extent(volumeId, slab, extent.copy());
+            if (file == null)
             {
-                channel = serverChannels.apply(extent.node());
-                if (channel == null)
+                return DataStatus.NO_SUCH_EXTENT;
+            }
+            WriteIntentMap map = maps.get(file);
+            try
+            {
+                if (map == null && !lostMaps.contains(file))
                 {
-                    channel = UNREACHABLE; // its node is not in the cluster: it misses the write
+                    map = WriteIntentMap.open(file.file(), layout.extentBytes());
+                    if (map != null)
+                    {
+                        maps.put(file, map);
+                    }
                 }
             }
-            copies[count] = extent.copy();
-            channels[count++] = channel;
+            catch (final ExtentException ex)
+            {
+                LOG.error("The write-intent map of {} is lost: {}", file.id(), ex.getMessage());
+                lostMaps.add(file);
+            }
+            catch (final IOException ex)
+            {
+                return DataStatus.IO_ERROR;
+            }
+            if (lostMaps.contains(file))
+            {
+                return DataStatus.MAP_LOST;
+            }
+            dst.setMemory(dstOffset, length, (byte)0);
+            dst.putLong(dstOffset, map == null ? -1L : map.since(), ByteOrder.LITTLE_ENDIAN);
+            dst.putInt(dstOffset + 8, MAP_REGION_BYTES, ByteOrder.LITTLE_ENDIAN);
+            dst.putInt(dstOffset + 12, (int)((layout.extentBytes() + MAP_REGION_BYTES - 1) / MAP_REGION_BYTES),
+                ByteOrder.LITTLE_ENDIAN);
+            if (map != null)
+            {
+                final long[] words = map.words();
+                for (int i = 0; i < words.length; i++)
+                {
+                    dst.putLong(dstOffset + 16 + i * Long.BYTES, words[i], ByteOrder.LITTLE_ENDIAN);
+                }
+            }
+            return DataStatus.OK;
         }
-        return count;
+        return DataStatus.NO_SUCH_EXTENT;
     }
 
     @Override
@@ -162,6 +250,73 @@ public final class LocalExtents implements ExtentIo
             }
         }
         return result;
+    }
+
+    /**
+     * Keeps the write-intent map of an in-sync extent while another copy of its slab is out of sync: the
+     * regions of the write are marked, durably, before the write is done. Once every copy is in sync again
+     * the map is deleted.
+     *
+     * @return false if the map could not be written (the write must not be done: it would go unrecorded).
+     */
+    private boolean track(final SlabLayout layout, final int copy, final ExtentFile file, final long offset, final int length)
+    {
+        if (layout.inSyncCount() == layout.extents().size())
+        {
+            if (!untracked.contains(file))
+            {
+                final WriteIntentMap done = maps.remove(file);
+                lostMaps.remove(file);
+                try
+                {
+                    if (done != null)
+                    {
+                        done.close();
+                    }
+                    WriteIntentMap.delete(file.file());
+                    untracked.add(file);
+                }
+                catch (final IOException ex)
+                {
+                    LOG.warn("The write-intent map of {} could not be deleted: {}", file.id(), ex.toString());
+                }
+            }
+            return true;
+        }
+        if (layout.extents().get(copy).state() != ExtentState.IN_SYNC || lostMaps.contains(file))
+        {
+            return true; // a copy being filled is no source for a resync; a lost map stays lost until then
+        }
+        untracked.remove(file);
+        try
+        {
+            WriteIntentMap map = maps.get(file);
+            if (map == null)
+            {
+                map = WriteIntentMap.open(file.file(), layout.extentBytes());
+                if (map == null)
+                {
+                    map = WriteIntentMap.create(file.file(), layout.extentBytes(), MAP_REGION_BYTES, layout.epoch());
+                }
+                maps.put(file, map);
+            }
+            if (map.mark(offset, length))
+            {
+                mapsMarked++;
+            }
+            return true;
+        }
+        catch (final ExtentException ex)
+        {
+            LOG.error("The write-intent map of {} is lost, a resync will copy the whole extent: {}", file.id(), ex.getMessage());
+            lostMaps.add(file);
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            LOG.error("The write-intent map of {} cannot be written: {}", file.id(), ex.toString());
+            return false;
+        }
     }
 
     /** Deletes the extent files of freed slabs; runs on the data server's thread beside it. */
@@ -202,6 +357,7 @@ public final class LocalExtents implements ExtentIo
                     if (store.contains(id))
                     {
                         open.closing(id);
+                        forget(id);
                         final Set<ExtentFile> files = openByVolume.get(volumeId);
                         if (files != null)
                         {
@@ -216,6 +372,28 @@ public final class LocalExtents implements ExtentIo
                 }
             }
         }
+    }
+
+    private void forget(final ExtentId id)
+    {
+        maps.entrySet().removeIf(entry ->
+        {
+            if (!entry.getKey().id().equals(id))
+            {
+                return false;
+            }
+            try
+            {
+                entry.getValue().close();
+            }
+            catch (final IOException ex)
+            {
+                LOG.debug("Closing the map of {}: {}", id, ex.toString());
+            }
+            return true;
+        });
+        lostMaps.removeIf(file -> file.id().equals(id));
+        untracked.removeIf(file -> file.id().equals(id));
     }
 
     /** The layout that passed the last fence check, if it is this slab's; else the table's. */
