@@ -12,6 +12,7 @@ public record CisternSettings(
     AeronSettings aeron,
     JournalSettings journal,
     HealthSettings health,
-    VolumeSettings volume)
+    VolumeSettings volume,
+    RepairSettings repair)
 {
 }

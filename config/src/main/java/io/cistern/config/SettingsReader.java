@@ -84,7 +84,8 @@ public final class SettingsReader
             enumValue("cistern.volume.fault-domain", FaultDomainLevel.class));
 
         distinctPorts(cluster.port(), managementPort, nbdPort, aeron.port());
-        return new CisternSettings(node, cluster, managementPort, nbdPort, aeron, journal, health, volume);
+        final RepairSettings repair = new RepairSettings(bytes("cistern.repair.bandwidth", config, "cistern.repair.bandwidth"));
+        return new CisternSettings(node, cluster, managementPort, nbdPort, aeron, journal, health, volume, repair);
     }
 
     private NodeSettings node()

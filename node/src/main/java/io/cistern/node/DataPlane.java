@@ -13,6 +13,10 @@ import io.cistern.node.data.LayoutTable;
 import io.cistern.node.data.LocalExtents;
 import io.cistern.node.data.VolumeExports;
 import io.cistern.node.nbd.NbdServer;
+import io.cistern.node.repair.Jobs;
+import io.cistern.node.repair.JobsExtension;
+import io.cistern.node.repair.ResyncTask;
+import io.cistern.node.repair.Resyncer;
 import io.cistern.storage.ExtentStore;
 import io.cistern.storage.LocalDrive;
 import io.cistern.transport.DataAgents;
@@ -25,7 +29,9 @@ import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.Cluster;
@@ -38,6 +44,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,11 +67,17 @@ final class DataPlane implements AutoCloseable
     private DataClient client;
     private DataClient localClient;
     private NbdServer nbd;
+    private final java.util.Set<String> driveIds;
+    private final Jobs jobs;
+    private volatile ActorRef<Resyncer.Command> resyncer;
+    private ExecutorService resyncThread;
 
-    private DataPlane(final EmbeddedMediaDriver mediaDriver, final Map<String, ExtentStore> stores)
+    private DataPlane(final EmbeddedMediaDriver mediaDriver, final Map<String, ExtentStore> stores, final String nodeName)
     {
         this.mediaDriver = mediaDriver;
         this.stores = new ArrayList<>(stores.values());
+        this.driveIds = java.util.Set.copyOf(stores.keySet());
+        this.jobs = new Jobs(nodeName);
         this.extents = new LocalExtents(layouts, stores, node ->
         {
             final DataEndpoints known = endpoints;
@@ -87,7 +101,7 @@ final class DataPlane implements AutoCloseable
             stores.values().forEach(CloseHelper::quietClose);
             throw ex;
         }
-        return new DataPlane(mediaDriver, stores);
+        return new DataPlane(mediaDriver, stores, settings.node().name());
     }
 
     /** Told by the pool view of every slab layout: the table learns it, and freed slabs' files go. */
@@ -99,6 +113,11 @@ final class DataPlane implements AutoCloseable
             public void placed(final SlabLayout layout)
             {
                 layouts.placed(layout);
+                final ActorRef<Resyncer.Command> copies = resyncer;
+                if (copies != null)
+                {
+                    copies.tell(new Resyncer.LayoutSeen(layout));
+                }
             }
 
             @Override
@@ -142,11 +161,33 @@ final class DataPlane implements AutoCloseable
         final VolumeService volumes = AskPattern.<NodeGuardian.Command, VolumeService>ask(
             system, NodeGuardian.GetVolumeService::new, timeout, system.scheduler())
             .toCompletableFuture().get(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
+        // Stale copies on this node's drives are brought back in sync by the resyncer, one at a time, on
+        // a thread of their own (the copying blocks), paced to the repair bandwidth.
+        resyncThread = Executors.newSingleThreadExecutor(r ->
+        {
+            final Thread thread = new Thread(r, "resync");
+            thread.setDaemon(true);
+            return thread;
+        });
+        final ResyncTask resync = new ResyncTask(volumes, layouts, client, localClient, endpoints, settings.node().name(), timeout,
+            settings.repair().bandwidthBytesPerSecond(), dataSettings.maxPayloadLength());
+        final ActorRef<Resyncer.Command> copies = system.systemActorOf(
+            Resyncer.create(driveIds, layouts, resync, resyncThread, jobs, Duration.ofSeconds(5)), "resyncer", Props.empty());
+        resyncer = copies;
+        JobsExtension.get(system).register(jobs);
+        layouts.forEach(layout -> copies.tell(new Resyncer.LayoutSeen(layout)));
+
         final VolumeExports exports = new VolumeExports(new FrontEnd(volumes, layouts, client, localClient, extents.open(), endpoints,
             settings.node().name(), new FrontEndCounters(), dataSettings.maxPayloadLength(), timeout));
         final long incarnation = Cluster.get(Adapter.toClassic(system)).selfUniqueAddress().longUid();
         nbd = NbdServer.start(settings.node().host(), settings.nbdPort(), exports,
             Attachments.prefix("nbd", settings.node().name(), incarnation));
+    }
+
+    /** The repair jobs of this node, for the API. */
+    Jobs jobs()
+    {
+        return jobs;
     }
 
     void stopFrontEnds()
@@ -159,6 +200,10 @@ final class DataPlane implements AutoCloseable
     {
         stopFrontEnds();
         // Agents first (they use the stores and the Aeron client), then the stores.
+        if (resyncThread != null)
+        {
+            resyncThread.shutdownNow();
+        }
         CloseHelper.quietCloseAll(runners);
         stores.forEach(CloseHelper::quietClose);
     }

@@ -201,6 +201,18 @@ public final class VolumeService
         return ask(slab(info.volumeId(), index), replyTo -> new Slab.MarkStale(copies, offset, length, replyTo));
     }
 
+    /** Begins (or resumes) the resync of a stale copy of a slab: see {@link Slab.BeginResync}. */
+    public CompletionStage<Slab.Resync> beginResync(final long volumeId, final int index, final int copy)
+    {
+        return ask(slab(volumeId, index), replyTo -> new Slab.BeginResync(copy, replyTo));
+    }
+
+    /** Puts a resynced copy back in sync: see {@link Slab.EndResync}. */
+    public CompletionStage<SlabLayout> endResync(final long volumeId, final int index, final int copy)
+    {
+        return ask(slab(volumeId, index), replyTo -> new Slab.EndResync(copy, replyTo));
+    }
+
     private CompletionStage<List<SlabLayout>> slabsOf(final VolumeInfo info)
     {
         return AskPattern.ask(poolView, replyTo -> new PoolView.GetSlabs(info.volumeId(), replyTo), timeout, system.scheduler());

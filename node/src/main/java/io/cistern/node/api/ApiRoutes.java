@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.cistern.actors.drive.DriveStatus;
 import io.cistern.actors.node.NodeGuardian;
+import io.cistern.node.repair.JobsExtension;
 import io.cistern.node.Guardian;
 import io.cistern.node.PekkoConfig;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -56,9 +57,12 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
                 completeOK(PoolSummary.summarise(drives, members()), Jackson.marshaller(json))))),
             path("drives", () -> get(() -> onSuccess(drives(), drives ->
                 completeOK(Map.of("drives", drives.stream().map(DriveDocument::of).toList()), Jackson.marshaller(json))))),
+            path("jobs", () -> get(() ->
+                completeOK(Map.of("jobs", JobsExtension.get(guardian).list()), Jackson.marshaller(json)))),
             volumes.routes(),
             pathEndOrSingleSlash(() -> complete(StatusCodes.NOT_FOUND,
-                Map.of("error", "name a resource: /api/v1/pool, /api/v1/drives or /api/v1/volumes"), Jackson.marshaller(json))))));
+                Map.of("error", "name a resource: /api/v1/pool, /api/v1/drives, /api/v1/volumes or /api/v1/jobs"),
+                Jackson.marshaller(json))))));
     }
 
     private CompletionStage<List<DriveStatus>> drives()

@@ -60,6 +60,21 @@ public final class LayoutTable implements SlabListener
         return slabs == null || index < 0 || index >= slabs.length ? null : slabs[index];
     }
 
+    /** Every layout known now. */
+    public void forEach(final java.util.function.Consumer<SlabLayout> action)
+    {
+        byVolume.values().forEach(slabs ->
+        {
+            for (final SlabLayout layout : slabs)
+            {
+                if (layout != null)
+                {
+                    action.accept(layout);
+                }
+            }
+        });
+    }
+
     /** The known epoch, or -1. */
     public long epoch(final long volumeId, final int index)
     {

@@ -1,0 +1,115 @@
+package io.cistern.node.repair;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The repair jobs this node has run and is running, for {@code GET /api/v1/jobs} and
+ * {@code cistern job list}: written by the resync thread and the resyncer, read by the API.
+ * Keeps the last {@link #KEEP} finished ones.
+ */
+public final class Jobs
+{
+    static final int KEEP = 200;
+
+    /** One job as an administrator reads it; {@code rate} in bytes a second, {@code etaSeconds} -1 if unknown. */
+    public record Job(String id, String type, String node, String volumeId, int slab, int copy, String state, long bytesTotal,
+                      long bytesDone, long rate, long etaSeconds, boolean mapLost, String started, String finished,
+                      String detail)
+    {
+    }
+
+    private final String node;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+    public Jobs(final String node)
+    {
+        this.node = node;
+    }
+
+    Entry start(final String type, final long volumeId, final int slab, final int copy)
+    {
+        final Entry entry = new Entry(node + "-" + type.toLowerCase() + "-" + ids.incrementAndGet(), type, volumeId, slab, copy);
+        entries.put(entry.id, entry);
+        if (entries.size() > KEEP)
+        {
+            entries.values().stream().filter(e -> e.finished != null).min(Comparator.comparing(e -> e.finished))
+                .ifPresent(oldest -> entries.remove(oldest.id));
+        }
+        return entry;
+    }
+
+    /** Every job, running first, then the most recently finished. */
+    public List<Job> list()
+    {
+        final List<Job> jobs = new ArrayList<>();
+        entries.values().forEach(e -> jobs.add(e.snapshot()));
+        jobs.sort(Comparator.comparing((Job j) -> j.finished() != null).thenComparing(Job::started, Comparator.reverseOrder()));
+        // ISO-8601 instants sort as text.
+        return jobs;
+    }
+
+    /** The progress of one job: the resync thread writes it, the API reads it. */
+    final class Entry implements ResyncTask.Progress
+    {
+        final String id;
+        private final String type;
+        private final long volumeId;
+        private final int slab;
+        private final int copy;
+        private final Instant started = Instant.now();
+        private final long startedNs = System.nanoTime();
+        private volatile long total;
+        private volatile long done;
+        private volatile boolean mapLost;
+        private volatile Instant finished;
+        private volatile String state = "RUNNING";
+        private volatile String detail = "";
+
+        private Entry(final String id, final String type, final long volumeId, final int slab, final int copy)
+        {
+            this.id = id;
+            this.type = type;
+            this.volumeId = volumeId;
+            this.slab = slab;
+            this.copy = copy;
+        }
+
+        @Override
+        public void planned(final long bytes, final boolean lost)
+        {
+            total = bytes;
+            mapLost = lost;
+        }
+
+        @Override
+        public void copied(final long bytes)
+        {
+            done = bytes;
+        }
+
+        void finish(final ResyncTask.Outcome outcome)
+        {
+            state = outcome.done() ? "DONE" : "FAILED";
+            detail = outcome.done() ? "" : outcome.failure();
+            finished = Instant.now();
+        }
+
+        Job snapshot()
+        {
+            final long elapsedNs = Math.max(1, System.nanoTime() - startedNs);
+            final long copiedNow = done;
+            final long rate = (long)(copiedNow * 1e9 / elapsedNs);
+            final long eta = finished != null ? 0 : rate > 0 ? (total - copiedNow) / rate : -1;
+            final Instant end = finished;
+            return new Job(id, type, node, Long.toHexString(volumeId), slab, copy, state, total, copiedNow, rate, eta, mapLost,
+                started.toString(), end == null ? null : end.toString(), detail);
+        }
+    }
+}

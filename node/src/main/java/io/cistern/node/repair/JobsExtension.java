@@ -1,0 +1,41 @@
+package io.cistern.node.repair;
+
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+
+import java.util.List;
+
+/**
+ * Reaches this node's {@link Jobs} from the API routes, which Pekko Management builds reflectively with
+ * nothing but the actor system. Empty until the data plane has started.
+ */
+public final class JobsExtension implements Extension
+{
+    public static final ExtensionId<JobsExtension> ID = new ExtensionId<>()
+    {
+        @Override
+        public JobsExtension createExtension(final ActorSystem<?> system)
+        {
+            return new JobsExtension();
+        }
+    };
+
+    private volatile Jobs jobs;
+
+    public static JobsExtension get(final ActorSystem<?> system)
+    {
+        return system.registerExtension(ID);
+    }
+
+    public void register(final Jobs nodeJobs)
+    {
+        this.jobs = nodeJobs;
+    }
+
+    public List<Jobs.Job> list()
+    {
+        final Jobs known = jobs;
+        return known == null ? List.of() : known.list();
+    }
+}

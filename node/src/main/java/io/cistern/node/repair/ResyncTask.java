@@ -1,0 +1,196 @@
+package io.cistern.node.repair;
+
+import io.cistern.actors.repair.ResyncPlan;
+import io.cistern.actors.volume.Extent;
+import io.cistern.actors.volume.Slab;
+import io.cistern.actors.volume.SlabLayout;
+import io.cistern.actors.volume.VolumeService;
+import io.cistern.node.data.DataEndpoints;
+import io.cistern.node.data.LayoutTable;
+import io.cistern.transport.DataClient;
+import io.cistern.transport.DataStatus;
+import io.cistern.transport.ExtentIo;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One resync: brings a stale copy of a slab on this node back in sync by copying only what it missed.
+ * <ol>
+ *   <li>The Slab entity makes the copy REBUILDING: from then on the primary forwards every new write to it.</li>
+ *   <li>The primary's write-intent map is fetched under that layout's epoch, so every write the copy did
+ *       not get is either in the map or in the ranges the Slab recorded when it was marked stale.</li>
+ *   <li>Those ranges ({@link ResyncPlan}) are rewritten on the copy from the primary's, through the
+ *       primary ({@code REPAIR}), so each is ordered with the slab's writes: a copied range cannot
+ *       put back bytes that a newer write replaced.</li>
+ *   <li>The Slab entity puts the copy back in sync, unless it missed a write meanwhile (then the resync is
+ *       refused and starts over).</li>
+ * </ol>
+ * Blocking: it runs on the resync thread, never on an actor's. Paced to {@code bandwidth} bytes a second.
+ */
+public final class ResyncTask
+{
+    /** How a resync ended: done, or why not, with what it copied. */
+    record Outcome(long volumeId, int slab, int copy, long plannedBytes, long copiedBytes, boolean mapLost, String failure)
+    {
+        boolean done()
+        {
+            return failure == null;
+        }
+    }
+
+    /** Progress for the job list; written by the resync thread, read by anyone. */
+    interface Progress
+    {
+        void planned(long bytes, boolean mapLost);
+
+        void copied(long bytes);
+    }
+
+    private static final long WAIT_FOR_PRIMARY_NS = TimeUnit.SECONDS.toNanos(30);
+
+    private final VolumeService service;
+    private final LayoutTable layouts;
+    private final DataClient client;
+    private final DataClient localClient;
+    private final DataEndpoints endpoints;
+    private final String localNode;
+    private final Duration timeout;
+    private final long bandwidth;
+    private final int piece;
+
+    public ResyncTask(final VolumeService service, final LayoutTable layouts, final DataClient client, final DataClient localClient,
+               final DataEndpoints endpoints, final String localNode, final Duration timeout, final long bandwidth,
+               final int maxPayload)
+    {
+        this.service = service;
+        this.layouts = layouts;
+        this.client = client;
+        this.localClient = localClient;
+        this.endpoints = endpoints;
+        this.localNode = localNode;
+        this.timeout = timeout;
+        this.bandwidth = bandwidth;
+        this.piece = Math.max(ResyncPlan.BLOCK, maxPayload / ResyncPlan.BLOCK * ResyncPlan.BLOCK);
+    }
+
+    Outcome run(final long volumeId, final int slab, final int copy, final Progress progress)
+    {
+        final Slab.Resync begun;
+        try
+        {
+            begun = service.beginResync(volumeId, slab, copy).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (final Exception ex)
+        {
+            return new Outcome(volumeId, slab, copy, 0, 0, false, "could not begin: " + cause(ex));
+        }
+        final SlabLayout layout = begun.layout();
+        // This node's server must take the primary's writes for the copy under the new epoch at once.
+        layouts.placed(layout);
+        final Extent primary = layout.primary();
+        if (primary == null)
+        {
+            return new Outcome(volumeId, slab, copy, 0, 0, false, "no copy of the slab is in sync");
+        }
+        final boolean local = primary.node().equals(localNode);
+        final DataClient via = local ? localClient : client;
+        final String channel = local ? DataEndpoints.LOCAL : endpoints.serverChannel(primary.node());
+        if (channel == null)
+        {
+            return new Outcome(volumeId, slab, copy, 0, 0, false, "the primary's node " + primary.node() + " is not in the cluster");
+        }
+
+        final int mapLength = ExtentIo.dirtyMapLength(layout.extentBytes());
+        final UnsafeBuffer map = new UnsafeBuffer(ByteBuffer.allocateDirect(mapLength));
+        final long waitUntil = System.nanoTime() + WAIT_FOR_PRIMARY_NS;
+        int status;
+        do
+        {
+            // STALE_EPOCH: the primary has not learned the rebuilding layout yet, and until it has, its map
+            // may still be missing writes it is taking without forwarding them here.
+            status = via.dirtyMap(channel, volumeId, slab, layout.epoch(), layout.extentBytes(), map, 0);
+        }
+        while (status == DataStatus.STALE_EPOCH && System.nanoTime() < waitUntil && park(100));
+        final boolean mapLost = status == DataStatus.MAP_LOST;
+        if (status != DataStatus.OK && !mapLost)
+        {
+            return new Outcome(volumeId, slab, copy, 0, 0, false, "no write-intent map from the primary on " + primary.node() +
+                ": " + DataStatus.describe(status));
+        }
+        final List<ResyncPlan.Range> ranges = mapLost ? ResyncPlan.whole(layout.extentBytes()) :
+            ResyncPlan.ranges(begun.missed(), copy, words(map, mapLength), map.getInt(8, ByteOrder.LITTLE_ENDIAN), layout.extentBytes());
+        final long planned = ResyncPlan.bytes(ranges);
+        progress.planned(planned, mapLost);
+
+        final long started = System.nanoTime();
+        long copied = 0;
+        for (final ResyncPlan.Range range : ranges)
+        {
+            for (long at = range.offset(); at < range.end(); at += piece)
+            {
+                final int length = (int)Math.min(piece, range.end() - at);
+                status = via.repair(channel, volumeId, slab, copy, layout.epoch(), at, length);
+                if (status != DataStatus.OK)
+                {
+                    return new Outcome(volumeId, slab, copy, planned, copied, mapLost, "copying " + length + " bytes at " + at +
+                        " failed: " + DataStatus.describe(status));
+                }
+                copied += length;
+                progress.copied(copied);
+                pace(started, copied);
+            }
+        }
+        try
+        {
+            layouts.placed(service.endResync(volumeId, slab, copy).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        catch (final Exception ex)
+        {
+            return new Outcome(volumeId, slab, copy, planned, copied, mapLost, "could not end: " + cause(ex));
+        }
+        return new Outcome(volumeId, slab, copy, planned, copied, mapLost, null);
+    }
+
+    private static long[] words(final UnsafeBuffer map, final int length)
+    {
+        if (map.getLong(0, ByteOrder.LITTLE_ENDIAN) < 0)
+        {
+            return null; // the primary never tracked: nothing was written while the copy was out
+        }
+        final long[] words = new long[(length - 16) / Long.BYTES];
+        for (int i = 0; i < words.length; i++)
+        {
+            words[i] = map.getLong(16 + i * Long.BYTES, ByteOrder.LITTLE_ENDIAN);
+        }
+        return words;
+    }
+
+    /** Sleeps off any lead over the bandwidth limit, so client I/O keeps its share. */
+    private void pace(final long startedNs, final long copied)
+    {
+        final long dueNs = startedNs + (long)(copied * 1e9 / bandwidth);
+        final long ahead = dueNs - System.nanoTime();
+        if (ahead > 0)
+        {
+            LockSupport.parkNanos(ahead);
+        }
+    }
+
+    private static boolean park(final long millis)
+    {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+        return !Thread.currentThread().isInterrupted();
+    }
+
+    private static String cause(final Exception ex)
+    {
+        final Throwable cause = ex.getCause() == null ? ex : ex.getCause();
+        return cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    }
+}

@@ -1,0 +1,162 @@
+package io.cistern.node.repair;
+
+import io.cistern.actors.volume.Extent;
+import io.cistern.actors.volume.ExtentState;
+import io.cistern.actors.volume.SlabLayout;
+import io.cistern.node.data.LayoutTable;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Brings this node's stale copies back in sync: a node-local actor told of every slab layout this node
+ * learns (the pool view replays them all at start, so a node that comes back finds every copy it missed
+ * writes on). Each stale or rebuilding copy on this node's drives is queued, and resynced one at a time
+ * by a {@link ResyncTask} on the resync thread (the per-node concurrency limit is one). A resync that fails
+ * is tried again later if the copy is still out of sync; one left rebuilding by a crash is resumed.
+ */
+public final class Resyncer
+{
+    public sealed interface Command
+    {
+    }
+
+    /** A layout this node learned: any copy here that is out of sync gets a resync. */
+    public record LayoutSeen(SlabLayout layout) implements Command
+    {
+    }
+
+    private record Finished(Key key, Jobs.Entry job, ResyncTask.Outcome outcome) implements Command
+    {
+    }
+
+    private record Retry(Key key) implements Command
+    {
+    }
+
+    private record Key(long volumeId, int slab, int copy)
+    {
+    }
+
+    private final ActorContext<Command> context;
+    private final TimerScheduler<Command> timers;
+    private final Set<String> localDrives;
+    private final LayoutTable layouts;
+    private final ResyncTask task;
+    private final Executor executor;
+    private final Jobs jobs;
+    private final Duration retryAfter;
+    private final Set<Key> queue = new LinkedHashSet<>();
+    private Key running;
+
+    private Resyncer(final ActorContext<Command> context, final TimerScheduler<Command> timers, final Set<String> localDrives,
+                     final LayoutTable layouts, final ResyncTask task, final Executor executor, final Jobs jobs,
+                     final Duration retryAfter)
+    {
+        this.context = context;
+        this.timers = timers;
+        this.localDrives = Set.copyOf(localDrives);
+        this.layouts = layouts;
+        this.task = task;
+        this.executor = executor;
+        this.jobs = jobs;
+        this.retryAfter = retryAfter;
+    }
+
+    public static Behavior<Command> create(final Set<String> localDrives, final LayoutTable layouts, final ResyncTask task,
+                                    final Executor executor, final Jobs jobs, final Duration retryAfter)
+    {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+            new Resyncer(context, timers, localDrives, layouts, task, executor, jobs, retryAfter).behavior()));
+    }
+
+    private Behavior<Command> behavior()
+    {
+        return Behaviors.receive(Command.class)
+            .onMessage(LayoutSeen.class, seen ->
+            {
+                seen(seen.layout());
+                startNext();
+                return Behaviors.same();
+            })
+            .onMessage(Retry.class, retry ->
+            {
+                final SlabLayout layout = layouts.get(retry.key().volumeId(), retry.key().slab());
+                if (layout != null)
+                {
+                    seen(layout);
+                }
+                startNext();
+                return Behaviors.same();
+            })
+            .onMessage(Finished.class, this::onFinished)
+            .build();
+    }
+
+    private void seen(final SlabLayout layout)
+    {
+        for (final Extent extent : layout.extents())
+        {
+            if (!localDrives.contains(extent.driveId()))
+            {
+                continue;
+            }
+            final Key key = new Key(layout.volumeId(), layout.index(), extent.copy());
+            final boolean outOfSync = extent.state() == ExtentState.STALE || extent.state() == ExtentState.REBUILDING;
+            if (outOfSync && !key.equals(running))
+            {
+                queue.add(key);
+            }
+            else if (!outOfSync)
+            {
+                queue.remove(key);
+            }
+        }
+    }
+
+    private void startNext()
+    {
+        if (running != null || queue.isEmpty())
+        {
+            return;
+        }
+        final Key key = queue.iterator().next();
+        queue.remove(key);
+        running = key;
+        final Jobs.Entry job = jobs.start("RESYNC", key.volumeId(), key.slab(), key.copy());
+        context.getLog().info("Resync {} of copy {} of slab {} of volume {} begins", job.id, key.copy(), key.slab(),
+            Long.toHexString(key.volumeId()));
+        context.pipeToSelf(CompletableFuture.supplyAsync(() -> task.run(key.volumeId(), key.slab(), key.copy(), job), executor),
+            (outcome, failure) -> new Finished(key, job, outcome != null ? outcome :
+                new ResyncTask.Outcome(key.volumeId(), key.slab(), key.copy(), 0, 0, false, String.valueOf(failure))));
+    }
+
+    private Behavior<Command> onFinished(final Finished finished)
+    {
+        running = null;
+        finished.job().finish(finished.outcome());
+        final ResyncTask.Outcome outcome = finished.outcome();
+        if (outcome.done())
+        {
+            context.getLog().info("Resync {} of copy {} of slab {} of volume {} done: copied {} bytes{}", finished.job().id,
+                outcome.copy(), outcome.slab(), Long.toHexString(outcome.volumeId()), outcome.copiedBytes(),
+                outcome.mapLost() ? " (the whole extent: the write-intent map was lost)" : "");
+        }
+        else
+        {
+            context.getLog().warn("Resync {} of copy {} of slab {} of volume {} failed after {} bytes, tried again in {}: {}",
+                finished.job().id, outcome.copy(), outcome.slab(), Long.toHexString(outcome.volumeId()), outcome.copiedBytes(),
+                retryAfter, outcome.failure());
+            timers.startSingleTimer(finished.key(), new Retry(finished.key()), retryAfter);
+        }
+        startNext();
+        return Behaviors.same();
+    }
+}
