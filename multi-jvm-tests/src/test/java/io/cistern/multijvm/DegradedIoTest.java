@@ -127,6 +127,7 @@ class DegradedIoTest
 
         // Node 2's copy of slab 0 missed writes: stale, and only it; the others stay in sync.
         final JsonNode detail = show().path("detail");
+        assertEquals("DEGRADED", detail.path("health").asText(), detail.toString());
         assertEquals(11, detail.path("extentsByState").path("IN_SYNC").asInt(), detail.toString());
         assertEquals(1, detail.path("extentsByState").path("STALE").asInt(), detail.toString());
         for (final JsonNode slab : detail.path("slabs"))
@@ -168,6 +169,11 @@ class DegradedIoTest
             }
         }
         assertEquals(1, done, "one stale copy, one resync: " + jobs);
+        assertEquals("HEALTHY", show().path("detail").path("health").asText());
+        final CisternCli.Result list = cli.run(60, "job", "list", "--data", data.toString());
+        assertEquals(0, list.exit(), list.output());
+        assertTrue(list.output().lines().anyMatch(l -> l.contains("RESYNC") && l.contains("DONE") && l.startsWith("node-2-resync-")),
+            list.output());
         System.out.printf("resync copied %d bytes (%.1f MiB) of a %d MiB volume; fio wrote 4 MiB at random, most of it while node-2 was down%n",
             copied, copied / 1048576.0, VOLUME >> 20);
         assertTrue(copied > 0 && copied <= 5L << 20, "only the regions written while node 2 was down: " + copied + " bytes");

@@ -3,6 +3,7 @@ package io.cistern.node.api;
 import io.cistern.actors.volume.Extent;
 import io.cistern.actors.volume.SlabLayout;
 import io.cistern.actors.volume.VolumeDetail;
+import io.cistern.actors.volume.VolumeHealth;
 import io.cistern.actors.volume.VolumeInfo;
 import io.cistern.config.ByteSize;
 
@@ -30,13 +31,15 @@ public record VolumeDocument(
     /**
      * Where a volume's data lives.
      *
+     * @param health          HEALTHY, DEGRADED, REPAIRING or INCOMPLETE ({@link VolumeHealth}).
      * @param footprintBytes  bytes it holds in the pool (placed slabs x copies x slab size).
      * @param slabsPlaced     slabs with extents (a thin volume places a slab at its first write).
      * @param extentsByState  extents counted by state (IN_SYNC, STALE, ...).
      * @param extentsByNode   extents counted by node.
      */
-    public record Detail(long footprintBytes, String footprint, int slabsPlaced, int slabsUnplaced,
-                         Map<String, Integer> extentsByState, Map<String, Integer> extentsByNode, List<SlabDocument> slabs)
+    public record Detail(String health, String healthReason, long footprintBytes, String footprint, int slabsPlaced,
+                         int slabsUnplaced, Map<String, Integer> extentsByState, Map<String, Integer> extentsByNode,
+                         List<SlabDocument> slabs)
     {
     }
 
@@ -70,7 +73,8 @@ public record VolumeDocument(
             slabs.add(new SlabDocument(slab.index(), slab.epoch(), extents));
         }
         final int placed = detail.slabs().size();
-        return of(detail.info(), new Detail(detail.footprintBytes(), ByteSize.format(detail.footprintBytes()), placed,
+        final VolumeHealth health = VolumeHealth.of(detail.slabs());
+        return of(detail.info(), new Detail(health.state(), health.reason(), detail.footprintBytes(), ByteSize.format(detail.footprintBytes()), placed,
             detail.info().slabCount() - placed, byState, byNode, slabs));
     }
 

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         PoolCommand.class,
         DriveCommand.class,
         VolumeCommand.class,
+        JobCommand.class,
         JournalCommand.class,
         CommandLine.HelpCommand.class
     })

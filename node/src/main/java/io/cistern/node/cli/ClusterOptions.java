@@ -17,6 +17,30 @@ final class ClusterOptions
         description = "HTTP endpoint of any node, e.g. http://127.0.0.1:7626; overrides --data.")
     String endpoint;
 
+    /** The base URLs of every node that answers: --endpoint alone, or each live node of --data. */
+    List<String> endpoints(final ApiClient api)
+    {
+        if (endpoint != null)
+        {
+            return List.of(endpoint.replaceAll("/+$", ""));
+        }
+        final LocalCluster cluster = new LocalCluster(data, System.out);
+        try
+        {
+            final List<String> live = cluster.read().nodes().stream().map(ClusterFile.Node::http)
+                .filter(http -> api.status(http + "/alive") == 200).toList();
+            if (live.isEmpty())
+            {
+                throw new CliException("no node of the cluster in " + cluster.data() + " answers; is it running? (cistern status)");
+            }
+            return live;
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new CliException("cannot read " + ClusterFile.in(cluster.data()) + ": " + ex.getMessage());
+        }
+    }
+
     /** The base URL of a node that answers, from --endpoint or the first live node of --data. */
     String endpoint(final ApiClient api)
     {

@@ -142,6 +142,8 @@ final class VolumeCommand implements Runnable
             }
             printSummary(v);
             final JsonNode d = v.path("detail");
+            System.out.printf("  health     %s%s%n", d.path("health").asText(),
+                d.path("healthReason").asText().isEmpty() ? "" : ": " + d.path("healthReason").asText());
             System.out.printf("  footprint  %s in the pool%n", d.path("footprint").asText());
             System.out.printf("  slabs      %d placed, %d not yet written%n", d.path("slabsPlaced").asInt(), d.path("slabsUnplaced").asInt());
             System.out.printf("  extents    %s%n", counts(d.path("extentsByState")));

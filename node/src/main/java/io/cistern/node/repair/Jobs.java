@@ -69,6 +69,7 @@ public final class Jobs
         private volatile long done;
         private volatile boolean mapLost;
         private volatile Instant finished;
+        private volatile long finishedNs;
         private volatile String state = "RUNNING";
         private volatile String detail = "";
 
@@ -98,16 +99,17 @@ public final class Jobs
         {
             state = outcome.done() ? "DONE" : "FAILED";
             detail = outcome.done() ? "" : outcome.failure();
+            finishedNs = System.nanoTime();
             finished = Instant.now();
         }
 
         Job snapshot()
         {
-            final long elapsedNs = Math.max(1, System.nanoTime() - startedNs);
+            final Instant end = finished;
+            final long elapsedNs = Math.max(1, (end == null ? System.nanoTime() : finishedNs) - startedNs);
             final long copiedNow = done;
             final long rate = (long)(copiedNow * 1e9 / elapsedNs);
-            final long eta = finished != null ? 0 : rate > 0 ? (total - copiedNow) / rate : -1;
-            final Instant end = finished;
+            final long eta = end != null ? 0 : rate > 0 ? (total - copiedNow) / rate : -1;
             return new Job(id, type, node, Long.toHexString(volumeId), slab, copy, state, total, copiedNow, rate, eta, mapLost,
                 started.toString(), end == null ? null : end.toString(), detail);
         }

@@ -100,8 +100,12 @@ public final class Resyncer
             .build();
     }
 
-    private void seen(final SlabLayout layout)
+    private void seen(final SlabLayout told)
     {
+        // The pool view may tell of a layout this node has already moved past (a resync here put the
+        // copy back in sync before the journal's events caught up): the newest known one counts.
+        final SlabLayout current = layouts.get(told.volumeId(), told.index());
+        final SlabLayout layout = current != null && current.epoch() > told.epoch() ? current : told;
         for (final Extent extent : layout.extents())
         {
             if (!localDrives.contains(extent.driveId()))

@@ -1,0 +1,65 @@
+package io.cistern.node.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.cistern.config.ByteSize;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/** {@code cistern job list}: the repair jobs of every node. */
+@Command(name = "job", description = "Repair jobs (resync).", subcommands = JobCommand.ListJobs.class)
+final class JobCommand implements Runnable
+{
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run()
+    {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: cistern job list");
+    }
+
+    @Command(name = "list", description = "List the jobs every live node runs and has run: id, type, slab, state, progress, rate, ETA.")
+    static final class ListJobs implements Callable<Integer>
+    {
+        @Mixin
+        ClusterOptions cluster;
+
+        @Option(names = "--json", description = "Print one JSON document with every node's jobs.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception
+        {
+            // Jobs run where the copy they repair lives: each node is asked for its own.
+            final ApiClient api = ClusterOptions.client();
+            final ObjectMapper mapper = new ObjectMapper();
+            final ArrayNode all = mapper.createArrayNode();
+            for (final String endpoint : cluster.endpoints(api))
+            {
+                api.getJson(endpoint + "/api/v1/jobs").path("jobs").forEach(all::add);
+            }
+            if (json)
+            {
+                System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.createObjectNode().set("jobs", all)));
+                return 0;
+            }
+            final Table table = new Table("ID", "TYPE", "VOLUME", "SLAB", "COPY", "STATE", "DONE", "TOTAL", "RATE", "ETA", "DETAIL");
+            for (final JsonNode j : all)
+            {
+                final long eta = j.path("etaSeconds").asLong();
+                table.row(j.path("id").asText(), j.path("type").asText(), j.path("volumeId").asText(), j.path("slab").asText(),
+                    j.path("copy").asText(), j.path("state").asText(), ByteSize.format(j.path("bytesDone").asLong()),
+                    ByteSize.format(j.path("bytesTotal").asLong()), ByteSize.format(j.path("rate").asLong()) + "/s",
+                    eta < 0 ? "-" : eta + "s", j.path("mapLost").asBoolean() ? "write-intent map lost: whole extent" : j.path("detail").asText());
+            }
+            table.print(System.out);
+            return 0;
+        }
+    }
+}
