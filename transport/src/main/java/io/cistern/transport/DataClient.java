@@ -144,23 +144,7 @@ public final class DataClient implements Agent, AutoCloseable
         {
             return invalid;
         }
-        final long deadline = System.nanoTime() + settings.requestTimeoutNs();
-        final PendingRequest slot = acquire(deadline);
-        if (slot == null)
-        {
-            return closed ? NOT_CONNECTED : BACK_PRESSURED;
-        }
-        try
-        {
-            final long correlationId = slot.nextCorrelationId();
-            slot.expect(FrameType.READ_REPLY, length, dst, dstOffset);
-            encode(slot, FrameType.READ, 0, correlationId, volumeId, slab, copy, epoch, offset, length);
-            return exchange(serverChannel, slot, correlationId, null, 0, length, deadline);
-        }
-        finally
-        {
-            release(slot);
-        }
+        return call(serverChannel, FrameType.READ, 0, volumeId, slab, copy, epoch, offset, length, null, 0, dst, dstOffset, length);
     }
 
     /**
@@ -202,23 +186,7 @@ public final class DataClient implements Agent, AutoCloseable
         {
             return invalid;
         }
-        final long deadline = System.nanoTime() + settings.requestTimeoutNs();
-        final PendingRequest slot = acquire(deadline);
-        if (slot == null)
-        {
-            return closed ? NOT_CONNECTED : BACK_PRESSURED;
-        }
-        try
-        {
-            final long correlationId = slot.nextCorrelationId();
-            slot.expect(FrameType.replyTo(type), 0, null, 0);
-            encode(slot, type, fua ? FLAG_FUA : 0, correlationId, volumeId, slab, copy, epoch, offset, length);
-            return exchange(serverChannel, slot, correlationId, src, srcOffset, length, deadline);
-        }
-        finally
-        {
-            release(slot);
-        }
+        return call(serverChannel, type, fua ? FLAG_FUA : 0, volumeId, slab, copy, epoch, offset, length, src, srcOffset, null, 0, 0);
     }
 
     /**
@@ -270,23 +238,8 @@ public final class DataClient implements Agent, AutoCloseable
         {
             return TOO_LARGE;
         }
-        final long deadline = System.nanoTime() + settings.requestTimeoutNs();
-        final PendingRequest slot = acquire(deadline);
-        if (slot == null)
-        {
-            return closed ? NOT_CONNECTED : BACK_PRESSURED;
-        }
-        try
-        {
-            final long correlationId = slot.nextCorrelationId();
-            slot.expect(FrameType.REPAIR_REPLY, 0, null, 0);
-            encode(slot, FrameType.REPAIR, 0, correlationId, volumeId, slab, badCopy, epoch, offset, length);
-            return exchange(serverChannel, slot, correlationId, null, 0, 0, deadline);
-        }
-        finally
-        {
-            release(slot);
-        }
+        // The length names the range to repair; the request carries no payload.
+        return call(serverChannel, FrameType.REPAIR, 0, volumeId, slab, badCopy, epoch, offset, length, null, 0, null, 0, 0);
     }
 
     /**
@@ -310,23 +263,7 @@ public final class DataClient implements Agent, AutoCloseable
         {
             return invalid;
         }
-        final long deadline = System.nanoTime() + settings.requestTimeoutNs();
-        final PendingRequest slot = acquire(deadline);
-        if (slot == null)
-        {
-            return closed ? NOT_CONNECTED : BACK_PRESSURED;
-        }
-        try
-        {
-            final long correlationId = slot.nextCorrelationId();
-            slot.expect(FrameType.DIRTY_MAP_REPLY, length, dst, dstOffset);
-            encode(slot, FrameType.DIRTY_MAP, 0, correlationId, volumeId, slab, 0, epoch, 0, length);
-            return exchange(serverChannel, slot, correlationId, null, 0, length, deadline);
-        }
-        finally
-        {
-            release(slot);
-        }
+        return call(serverChannel, FrameType.DIRTY_MAP, 0, volumeId, slab, 0, epoch, 0, length, null, 0, dst, dstOffset, length);
     }
 
     /**
@@ -335,6 +272,32 @@ public final class DataClient implements Agent, AutoCloseable
      * @return a {@link DataStatus} code.
      */
     public int flush(final String serverChannel, final long volumeId)
+    {
+        return call(serverChannel, FrameType.FLUSH, 0, volumeId, 0, 0, 0, 0, 0, null, 0, null, 0, 0);
+    }
+
+    /**
+     * One request and its reply: a slot, the frame, the wait, the slot back.
+     *
+     * @param length      the frame's length field: the payload sent, the bytes asked for, or the range named.
+     * @param payload     bytes sent after the header ({@code length} of them), or null for none.
+     * @param dst         where the reply's payload goes ({@code replyLength} bytes), or null for none.
+     */
+    private int call(
+        final String serverChannel,
+        final int type,
+        final int flags,
+        final long volumeId,
+        final int slab,
+        final int copy,
+        final long epoch,
+        final long offset,
+        final int length,
+        final DirectBuffer payload,
+        final int payloadOffset,
+        final MutableDirectBuffer dst,
+        final int dstOffset,
+        final int replyLength)
     {
         final long deadline = System.nanoTime() + settings.requestTimeoutNs();
         final PendingRequest slot = acquire(deadline);
@@ -345,20 +308,10 @@ public final class DataClient implements Agent, AutoCloseable
         try
         {
             final long correlationId = slot.nextCorrelationId();
-            slot.expect(FrameType.FLUSH_REPLY, 0, null, 0);
-            slot.encoder()
-                .type(FrameType.FLUSH)
-                .flags(0)
-                .status(OK)
-                .correlationId(correlationId)
-                .clientId(clientId)
-                .volumeId(volumeId)
-                .slab(0)
-                .copy(0)
-                .epoch(0)
-                .extentOffset(0)
-                .length(0);
-            return exchange(serverChannel, slot, correlationId, null, 0, 0, deadline);
+            slot.expect(FrameType.replyTo(type), replyLength, dst, dstOffset);
+            encode(slot, type, flags, correlationId, volumeId, slab, copy, epoch, offset, length);
+            return exchange(serverChannel, slot, correlationId, payload, payloadOffset, payload == null && dst == null ? 0 : length,
+                deadline);
         }
         finally
         {
