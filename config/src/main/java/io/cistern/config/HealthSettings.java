@@ -8,7 +8,13 @@ import java.time.Duration;
  * @param reconcileInterval how often drive health is compared with cluster membership, catching any
  *                          membership change whose event was missed (e.g. during a monitor hand-over).
  * @param askTimeout        how long the control plane waits for an entity to answer.
+ * @param retireAfter       how long a drive may be out of communication before the monitor has its
+ *                          extents rebuilt elsewhere ({@code cistern.repair.retire-after}).
  */
-public record HealthSettings(Duration reconcileInterval, Duration askTimeout)
+public record HealthSettings(Duration reconcileInterval, Duration askTimeout, Duration retireAfter)
 {
+    public HealthSettings(final Duration reconcileInterval, final Duration askTimeout)
+    {
+        this(reconcileInterval, askTimeout, Duration.ofMinutes(15));
+    }
 }

@@ -77,7 +77,8 @@ public final class SettingsReader
         final JournalSettings journal = journal();
         final HealthSettings health = new HealthSettings(
             positiveDuration("cistern.health.reconcile-interval"),
-            positiveDuration("cistern.health.ask-timeout"));
+            positiveDuration("cistern.health.ask-timeout"),
+            positiveDuration("cistern.repair.retire-after"));
 
         final VolumeSettings volume = new VolumeSettings(
             slabSize("cistern.volume.slab-size"),

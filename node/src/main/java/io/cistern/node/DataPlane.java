@@ -113,6 +113,7 @@ final class DataPlane implements AutoCloseable
             public void placed(final SlabLayout layout)
             {
                 layouts.placed(layout);
+                extents.slabPlaced(layout.volumeId(), layout.index());
                 final ActorRef<Resyncer.Command> copies = resyncer;
                 if (copies != null)
                 {
@@ -169,7 +170,7 @@ final class DataPlane implements AutoCloseable
             thread.setDaemon(true);
             return thread;
         });
-        final ResyncTask resync = new ResyncTask(volumes, layouts, client, localClient, endpoints, settings.node().name(), timeout,
+        final ResyncTask resync = new ResyncTask(volumes, layouts, driveIds, client, localClient, endpoints, settings.node().name(), timeout,
             settings.repair().bandwidthBytesPerSecond(), dataSettings.maxPayloadLength());
         final ActorRef<Resyncer.Command> copies = system.systemActorOf(
             Resyncer.create(driveIds, layouts, resync, resyncThread, jobs, Duration.ofSeconds(5)), "resyncer", Props.empty());

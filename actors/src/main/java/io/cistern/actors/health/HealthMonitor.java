@@ -1,11 +1,17 @@
 package io.cistern.actors.health;
 
 import io.cistern.actors.drive.Drive;
+import io.cistern.actors.drive.DriveHealth;
 import io.cistern.actors.drive.DriveStatus;
+import io.cistern.actors.placement.Candidate;
+import io.cistern.actors.placement.RebuildPlan;
 import io.cistern.actors.pool.PoolView;
 import io.cistern.actors.volume.Attachments;
+import io.cistern.actors.volume.Slab;
+import io.cistern.actors.volume.SlabLayout;
 import io.cistern.actors.volume.Volume;
 import io.cistern.actors.volume.VolumeInfo;
+import io.cistern.config.FaultDomainLevel;
 import io.cistern.config.HealthSettings;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -20,7 +26,11 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 import org.apache.pekko.pattern.StatusReply;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -59,6 +69,10 @@ public final class HealthMonitor
     {
     }
 
+    private record SlabsSeen(List<DriveStatus> drives, Set<String> retiring, List<SlabLayout> slabs) implements Command
+    {
+    }
+
     private static final java.time.Duration ASK_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     private final ActorContext<Command> context;
@@ -67,19 +81,27 @@ public final class HealthMonitor
     private final Cluster cluster;
     private final ActorRef<StatusReply<DriveStatus>> reportAdapter;
     private final ActorRef<StatusReply<VolumeInfo>> detachAdapter;
+    private final ActorRef<StatusReply<SlabLayout>> moveAdapter;
+    private final Duration retireAfter;
+    private final Map<Long, FaultDomainLevel> faultDomains = new HashMap<>();
+    private Set<String> refusalsLogged = Set.of();
 
     private HealthMonitor(
         final ActorContext<Command> context,
         final ActorRef<PoolView.Command> poolView,
-        final ClusterSharding sharding)
+        final ClusterSharding sharding,
+        final Duration retireAfter)
     {
         this.context = context;
+        this.retireAfter = retireAfter;
         this.poolView = poolView;
         this.sharding = sharding;
         this.cluster = Cluster.get(context.getSystem());
         this.reportAdapter = context.messageAdapter(statusReplyClass(), reply ->
             new Reported(reply.isSuccess() ? "ok" : reply.getError().getMessage()));
         this.detachAdapter = context.messageAdapter(volumeReplyClass(), reply ->
+            new Reported(reply.isSuccess() ? "ok" : reply.getError().getMessage()));
+        this.moveAdapter = context.messageAdapter(slabReplyClass(), reply ->
             new Reported(reply.isSuccess() ? "ok" : reply.getError().getMessage()));
     }
 
@@ -101,7 +123,7 @@ public final class HealthMonitor
                 context.messageAdapter(ClusterEvent.MemberDowned.class, event -> new MemberGone(event.member()));
             Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(downed, ClusterEvent.MemberDowned.class));
             timers.startTimerWithFixedDelay(new Reconcile(), settings.reconcileInterval());
-            return new HealthMonitor(context, poolView, sharding).behavior();
+            return new HealthMonitor(context, poolView, sharding, settings.retireAfter()).behavior();
         }))).onFailure(SupervisorStrategy.restart());
     }
 
@@ -116,11 +138,12 @@ public final class HealthMonitor
             .onMessage(Reconcile.class, tick -> reconcile())
             .onMessage(DrivesSeen.class, this::onDrivesSeen)
             .onMessage(VolumesSeen.class, this::onVolumesSeen)
+            .onMessage(SlabsSeen.class, this::onSlabsSeen)
             .onMessage(Reported.class, reported ->
             {
                 if (!"ok".equals(reported.outcome()))
                 {
-                    context.getLog().warn("A drive did not take a health report: {}", reported.outcome());
+                    context.getLog().warn("A health report or a rebuild was refused: {}", reported.outcome());
                 }
                 return Behaviors.same();
             })
@@ -143,6 +166,7 @@ public final class HealthMonitor
         final Set<Long> live = liveIncarnations();
         for (final VolumeInfo volume : seen.volumes())
         {
+            faultDomains.put(volume.volumeId(), volume.faultDomain());
             for (final String client : volume.attachments())
             {
                 final long incarnation = Attachments.incarnationOf(client);
@@ -180,6 +204,57 @@ public final class HealthMonitor
             sharding.entityRefFor(Drive.ENTITY_TYPE_KEY, drive.id())
                 .tell(new Drive.ReportLostCommunication(drive.incarnation(), reason, reportAdapter));
         }
+        // Drives out of communication past the retire timeout: their extents are rebuilt elsewhere.
+        final long now = System.currentTimeMillis();
+        final Set<String> retiring = new HashSet<>();
+        for (final DriveStatus drive : seen.drives())
+        {
+            if (drive.health() == DriveHealth.LOST_COMMUNICATION && now - drive.sinceMillis() >= retireAfter.toMillis())
+            {
+                retiring.add(drive.id());
+            }
+        }
+        if (!retiring.isEmpty())
+        {
+            context.ask(slabListClass(), poolView, ASK_TIMEOUT, PoolView.GetAllSlabs::new, (slabs, failure) ->
+                slabs == null ? new Reported("pool view did not list slabs: " + failure) : new SlabsSeen(seen.drives(), retiring, slabs));
+        }
+        return Behaviors.same();
+    }
+
+    /** Plans the rebuild of the retiring drives' extents and has each slab move its copy. */
+    private Behavior<Command> onSlabsSeen(final SlabsSeen seen)
+    {
+        final List<Candidate> pool = new ArrayList<>();
+        for (final DriveStatus d : seen.drives())
+        {
+            pool.add(new Candidate(d.id(), d.info().node(), d.info().faultDomain(), d.info().capacityBytes(), d.allocatedBytes(),
+                d.health() == DriveHealth.HEALTHY));
+        }
+        final RebuildPlan.Plan plan = RebuildPlan.of(seen.slabs(), pool, seen.retiring(),
+            volumeId -> faultDomains.getOrDefault(volumeId, FaultDomainLevel.NODE));
+        for (final RebuildPlan.Move move : plan.moves())
+        {
+            String fromDrive = null;
+            for (final SlabLayout slab : seen.slabs())
+            {
+                if (slab.volumeId() == move.volumeId() && slab.index() == move.slab())
+                {
+                    fromDrive = slab.extents().get(move.copy()).driveId();
+                }
+            }
+            context.getLog().warn("Rebuilding copy {} of slab {} of volume {} on drive {} ({}): drive {} has been out of " +
+                "communication longer than {}", move.copy(), move.slab(), Long.toHexString(move.volumeId()), move.driveId(),
+                move.node(), fromDrive, retireAfter);
+            sharding.entityRefFor(Slab.ENTITY_TYPE_KEY, Slab.entityId(move.volumeId(), move.slab()))
+                .tell(new Slab.Replace(move.copy(), fromDrive, move.driveId(), move.node(), moveAdapter));
+        }
+        final Set<String> refusals = Set.copyOf(plan.refusals());
+        if (!refusals.isEmpty() && !refusals.equals(refusalsLogged))
+        {
+            context.getLog().error("Cannot rebuild {} extent(s) of retired drives: {}", refusals.size(), plan.refusals());
+        }
+        refusalsLogged = refusals;
         return Behaviors.same();
     }
 
@@ -199,6 +274,18 @@ public final class HealthMonitor
     private static Class<List<DriveStatus>> driveListClass()
     {
         return (Class<List<DriveStatus>>)(Class<?>)List.class;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Class<StatusReply<SlabLayout>> slabReplyClass()
+    {
+        return (Class<StatusReply<SlabLayout>>)(Class<?>)StatusReply.class;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Class<List<SlabLayout>> slabListClass()
+    {
+        return (Class<List<SlabLayout>>)(Class<?>)List.class;
     }
 
     @SuppressWarnings("unchecked")

@@ -109,6 +109,37 @@ public final class Placement
         return allocatedAndCapacity[1] == 0 ? 1.0 : (double)allocatedAndCapacity[0] / allocatedAndCapacity[1];
     }
 
+    /**
+     * A new home for one copy of a slab whose drive is gone (a rebuild): a healthy drive with room in a
+     * fault domain that none of the slab's other copies uses, the least utilised such domain first.
+     *
+     * @param kept the drives of the slab's other copies, which stay where they are.
+     */
+    public static Choice replace(final List<Candidate> pool, final List<String> kept, final FaultDomainLevel level,
+                                 final long extentBytes)
+    {
+        final java.util.Set<String> taken = new java.util.HashSet<>();
+        for (final Candidate drive : pool)
+        {
+            if (kept.contains(drive.driveId()))
+            {
+                taken.add(domainOf(drive, level));
+            }
+        }
+        final List<Candidate> free = new ArrayList<>();
+        for (final Candidate drive : pool)
+        {
+            if (!taken.contains(domainOf(drive, level)) && !kept.contains(drive.driveId()))
+            {
+                free.add(drive);
+            }
+        }
+        final Choice choice = choose(free, 1, level, extentBytes, 0);
+        return choice.ok() ? choice : Choice.refused("no " + (level == FaultDomainLevel.NODE ? "node" : "drive") +
+            " other than those of the slab's other copies (" + String.join(", ", new TreeSet<>(taken)) + ") has a healthy drive with " +
+            extentBytes + " bytes free");
+    }
+
     /** Places {@code slabs} slabs one after another, each seeing the space the previous ones took. */
     public static Plan planVolume(
         final List<Candidate> pool, final int slabs, final int copies, final FaultDomainLevel level, final long extentBytes)

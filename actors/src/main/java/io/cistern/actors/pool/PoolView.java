@@ -60,6 +60,11 @@ public final class PoolView
     {
     }
 
+    /** Every placed slab of every volume. */
+    public record GetAllSlabs(ActorRef<List<SlabLayout>> replyTo) implements Command
+    {
+    }
+
     private record Seen(String tag, EventEnvelope envelope) implements Command
     {
     }
@@ -129,6 +134,19 @@ public final class PoolView
             .onMessage(GetDrives.class, this::onGetDrives)
             .onMessage(GetVolumes.class, this::onGetVolumes)
             .onMessage(GetSlabs.class, this::onGetSlabs)
+            .onMessage(GetAllSlabs.class, get ->
+            {
+                final List<SlabLayout> placed = new ArrayList<>();
+                for (final Slab.State state : slabs.values())
+                {
+                    if (state instanceof Slab.Active active)
+                    {
+                        placed.add(active.layout());
+                    }
+                }
+                get.replyTo().tell(placed);
+                return Behaviors.same();
+            })
             .onMessage(StreamEnded.class, this::onStreamEnded)
             .onMessage(Resume.class, resume ->
             {

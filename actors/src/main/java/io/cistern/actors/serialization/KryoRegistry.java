@@ -84,12 +84,14 @@ public final class KryoRegistry
         ids.put(194, Slab.BeginResync.class);
         ids.put(195, Slab.EndResync.class);
         ids.put(196, Slab.Resync.class);
+        ids.put(197, Slab.Replace.class);
         ids.put(200, Slab.Placed.class);
         ids.put(201, Slab.Freed.class);
         ids.put(202, Slab.MarkedStale.class);
         ids.put(203, Slab.DirtyRange.class);
         ids.put(204, Slab.ResyncStarted.class);
         ids.put(205, Slab.ResyncFinished.class);
+        ids.put(206, Slab.ExtentReplaced.class);
         ids.put(210, Slab.Unplaced.class);
         ids.put(211, Slab.Active.class);
         return ids;

@@ -59,6 +59,17 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
     }
 
     /**
+     * The copy's drive is gone for good (out of communication past the retire timeout): the copy moves to
+     * another drive, empty, {@link ExtentState#REBUILDING} with its whole range to copy. Asked again for
+     * the same drive, or once the copy has left {@code fromDriveId} (a planner acting on an older view),
+     * it answers the layout as it is. Refused if no copy would be left in sync.
+     */
+    public record Replace(int copy, String fromDriveId, String driveId, String node, ActorRef<StatusReply<SlabLayout>> replyTo)
+        implements Command
+    {
+    }
+
+    /**
      * A stale copy's node is back and a resync of it begins: the copy becomes
      * {@link ExtentState#REBUILDING}, which receives every write but serves no reads. Asked again while
      * it is rebuilding (a resync resumed after a crash), it answers the same without a new epoch.
@@ -104,6 +115,10 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
     }
 
     public record Freed(long volumeId, int index) implements Event
+    {
+    }
+
+    public record ExtentReplaced(int copy, String driveId, String node) implements Event
     {
     }
 
@@ -189,6 +204,7 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
             .onCommand(Place.class, this::place)
             .onCommand(MarkStale.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
             .onCommand(BeginResync.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
+            .onCommand(Replace.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
             .onCommand(EndResync.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
             .onCommand(GetLayout.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
             .onCommand(Free.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")));
@@ -197,6 +213,7 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
             .onCommand(GetLayout.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.layout())))
             .onCommand(MarkStale.class, this::markStale)
             .onCommand(BeginResync.class, this::beginResync)
+            .onCommand(Replace.class, this::replace)
             .onCommand(EndResync.class, this::endResync)
             .onCommand(Free.class, (s, c) -> Effect()
                 .persist(new Freed(s.layout().volumeId(), s.layout().index()))
@@ -242,6 +259,35 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
         }
         return Effect().persist(new MarkedStale(command.copies(), command.offset(), command.length()))
             .thenReply(command.replyTo(), s -> StatusReply.success(((Active)s).layout()));
+    }
+
+    private ReplyEffect<Event, State> replace(final Active state, final Replace command)
+    {
+        final SlabLayout layout = state.layout();
+        if (stateOf(layout, command.copy()) == null)
+        {
+            return Effect().reply(command.replyTo(), StatusReply.error("slab " + id + " has no copy " + command.copy()));
+        }
+        if (!layout.extents().get(command.copy()).driveId().equals(command.fromDriveId()))
+        {
+            return Effect().reply(command.replyTo(), StatusReply.success(layout));
+        }
+        for (final Extent extent : layout.extents())
+        {
+            if (extent.driveId().equals(command.driveId()))
+            {
+                return extent.copy() == command.copy() ? Effect().reply(command.replyTo(), StatusReply.success(layout)) :
+                    Effect().reply(command.replyTo(), StatusReply.error("slab " + id + " already has copy " + extent.copy() +
+                        " on drive " + command.driveId()));
+            }
+        }
+        final ExtentReplaced replaced = new ExtentReplaced(command.copy(), command.driveId(), command.node());
+        if (((Active)apply(state, replaced)).layout().primary() == null)
+        {
+            return Effect().reply(command.replyTo(), StatusReply.error("slab " + id + " cannot move copy " + command.copy() +
+                ": it is the last copy in sync"));
+        }
+        return Effect().persist(replaced).thenReply(command.replyTo(), s -> StatusReply.success(((Active)s).layout()));
     }
 
     private ReplyEffect<Event, State> beginResync(final Active state, final BeginResync command)
@@ -307,6 +353,17 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
         if (event instanceof MarkedStale stale && state instanceof Active active)
         {
             return markedStale(active, stale);
+        }
+        if (event instanceof ExtentReplaced replaced && state instanceof Active active)
+        {
+            final SlabLayout layout = active.layout();
+            final ArrayList<Extent> extents = new ArrayList<>(layout.extents());
+            extents.set(replaced.copy(), new Extent(replaced.copy(), replaced.driveId(), replaced.node(), ExtentState.REBUILDING));
+            final ArrayList<DirtyRange> dirty = new ArrayList<>(active.dirty());
+            dirty.removeIf(range -> range.copy() == replaced.copy());
+            dirty.add(new DirtyRange(replaced.copy(), 0, layout.extentBytes()));
+            return new Active(new SlabLayout(layout.volumeId(), layout.index(), layout.epoch() + 1, layout.extentBytes(), extents),
+                dirty);
         }
         if (event instanceof ResyncStarted started && state instanceof Active active)
         {

@@ -173,4 +173,27 @@ class PlacementTest
         assertTrue(tooBig.refusal().startsWith("slab 4 of 5: 2 copies need 2 fault domains (nodes) with 268435456 bytes free"),
             tooBig.refusal());
     }
+
+    @Test
+    void aRebuiltCopyGoesToTheLeastUsedNodeTheOtherCopiesDoNotUse()
+    {
+        final long gib = 1L << 30;
+        final List<Candidate> pool = List.of(
+            new Candidate("a", "node-1", "node-1", 8 * gib, 0, true),
+            new Candidate("b", "node-2", "node-2", 8 * gib, 0, true),
+            new Candidate("c", "node-3", "node-3", 8 * gib, 0, false),  // the lost one
+            new Candidate("d", "node-4", "node-4", 8 * gib, 4 * gib, true),
+            new Candidate("e", "node-5", "node-5", 8 * gib, gib, true),
+            new Candidate("f", "node-1", "node-1", 8 * gib, 0, true));
+        final Placement.Choice choice = Placement.replace(pool, List.of("a", "b"), FaultDomainLevel.NODE, gib);
+        assertTrue(choice.ok(), choice.refusal());
+        assertEquals(List.of("e"), choice.driveIds(), "not node-1 or node-2 (the kept copies), not the unhealthy drive");
+
+        final Placement.Choice none = Placement.replace(pool.subList(0, 3), List.of("a", "b"), FaultDomainLevel.NODE, gib);
+        assertFalse(none.ok());
+        assertEquals("no node other than those of the slab's other copies (node-1, node-2) has a healthy drive with 1073741824 bytes free",
+            none.refusal());
+        assertEquals(List.of("f"), Placement.replace(List.of(pool.get(0), pool.get(1), pool.get(5)), List.of("a", "b"),
+            FaultDomainLevel.DRIVE, gib).driveIds(), "with drives as fault domains, another drive of a kept node will do");
+    }
 }

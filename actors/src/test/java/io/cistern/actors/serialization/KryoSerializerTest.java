@@ -107,6 +107,8 @@ class KryoSerializerTest
         samples.put(Slab.Resync.class, List.of(new Slab.Resync(layout, new ArrayList<>(List.of(dirty)))));
         samples.put(Slab.ResyncStarted.class, List.of(new Slab.ResyncStarted(1)));
         samples.put(Slab.ResyncFinished.class, List.of(new Slab.ResyncFinished(1)));
+        samples.put(Slab.Replace.class, List.of(new Slab.Replace(1, "d3", "d9", "node-4", slabReply)));
+        samples.put(Slab.ExtentReplaced.class, List.of(new Slab.ExtentReplaced(1, "d9", "node-4")));
         return samples;
     }
 

@@ -170,6 +170,27 @@ class SlabTest
     }
 
     @Test
+    void aCopyWhoseDriveIsGoneMovesToANewDriveAndIsRebuiltWhole()
+    {
+        place(extents("d1", "d2", "d3"));
+        markStale(0b100, 0, 4096);
+        final var moved = slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Replace(2, "d3", "d9", "node-4", replyTo));
+        final SlabLayout layout = moved.reply().getValue();
+        assertEquals(new Extent(2, "d9", "node-4", ExtentState.REBUILDING), layout.extents().get(2));
+        assertEquals(3, layout.epoch());
+        assertEquals(List.of(new Slab.DirtyRange(2, 0, 1L << 20)), ((Slab.Active)moved.state()).dirty(), "the whole extent");
+        assertTrue(slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Replace(2, "d3", "d9", "node-4", replyTo)).hasNoEvents(),
+            "asked again: already there");
+        assertTrue(slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Replace(2, "d3", "d8", "node-5", replyTo)).hasNoEvents(),
+            "a planner that has not seen the move yet moves nothing");
+        assertTrue(slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Replace(1, "d2", "d1", "node-1", replyTo)).reply().isError(),
+            "never two copies on one drive");
+        // Its resync then runs like any other: begun (already rebuilding) and ended.
+        assertEquals(List.of(new Slab.DirtyRange(2, 0, 1L << 20)),
+            slab.<StatusReply<Slab.Resync>>runCommand(replyTo -> new Slab.BeginResync(2, replyTo)).reply().getValue().missed());
+    }
+
+    @Test
     void freesItsExtents()
     {
         place(extents("d1", "d2"));

@@ -57,7 +57,8 @@ final class LocalCluster
     }
 
     /** Lays out a new cluster: folders, drives and node configurations. Nothing is started. */
-    ClusterFile create(final int nodes, final int drives, final long driveSize, final long slabSize, final int portOffset)
+    ClusterFile create(final int nodes, final int drives, final long driveSize, final long slabSize, final java.time.Duration retireAfter,
+                       final int portOffset)
         throws IOException
     {
         final Path journalDir = data.resolve("journal");
@@ -104,6 +105,7 @@ final class LocalCluster
                 "  nbd.port = " + nbd + "\n" +
                 "  aeron.port = " + aeron + "\n" +
                 "  volume.slab-size = " + slabSize + "\n" +
+                "  repair.retire-after = " + retireAfter.toMillis() + "ms\n" +
                 "  journal {\n" +
                 "    kind = h2\n" +
                 "    url = \"" + journal.url() + "\"\n" +

@@ -38,6 +38,11 @@ final class UpCommand implements Callable<Integer>
         description = "Slab size of new volumes, whole MiB (default: ${DEFAULT-VALUE}).")
     String slabSize;
 
+    @Option(names = "--retire-after", defaultValue = "15m",
+        description = "How long a node's drives may be out of communication before their extents are rebuilt elsewhere " +
+            "(cistern.repair.retire-after; default: ${DEFAULT-VALUE}).")
+    String retireAfter;
+
     @Option(names = "--port-offset", defaultValue = "0",
         description = "Added to every default port, to run several clusters on one host (default: ${DEFAULT-VALUE}).")
     int portOffset;
@@ -73,6 +78,7 @@ final class UpCommand implements Callable<Integer>
             throw new CliException("--drive-size=" + driveSize + ": " + ex.getMessage());
         }
         final Duration wait = Durations.parse("--timeout", timeout);
+        final Duration retire = Durations.parse("--retire-after", retireAfter);
         final long slab;
         try
         {
@@ -109,7 +115,7 @@ final class UpCommand implements Callable<Integer>
             }
             else
             {
-                file = local.create(nodes, drives, size, slab, portOffset);
+                file = local.create(nodes, drives, size, slab, retire, portOffset);
             }
 
             try

@@ -49,6 +49,7 @@ public final class LocalExtents implements ExtentIo
     private final Map<String, ExtentStore> stores;
     private final Map<Long, Set<ExtentFile>> openByVolume = new HashMap<>();
     private final ConcurrentLinkedQueue<long[]> freed = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<long[]> placed = new ConcurrentLinkedQueue<>();
     private final OpenExtents open = new OpenExtents();
 
     private final Function<String, String> serverChannels;
@@ -77,6 +78,15 @@ public final class LocalExtents implements ExtentIo
     public OpenExtents open()
     {
         return open;
+    }
+
+    /**
+     * Queues a check of a slab whose layout changed (any thread): a copy that moved to another drive (a
+     * rebuild while this node was away) leaves its old file here, which is deleted and its space freed.
+     */
+    public void slabPlaced(final long volumeId, final int index)
+    {
+        placed.add(new long[] {volumeId, index});
     }
 
     /** Queues the files of a freed slab for deletion (any thread). */
@@ -334,6 +344,11 @@ public final class LocalExtents implements ExtentIo
                     deleteSlab(slab[0], (int)slab[1]);
                     work++;
                 }
+                while ((slab = placed.poll()) != null)
+                {
+                    deleteMoved(slab[0], (int)slab[1]);
+                    work++;
+                }
                 return work;
             }
 
@@ -343,6 +358,44 @@ public final class LocalExtents implements ExtentIo
                 return "extent-housekeeper";
             }
         };
+    }
+
+    /** Deletes this node's files of copies that the slab's current layout has on another drive. */
+    private void deleteMoved(final long volumeId, final int index)
+    {
+        final SlabLayout layout = layouts.get(volumeId, index);
+        if (layout == null)
+        {
+            return;
+        }
+        for (final Map.Entry<String, ExtentStore> store : stores.entrySet())
+        {
+            for (final Extent extent : layout.extents())
+            {
+                final ExtentId id = new ExtentId(volumeId, index, extent.copy());
+                if (extent.driveId().equals(store.getKey()) || !store.getValue().contains(id))
+                {
+                    continue;
+                }
+                try
+                {
+                    open.closing(id);
+                    forget(id);
+                    final Set<ExtentFile> files = openByVolume.get(volumeId);
+                    if (files != null)
+                    {
+                        files.removeIf(f -> f.id().equals(id));
+                    }
+                    store.getValue().delete(id);
+                    LOG.info("Deleted extent {} from drive {}: the copy was rebuilt on drive {} while this node was away", id,
+                        store.getKey(), extent.driveId());
+                }
+                catch (final IOException ex)
+                {
+                    LOG.warn("Could not delete extent {} of a moved copy: {}", id, ex.toString());
+                }
+            }
+        }
     }
 
     private void deleteSlab(final long volumeId, final int index)

@@ -56,6 +56,7 @@ public final class ResyncTask
 
     private final VolumeService service;
     private final LayoutTable layouts;
+    private final java.util.Set<String> localDrives;
     private final DataClient client;
     private final DataClient localClient;
     private final DataEndpoints endpoints;
@@ -64,12 +65,14 @@ public final class ResyncTask
     private final long bandwidth;
     private final int piece;
 
-    public ResyncTask(final VolumeService service, final LayoutTable layouts, final DataClient client, final DataClient localClient,
+    public ResyncTask(final VolumeService service, final LayoutTable layouts, final java.util.Set<String> localDrives,
+                      final DataClient client, final DataClient localClient,
                final DataEndpoints endpoints, final String localNode, final Duration timeout, final long bandwidth,
                final int maxPayload)
     {
         this.service = service;
         this.layouts = layouts;
+        this.localDrives = java.util.Set.copyOf(localDrives);
         this.client = client;
         this.localClient = localClient;
         this.endpoints = endpoints;
@@ -91,6 +94,11 @@ public final class ResyncTask
             return new Outcome(volumeId, slab, copy, 0, 0, false, "could not begin: " + cause(ex));
         }
         final SlabLayout layout = begun.layout();
+        if (!localDrives.contains(layout.extents().get(copy).driveId()))
+        {
+            return new Outcome(volumeId, slab, copy, 0, 0, false, "the copy has moved to drive " +
+                layout.extents().get(copy).driveId() + " on " + layout.extents().get(copy).node());
+        }
         // This node's server must take the primary's writes for the copy under the new epoch at once.
         layouts.placed(layout);
         final Extent primary = layout.primary();

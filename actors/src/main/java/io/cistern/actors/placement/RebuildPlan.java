@@ -1,0 +1,84 @@
+package io.cistern.actors.placement;
+
+import io.cistern.actors.volume.Extent;
+import io.cistern.actors.volume.SlabLayout;
+import io.cistern.config.FaultDomainLevel;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongFunction;
+
+/**
+ * Where the extents of retired drives go: a pure function over the slabs' layouts and the pool. Each
+ * copy on a retiring drive gets a drive chosen by {@link Placement#replace} (a fault domain none of the
+ * slab's other copies uses, least utilised first), seeing the space the moves before it took, so one
+ * rebuild does not pile every extent onto the emptiest drive.
+ */
+public final class RebuildPlan
+{
+    private RebuildPlan()
+    {
+    }
+
+    /** One copy to move: to drive {@code driveId} on {@code node}. */
+    public record Move(long volumeId, int slab, int copy, String driveId, String node)
+    {
+    }
+
+    /**
+     * @param moves     the copies to rebuild elsewhere.
+     * @param refusals  copies that cannot be placed, and why (the volume stays degraded).
+     */
+    public record Plan(List<Move> moves, List<String> refusals)
+    {
+    }
+
+    /**
+     * @param levelOf the fault-domain level of a volume, by volume id.
+     */
+    public static Plan of(final List<SlabLayout> slabs, final List<Candidate> pool, final Set<String> retiring,
+                          final LongFunction<FaultDomainLevel> levelOf)
+    {
+        final Map<String, Candidate> model = new LinkedHashMap<>();
+        pool.forEach(d -> model.put(d.driveId(), d));
+        final List<SlabLayout> ordered = new ArrayList<>(slabs);
+        ordered.sort(Comparator.comparingLong(SlabLayout::volumeId).thenComparingInt(SlabLayout::index));
+        final List<Move> moves = new ArrayList<>();
+        final List<String> refusals = new ArrayList<>();
+        for (final SlabLayout slab : ordered)
+        {
+            final List<String> kept = new ArrayList<>();
+            for (final Extent extent : slab.extents())
+            {
+                if (!retiring.contains(extent.driveId()))
+                {
+                    kept.add(extent.driveId());
+                }
+            }
+            for (final Extent extent : slab.extents())
+            {
+                if (!retiring.contains(extent.driveId()))
+                {
+                    continue;
+                }
+                final Placement.Choice choice = Placement.replace(new ArrayList<>(model.values()), kept,
+                    levelOf.apply(slab.volumeId()), slab.extentBytes());
+                if (!choice.ok())
+                {
+                    refusals.add("slab " + Long.toHexString(slab.volumeId()) + "-" + slab.index() + " copy " + extent.copy() + ": " +
+                        choice.refusal());
+                    continue;
+                }
+                final Candidate target = model.get(choice.driveIds().get(0));
+                model.put(target.driveId(), target.plus(slab.extentBytes()));
+                kept.add(target.driveId());
+                moves.add(new Move(slab.volumeId(), slab.index(), extent.copy(), target.driveId(), target.node()));
+            }
+        }
+        return new Plan(moves, refusals);
+    }
+}

@@ -1,0 +1,185 @@
+package io.cistern.multijvm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A node that stays away past the retire timeout has its extents rebuilt on the others: with four nodes
+ * and a mirror-3 volume, node 4 is killed and kept down; the volume returns to HEALTHY with extents only
+ * on the three live nodes, the data verifies, and when node 4 does come back its old extent files are
+ * deleted.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class RebuildTest
+{
+    private static final int PORT_OFFSET = 3500;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> JOB = List.of("--name=rebuild", "--ioengine=nbd", "--rw=write", "--bs=64k", "--size=64M",
+        "--iodepth=4", "--verify=crc32c", "--verify_fatal=1", "--verify_state_save=0", "--output-format=json");
+
+    @RegisterExtension
+    final NodeLogs logs = new NodeLogs();
+
+    private final CisternCli cli = new CisternCli();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Path tmp;
+    private Path data;
+
+    private String nbd(final int node)
+    {
+        return "--uri=nbd://127.0.0.1:" + (10809 + PORT_OFFSET + node - 1) + "/vol1";
+    }
+
+    @BeforeAll
+    void startCluster() throws Exception
+    {
+        tmp = Files.createTempDirectory("cistern-rebuild-");
+        data = tmp.resolve("cistern-data");
+        logs.watch(data);
+        final CisternCli.Result up = cli.run(300, "up", "--nodes", "4", "--drives", "1", "--drive-size", "1G", "--slab-size", "16M",
+            "--retire-after", "10s", "--data", data.toString(), "--port-offset", Integer.toString(PORT_OFFSET));
+        assertEquals(0, up.exit(), up.output());
+        final CisternCli.Result create = cli.run(60, "volume", "create", "vol1", "--size", "64M", "--resiliency", "mirror-3",
+            "--provisioning", "fixed", "--data", data.toString());
+        assertEquals(0, create.exit(), create.output());
+        final List<String> write = new java.util.ArrayList<>(List.of("fio", nbd(1), "--do_verify=1"));
+        write.addAll(1, JOB);
+        final Tools.Result fio = Tools.run(300, write.toArray(new String[0]));
+        assertEquals(0, fio.exit(), fio.output());
+    }
+
+    @AfterAll
+    void stopCluster() throws Exception
+    {
+        if (data != null)
+        {
+            cli.run(180, "down", "--data", data.toString());
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aNodeGoneLongerThanTheRetireTimeoutHasItsExtentsRebuiltOnTheOthers() throws Exception
+    {
+        final int onNode4 = show().path("detail").path("extentsByNode").path("node-4").asInt();
+        assertTrue(onNode4 > 0, "node 4 holds extents: " + show().path("detail"));
+        final ProcessHandle node4 = ProcessHandle.of(node("node-4").path("pid").asLong()).orElseThrow();
+        final Instant killed = Instant.now();
+        node4.destroyForcibly();
+        node4.onExit().get(30, TimeUnit.SECONDS);
+
+        Awaitility.await("the volume is healthy on three nodes").atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(2))
+            .until(() ->
+            {
+                final JsonNode detail = show().path("detail");
+                return "HEALTHY".equals(detail.path("health").asText()) && detail.path("extentsByNode").path("node-4").asInt() == 0;
+            });
+        final JsonNode detail = show().path("detail");
+        assertEquals(12, detail.path("extentsByState").path("IN_SYNC").asInt(), detail.toString());
+        for (final JsonNode slab : detail.path("slabs"))
+        {
+            assertEquals(3, slab.path("extents").findValuesAsText("node").stream().distinct().count(),
+                "three copies on three nodes: " + slab);
+        }
+        System.out.printf("node-4 killed; %d extents rebuilt, volume HEALTHY again after %.1f s (retire-after 10 s)%n", onNode4,
+            Duration.between(killed, Instant.now()).toMillis() / 1e3);
+
+        long copied = 0;
+        long rate = 0;
+        for (final String node : List.of("node-1", "node-2", "node-3"))
+        {
+            for (final JsonNode job : jobs(node))
+            {
+                if ("DONE".equals(job.path("state").asText()))
+                {
+                    copied += job.path("bytesDone").asLong();
+                    rate = Math.max(rate, job.path("rate").asLong());
+                }
+            }
+        }
+        assertEquals(onNode4 * (16L << 20), copied, "each rebuilt extent copied whole, once");
+        System.out.printf("rebuild copied %d MiB; fastest job %.1f MB/s (cistern.repair.bandwidth = 64 MiB/s)%n", copied >> 20, rate / 1e6);
+
+        final List<String> verify = new java.util.ArrayList<>(List.of("fio", nbd(2), "--verify_only"));
+        verify.addAll(1, JOB);
+        final Tools.Result fio = Tools.run(300, verify.toArray(new String[0]));
+        assertEquals(0, fio.exit(), fio.output());
+        assertEquals(64L << 20, JSON.readTree(fio.output().substring(fio.output().indexOf('{'))).path("jobs").get(0)
+            .path("read").path("io_bytes").asLong());
+    }
+
+    @Test
+    @Order(2)
+    void theRetiredNodeComingBackDeletesItsOldExtents() throws Exception
+    {
+        final Path drive = data.resolve("node-4").resolve("drives").resolve("drive-1");
+        final String volume = show().path("id").asText();
+        assertTrue(extentFiles(drive, volume) > 0, "node 4's old extents are still on its drive while it is down");
+        final CisternCli.Result restart = cli.run(300, "node", "start", "node-4", "--data", data.toString());
+        assertEquals(0, restart.exit(), restart.output());
+        Awaitility.await("node 4's moved extents are deleted").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> extentFiles(drive, volume) == 0);
+        assertEquals(0, show().path("detail").path("extentsByNode").path("node-4").asInt());
+    }
+
+    private long extentFiles(final Path drive, final String volumeHex) throws Exception
+    {
+        try (Stream<Path> files = Files.list(drive))
+        {
+            final String prefix = String.format("%16s", volumeHex).replace(' ', '0');
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix)).count();
+        }
+    }
+
+    private JsonNode jobs(final String node) throws Exception
+    {
+        final HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(this.node(node).path("http").asText() +
+            "/api/v1/jobs")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body()).path("jobs");
+    }
+
+    private JsonNode show() throws Exception
+    {
+        return JSON.readTree(cli.run(60, "volume", "show", "vol1", "--json", "--data", data.toString()).output());
+    }
+
+    private JsonNode node(final String name) throws Exception
+    {
+        for (final JsonNode process : JSON.readTree(data.resolve("cluster.json").toFile()).path("nodes"))
+        {
+            if (process.path("name").asText().equals(name))
+            {
+                return process;
+            }
+        }
+        throw new AssertionError(name + " is not in cluster.json");
+    }
+}
