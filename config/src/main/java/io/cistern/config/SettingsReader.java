@@ -85,7 +85,8 @@ public final class SettingsReader
             enumValue("cistern.volume.fault-domain", FaultDomainLevel.class));
 
         distinctPorts(cluster.port(), managementPort, nbdPort, aeron.port());
-        final RepairSettings repair = new RepairSettings(bytes("cistern.repair.bandwidth", config, "cistern.repair.bandwidth"));
+        final RepairSettings repair = new RepairSettings(bytes("cistern.repair.bandwidth", config, "cistern.repair.bandwidth"),
+            bytes("cistern.repair.scrub-rate", config, "cistern.repair.scrub-rate"), positiveDuration("cistern.repair.scrub-interval"));
         return new CisternSettings(node, cluster, managementPort, nbdPort, aeron, journal, health, volume, repair);
     }
 

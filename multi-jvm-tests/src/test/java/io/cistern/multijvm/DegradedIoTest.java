@@ -214,6 +214,95 @@ class DegradedIoTest
         assertEquals(4L << 20, job.path("read").path("io_bytes").asLong(), "every block was read and verified through node 2");
     }
 
+    @Test
+    @Order(4)
+    void theScrubberFindsAndRepairsEveryFlippedBlockOnTwoNodes() throws Exception
+    {
+        // Bytes flipped in several blocks of extents on node 1 and node 3, never in every copy of a block.
+        final JsonNode volume = show();
+        final long volumeId = Long.parseUnsignedLong(volume.path("id").asText(), 16);
+        final java.util.Map<String, Integer> flipped = new java.util.TreeMap<>();
+        final long slabBytes = 16L << 20;
+        for (final JsonNode slab : volume.path("detail").path("slabs"))
+        {
+            for (final JsonNode extent : slab.path("extents"))
+            {
+                final String node = extent.path("node").asText();
+                if (node.equals("node-2"))
+                {
+                    continue;
+                }
+                final ExtentId id = new ExtentId(volumeId, slab.path("index").asInt(), extent.path("copy").asInt());
+                final Path file = data.resolve(node).resolve("drives").resolve("drive-1").resolve(id.fileName());
+                // node-1 gets blocks 3 and 200, node-3 gets block 900: no block is bad in two copies.
+                final long[] blocks = node.equals("node-1") ? new long[] {3, 200} : new long[] {900};
+                try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw"))
+                {
+                    for (final long block : blocks)
+                    {
+                        final long at = new ExtentHeader(id, slabBytes).dataOffset() + block * 4096 + 123;
+                        raf.seek(at);
+                        final byte b = raf.readByte();
+                        raf.seek(at);
+                        raf.writeByte(b ^ 0x3c);
+                        flipped.merge(extent.path("drive").asText(), 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        final int total = flipped.values().stream().mapToInt(Integer::intValue).sum();
+        assertEquals(4 * 3, total, "4 slabs: two blocks on node 1 and one on node 3 each");
+
+        final CisternCli.Result scrub = cli.run(60, "job", "scrub", "--data", data.toString());
+        assertEquals(0, scrub.exit(), scrub.output());
+        final java.util.Map<String, long[]> counted = new java.util.TreeMap<>();
+        Awaitility.await("every node's scrub is done").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() ->
+        {
+            counted.clear();
+            final JsonNode jobs = JSON.readTree(cli.run(60, "job", "list", "--json", "--data", data.toString()).output()).path("jobs");
+            int running = 0;
+            int scrubs = 0;
+            for (final JsonNode job : jobs)
+            {
+                if (job.path("type").asText().equals("SCRUB"))
+                {
+                    scrubs++;
+                    running += job.path("state").asText().equals("RUNNING") ? 1 : 0;
+                    counted.put(job.path("drive").asText(), new long[] {job.path("badBlocks").asLong(), job.path("repairedBlocks").asLong()});
+                }
+            }
+            return scrubs == 3 && running == 0;
+        });
+        for (final java.util.Map.Entry<String, Integer> drive : flipped.entrySet())
+        {
+            assertEquals(drive.getValue().longValue(), counted.get(drive.getKey())[0], "bad blocks found on drive " + drive.getKey());
+            assertEquals(drive.getValue().longValue(), counted.get(drive.getKey())[1], "bad blocks repaired on drive " + drive.getKey());
+        }
+        System.out.printf("scrub: %d flipped blocks on 2 nodes, found and repaired per drive: %s%n", total,
+            counted.entrySet().stream().map(e -> e.getKey().substring(0, 8) + "=" + e.getValue()[0] + "/" + e.getValue()[1]).toList());
+
+        // Every copy of every slab is byte for byte alike again past its header.
+        for (final JsonNode slab : volume.path("detail").path("slabs"))
+        {
+            byte[] first = null;
+            for (final JsonNode extent : slab.path("extents"))
+            {
+                final ExtentId id = new ExtentId(volumeId, slab.path("index").asInt(), extent.path("copy").asInt());
+                final byte[] file = Files.readAllBytes(data.resolve(extent.path("node").asText()).resolve("drives")
+                    .resolve("drive-1").resolve(id.fileName()));
+                final byte[] body = Arrays.copyOfRange(file, ExtentHeader.LENGTH, file.length);
+                if (first == null)
+                {
+                    first = body;
+                }
+                else
+                {
+                    assertArrayEquals(first, body, "slab " + id.slab() + " copy " + id.copy() + " differs after the scrub");
+                }
+            }
+        }
+    }
+
     private JsonNode show() throws Exception
     {
         return JSON.readTree(cli.run(60, "volume", "show", "vol1", "--json", "--data", data.toString()).output());

@@ -84,6 +84,10 @@ class LocalClusterLifecycleTest
         {
             assertEquals(200, status(endpoint + "/ready"), endpoint + "/ready");
         }
+        // Ready means each node registered its own drives; node 1's pool view learns the others' from the
+        // journal a moment later.
+        Awaitility.await("node 1 lists all six drives").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+            .until(() -> healthByDrive(endpoints.get(0)).size() == 6);
         final Map<String, String> healthy = healthByDrive(endpoints.get(0));
         assertEquals(6, healthy.size(), healthy.toString());
         assertTrue(healthy.values().stream().allMatch("HEALTHY"::equals), healthy.toString());

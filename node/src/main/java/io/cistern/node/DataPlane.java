@@ -17,6 +17,8 @@ import io.cistern.node.repair.Jobs;
 import io.cistern.node.repair.JobsExtension;
 import io.cistern.node.repair.ResyncTask;
 import io.cistern.node.repair.Resyncer;
+import io.cistern.node.repair.ScrubTask;
+import io.cistern.node.repair.Scrubber;
 import io.cistern.storage.ExtentStore;
 import io.cistern.storage.LocalDrive;
 import io.cistern.transport.DataAgents;
@@ -71,6 +73,7 @@ final class DataPlane implements AutoCloseable
     private final Jobs jobs;
     private volatile ActorRef<Resyncer.Command> resyncer;
     private ExecutorService resyncThread;
+    private ExecutorService scrubThread;
 
     private DataPlane(final EmbeddedMediaDriver mediaDriver, final Map<String, ExtentStore> stores, final String nodeName)
     {
@@ -176,6 +179,16 @@ final class DataPlane implements AutoCloseable
             Resyncer.create(driveIds, layouts, resync, resyncThread, jobs, Duration.ofSeconds(5)), "resyncer", Props.empty());
         resyncer = copies;
         JobsExtension.get(system).register(jobs);
+        scrubThread = Executors.newSingleThreadExecutor(r ->
+        {
+            final Thread thread = new Thread(r, "scrub");
+            thread.setDaemon(true);
+            return thread;
+        });
+        final ScrubTask scrub = new ScrubTask(layouts, driveIds, client, localClient, endpoints, settings.node().name(),
+            settings.repair().scrubBytesPerSecond());
+        JobsExtension.get(system).register(system.systemActorOf(
+            Scrubber.create(driveIds, scrub, scrubThread, jobs, settings.repair().scrubInterval()), "scrubber", Props.empty()));
         layouts.forEach(layout -> copies.tell(new Resyncer.LayoutSeen(layout)));
 
         final VolumeExports exports = new VolumeExports(new FrontEnd(volumes, layouts, client, localClient, extents.open(), endpoints,
@@ -204,6 +217,10 @@ final class DataPlane implements AutoCloseable
         if (resyncThread != null)
         {
             resyncThread.shutdownNow();
+        }
+        if (scrubThread != null)
+        {
+            scrubThread.shutdownNow();
         }
         CloseHelper.quietCloseAll(runners);
         stores.forEach(CloseHelper::quietClose);

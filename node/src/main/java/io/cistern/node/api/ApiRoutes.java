@@ -59,6 +59,9 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
                 completeOK(Map.of("drives", drives.stream().map(DriveDocument::of).toList()), Jackson.marshaller(json))))),
             path("jobs", () -> get(() ->
                 completeOK(Map.of("jobs", JobsExtension.get(guardian).list()), Jackson.marshaller(json)))),
+            path("scrub", () -> post(() -> JobsExtension.get(guardian).scrub() ?
+                complete(StatusCodes.ACCEPTED, Map.of("scrub", "started on this node (see /api/v1/jobs)"), Jackson.marshaller(json)) :
+                complete(StatusCodes.SERVICE_UNAVAILABLE, Map.of("error", "this node's data plane is not up yet"), Jackson.marshaller(json)))),
             volumes.routes(),
             pathEndOrSingleSlash(() -> complete(StatusCodes.NOT_FOUND,
                 Map.of("error", "name a resource: /api/v1/pool, /api/v1/drives, /api/v1/volumes or /api/v1/jobs"),

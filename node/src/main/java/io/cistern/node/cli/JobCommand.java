@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 /** {@code cistern job list}: the repair jobs of every node. */
-@Command(name = "job", description = "Repair jobs (resync).", subcommands = JobCommand.ListJobs.class)
+@Command(name = "job", description = "Repair jobs: resync, rebuild, scrub.", subcommands = {JobCommand.ListJobs.class,
+    JobCommand.Scrub.class})
 final class JobCommand implements Runnable
 {
     @CommandLine.Spec
@@ -21,7 +22,7 @@ final class JobCommand implements Runnable
     @Override
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: cistern job list");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: cistern job list | scrub");
     }
 
     @Command(name = "list", description = "List the jobs every live node runs and has run: id, type, slab, state, progress, rate, ETA.")
@@ -59,6 +60,25 @@ final class JobCommand implements Runnable
                     eta < 0 ? "-" : eta + "s", j.path("mapLost").asBoolean() ? "write-intent map lost: whole extent" : j.path("detail").asText());
             }
             table.print(System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "scrub", description = "Start a scrub pass now on every live node (it also runs every cistern.repair.scrub-interval).")
+    static final class Scrub implements Callable<Integer>
+    {
+        @Mixin
+        ClusterOptions cluster;
+
+        @Override
+        public Integer call()
+        {
+            final ApiClient api = ClusterOptions.client();
+            for (final String endpoint : cluster.endpoints(api))
+            {
+                api.send("POST", endpoint + "/api/v1/scrub", null);
+                System.out.println("Scrub started on " + endpoint + " (cistern job list shows it)");
+            }
             return 0;
         }
     }

@@ -18,9 +18,9 @@ public final class Jobs
     static final int KEEP = 200;
 
     /** One job as an administrator reads it; {@code rate} in bytes a second, {@code etaSeconds} -1 if unknown. */
-    public record Job(String id, String type, String node, String volumeId, int slab, int copy, String state, long bytesTotal,
-                      long bytesDone, long rate, long etaSeconds, boolean mapLost, String started, String finished,
-                      String detail)
+    public record Job(String id, String type, String node, String volumeId, int slab, int copy, String drive, String state,
+                      long bytesTotal, long bytesDone, long rate, long etaSeconds, boolean mapLost, long badBlocks,
+                      long repairedBlocks, String started, String finished, String detail)
     {
     }
 
@@ -35,7 +35,12 @@ public final class Jobs
 
     Entry start(final String type, final long volumeId, final int slab, final int copy)
     {
-        final Entry entry = new Entry(node + "-" + type.toLowerCase() + "-" + ids.incrementAndGet(), type, volumeId, slab, copy);
+        return start(type, volumeId, slab, copy, "");
+    }
+
+    Entry start(final String type, final long volumeId, final int slab, final int copy, final String drive)
+    {
+        final Entry entry = new Entry(node + "-" + type.toLowerCase() + "-" + ids.incrementAndGet(), type, volumeId, slab, copy, drive);
         entries.put(entry.id, entry);
         if (entries.size() > KEEP)
         {
@@ -63,6 +68,7 @@ public final class Jobs
         private final long volumeId;
         private final int slab;
         private final int copy;
+        private final String drive;
         private final Instant started = Instant.now();
         private final long startedNs = System.nanoTime();
         private volatile long total;
@@ -72,9 +78,12 @@ public final class Jobs
         private volatile long finishedNs;
         private volatile String state = "RUNNING";
         private volatile String detail = "";
+        private volatile long badBlocks;
+        private volatile long repairedBlocks;
 
-        private Entry(final String id, final String type, final long volumeId, final int slab, final int copy)
+        private Entry(final String id, final String type, final long volumeId, final int slab, final int copy, final String drive)
         {
+            this.drive = drive;
             this.id = id;
             this.type = type;
             this.volumeId = volumeId;
@@ -97,10 +106,23 @@ public final class Jobs
 
         void finish(final ResyncTask.Outcome outcome)
         {
-            state = outcome.done() ? "DONE" : "FAILED";
-            detail = outcome.done() ? "" : outcome.failure();
+            finish(outcome.done() ? null : outcome.failure());
+        }
+
+        /** @param failure why it did not finish, or null if it did. */
+        void finish(final String failure)
+        {
+            state = failure == null ? "DONE" : "FAILED";
+            detail = failure == null ? "" : failure;
             finishedNs = System.nanoTime();
             finished = Instant.now();
+        }
+
+        /** A scrub found a block failing its checksum, and whether it was rewritten from a good copy. */
+        void badBlock(final boolean repaired)
+        {
+            badBlocks++;
+            repairedBlocks += repaired ? 1 : 0;
         }
 
         Job snapshot()
@@ -110,8 +132,8 @@ public final class Jobs
             final long copiedNow = done;
             final long rate = (long)(copiedNow * 1e9 / elapsedNs);
             final long eta = end != null ? 0 : rate > 0 ? (total - copiedNow) / rate : -1;
-            return new Job(id, type, node, Long.toHexString(volumeId), slab, copy, state, total, copiedNow, rate, eta, mapLost,
-                started.toString(), end == null ? null : end.toString(), detail);
+            return new Job(id, type, node, volumeId == 0 ? "" : Long.toHexString(volumeId), slab, copy, drive, state, total, copiedNow,
+                rate, eta, mapLost, badBlocks, repairedBlocks, started.toString(), end == null ? null : end.toString(), detail);
         }
     }
 }

@@ -22,6 +22,7 @@ public final class JobsExtension implements Extension
     };
 
     private volatile Jobs jobs;
+    private volatile org.apache.pekko.actor.typed.ActorRef<Scrubber.Command> scrubber;
 
     public static JobsExtension get(final ActorSystem<?> system)
     {
@@ -31,6 +32,23 @@ public final class JobsExtension implements Extension
     public void register(final Jobs nodeJobs)
     {
         this.jobs = nodeJobs;
+    }
+
+    public void register(final org.apache.pekko.actor.typed.ActorRef<Scrubber.Command> nodeScrubber)
+    {
+        this.scrubber = nodeScrubber;
+    }
+
+    /** Starts a scrub pass on this node now; false if the data plane is not up yet. */
+    public boolean scrub()
+    {
+        final org.apache.pekko.actor.typed.ActorRef<Scrubber.Command> known = scrubber;
+        if (known == null)
+        {
+            return false;
+        }
+        known.tell(new Scrubber.Start());
+        return true;
     }
 
     public List<Jobs.Job> list()
