@@ -151,7 +151,7 @@ public final class ResyncTask
                 }
                 copied += length;
                 progress.copied(copied);
-                pace(started, copied);
+                Pacer.pace(started, copied, bandwidth);
             }
         }
         try
@@ -177,17 +177,6 @@ public final class ResyncTask
             words[i] = map.getLong(16 + i * Long.BYTES, ByteOrder.LITTLE_ENDIAN);
         }
         return words;
-    }
-
-    /** Sleeps off any lead over the bandwidth limit, so client I/O keeps its share. */
-    private void pace(final long startedNs, final long copied)
-    {
-        final long dueNs = startedNs + (long)(copied * 1e9 / bandwidth);
-        final long ahead = dueNs - System.nanoTime();
-        if (ahead > 0)
-        {
-            LockSupport.parkNanos(ahead);
-        }
     }
 
     private static boolean park(final long millis)

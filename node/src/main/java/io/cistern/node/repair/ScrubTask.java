@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One scrub pass over this node's in-sync extents, drive by drive: every block is read through this
@@ -84,7 +83,7 @@ public final class ScrubTask
                         done += length;
                         scrubbed += length;
                         job.copied(done);
-                        pace(started, scrubbed);
+                        Pacer.pace(started, scrubbed, rate);
                     }
                 }
             }
@@ -128,12 +127,4 @@ public final class ScrubTask
         return null;
     }
 
-    private void pace(final long startedNs, final long bytes)
-    {
-        final long ahead = startedNs + (long)(bytes * 1e9 / rate) - System.nanoTime();
-        if (ahead > 0)
-        {
-            LockSupport.parkNanos(ahead);
-        }
-    }
 }
