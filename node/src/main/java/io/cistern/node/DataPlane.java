@@ -167,24 +167,14 @@ final class DataPlane implements AutoCloseable
             .toCompletableFuture().get(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
         // Stale copies on this node's drives are brought back in sync by the resyncer, one at a time, on
         // a thread of their own (the copying blocks), paced to the repair bandwidth.
-        resyncThread = Executors.newSingleThreadExecutor(r ->
-        {
-            final Thread thread = new Thread(r, "resync");
-            thread.setDaemon(true);
-            return thread;
-        });
+        resyncThread = onThread("resync");
         final ResyncTask resync = new ResyncTask(volumes, layouts, driveIds, client, localClient, endpoints, settings.node().name(), timeout,
             settings.repair().bandwidthBytesPerSecond(), dataSettings.maxPayloadLength());
         final ActorRef<Resyncer.Command> copies = system.systemActorOf(
             Resyncer.create(driveIds, layouts, resync, resyncThread, jobs, Duration.ofSeconds(5)), "resyncer", Props.empty());
         resyncer = copies;
         JobsExtension.get(system).register(jobs);
-        scrubThread = Executors.newSingleThreadExecutor(r ->
-        {
-            final Thread thread = new Thread(r, "scrub");
-            thread.setDaemon(true);
-            return thread;
-        });
+        scrubThread = onThread("scrub");
         final ScrubTask scrub = new ScrubTask(layouts, driveIds, client, localClient, endpoints, settings.node().name(),
             settings.repair().scrubBytesPerSecond());
         JobsExtension.get(system).register(system.systemActorOf(
@@ -196,6 +186,17 @@ final class DataPlane implements AutoCloseable
         final long incarnation = Cluster.get(Adapter.toClassic(system)).selfUniqueAddress().longUid();
         nbd = NbdServer.start(settings.node().host(), settings.nbdPort(), exports,
             Attachments.prefix("nbd", settings.node().name(), incarnation));
+    }
+
+    /** One daemon thread for blocking repair work, so actors and the data plane never wait on it. */
+    private static ExecutorService onThread(final String name)
+    {
+        return Executors.newSingleThreadExecutor(r ->
+        {
+            final Thread thread = new Thread(r, name);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** The repair jobs of this node, for the API. */

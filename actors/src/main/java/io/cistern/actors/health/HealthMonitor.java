@@ -235,19 +235,11 @@ public final class HealthMonitor
             volumeId -> faultDomains.getOrDefault(volumeId, FaultDomainLevel.NODE));
         for (final RebuildPlan.Move move : plan.moves())
         {
-            String fromDrive = null;
-            for (final SlabLayout slab : seen.slabs())
-            {
-                if (slab.volumeId() == move.volumeId() && slab.index() == move.slab())
-                {
-                    fromDrive = slab.extents().get(move.copy()).driveId();
-                }
-            }
             context.getLog().warn("Rebuilding copy {} of slab {} of volume {} on drive {} ({}): drive {} has been out of " +
                 "communication longer than {}", move.copy(), move.slab(), Long.toHexString(move.volumeId()), move.driveId(),
-                move.node(), fromDrive, retireAfter);
+                move.node(), move.fromDriveId(), retireAfter);
             sharding.entityRefFor(Slab.ENTITY_TYPE_KEY, Slab.entityId(move.volumeId(), move.slab()))
-                .tell(new Slab.Replace(move.copy(), fromDrive, move.driveId(), move.node(), moveAdapter));
+                .tell(new Slab.Replace(move.copy(), move.fromDriveId(), move.driveId(), move.node(), moveAdapter));
         }
         final Set<String> refusals = Set.copyOf(plan.refusals());
         if (!refusals.isEmpty() && !refusals.equals(refusalsLogged))

@@ -24,8 +24,8 @@ public final class RebuildPlan
     {
     }
 
-    /** One copy to move: to drive {@code driveId} on {@code node}. */
-    public record Move(long volumeId, int slab, int copy, String driveId, String node)
+    /** One copy to move: from drive {@code fromDriveId} to drive {@code driveId} on {@code node}. */
+    public record Move(long volumeId, int slab, int copy, String fromDriveId, String driveId, String node)
     {
     }
 
@@ -76,7 +76,7 @@ public final class RebuildPlan
                 final Candidate target = model.get(choice.driveIds().get(0));
                 model.put(target.driveId(), target.plus(slab.extentBytes()));
                 kept.add(target.driveId());
-                moves.add(new Move(slab.volumeId(), slab.index(), extent.copy(), target.driveId(), target.node()));
+                moves.add(new Move(slab.volumeId(), slab.index(), extent.copy(), extent.driveId(), target.driveId(), target.node()));
             }
         }
         return new Plan(moves, refusals);

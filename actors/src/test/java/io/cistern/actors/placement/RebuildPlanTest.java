@@ -117,6 +117,7 @@ class RebuildPlanTest
                 slabs.get(move.slab()).extents().stream().filter(e -> e.copy() != move.copy()).forEach(e -> others.add(e.node()));
                 assertFalse(others.contains(move.node()), move.toString());
                 assertFalse(retiring.contains(move.driveId()), move.toString());
+                assertTrue(retiring.contains(move.fromDriveId()), "moved from the retiring drive: " + move);
             }
             final long needed = slabs.stream().flatMap(s -> s.extents().stream()).filter(e -> retiring.contains(e.driveId())).count();
             assertEquals(needed, plan.moves().size() + plan.refusals().size());

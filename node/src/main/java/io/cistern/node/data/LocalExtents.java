@@ -377,23 +377,7 @@ public final class LocalExtents implements ExtentIo
                 {
                     continue;
                 }
-                try
-                {
-                    open.closing(id);
-                    forget(id);
-                    final Set<ExtentFile> files = openByVolume.get(volumeId);
-                    if (files != null)
-                    {
-                        files.removeIf(f -> f.id().equals(id));
-                    }
-                    store.getValue().delete(id);
-                    LOG.info("Deleted extent {} from drive {}: the copy was rebuilt on drive {} while this node was away", id,
-                        store.getKey(), extent.driveId());
-                }
-                catch (final IOException ex)
-                {
-                    LOG.warn("Could not delete extent {} of a moved copy: {}", id, ex.toString());
-                }
+                delete(store.getValue(), id, "the copy was rebuilt on drive " + extent.driveId() + " while this node was away");
             }
         }
     }
@@ -405,25 +389,32 @@ public final class LocalExtents implements ExtentIo
             for (int copy = 0; copy < 8; copy++)
             {
                 final ExtentId id = new ExtentId(volumeId, index, copy);
-                try
+                if (store.contains(id))
                 {
-                    if (store.contains(id))
-                    {
-                        open.closing(id);
-                        forget(id);
-                        final Set<ExtentFile> files = openByVolume.get(volumeId);
-                        if (files != null)
-                        {
-                            files.removeIf(f -> f.id().equals(id));
-                        }
-                        store.delete(id);
-                    }
-                }
-                catch (final IOException ex)
-                {
-                    LOG.warn("Could not delete extent {} of a freed slab: {}", id, ex.toString());
+                    delete(store, id, "its slab was freed");
                 }
             }
+        }
+    }
+
+    /** Closes and deletes one extent of this node, and forgets everything the data server kept about it. */
+    private void delete(final ExtentStore store, final ExtentId id, final String why)
+    {
+        try
+        {
+            open.closing(id);
+            forget(id);
+            final Set<ExtentFile> files = openByVolume.get(id.volumeId());
+            if (files != null)
+            {
+                files.removeIf(f -> f.id().equals(id));
+            }
+            store.delete(id);
+            LOG.info("Deleted extent {}: {}", id, why);
+        }
+        catch (final IOException ex)
+        {
+            LOG.warn("Could not delete extent {} ({}): {}", id, why, ex.toString());
         }
     }
 
