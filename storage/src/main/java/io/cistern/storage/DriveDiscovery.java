@@ -4,11 +4,9 @@ import io.cistern.config.DriveSettings;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,8 +24,6 @@ import java.util.UUID;
  */
 public final class DriveDiscovery
 {
-    static final String PROBE_FILE = ".cistern-write-probe";
-
     private final Clock clock;
 
     public DriveDiscovery(final Clock clock)
@@ -110,20 +106,13 @@ public final class DriveDiscovery
 
     private static void probeWritable(final Path path)
     {
-        final Path probe = path.resolve(PROBE_FILE);
         try
         {
-            try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING))
-            {
-                channel.write(ByteBuffer.wrap(new byte[] {'o', 'k'}));
-                channel.force(true);
-            }
-            Files.delete(probe);
+            DriveProbe.writeProbe(path, ByteBuffer.wrap(new byte[] {'o', 'k'}));
         }
         catch (final IOException ex)
         {
-            throw new DriveException(path + ": is not writable (" + ex.getClass().getSimpleName() + ": " + ex.getMessage() + ")");
+            throw new DriveException(path + ": is not writable (" + DriveProbe.describe(ex) + ")");
         }
     }
 

@@ -49,7 +49,7 @@ class DriveDiscoveryTest
         assertEquals("rack-1", drive.header().faultDomain());
         assertEquals(NOW, drive.header().created());
         assertEquals(drive.header(), DriveHeader.readFrom(dir), "what was stamped reads back");
-        assertFalse(Files.exists(dir.resolve(DriveDiscovery.PROBE_FILE)), "the write probe is cleaned up");
+        assertFalse(Files.exists(dir.resolve(DriveProbe.FILE_NAME)), "the write probe is cleaned up");
     }
 
     @Test
