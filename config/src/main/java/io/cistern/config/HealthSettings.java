@@ -10,11 +10,13 @@ import java.time.Duration;
  * @param askTimeout        how long the control plane waits for an entity to answer.
  * @param retireAfter       how long a drive may be out of communication before the monitor has its
  *                          extents rebuilt elsewhere ({@code cistern.repair.retire-after}).
+ * @param driveProbeInterval how often each node probes its drives (reads the header back, writes a probe
+ *                          file); a drive that fails the probe is failed-stop.
  */
-public record HealthSettings(Duration reconcileInterval, Duration askTimeout, Duration retireAfter)
+public record HealthSettings(Duration reconcileInterval, Duration askTimeout, Duration retireAfter, Duration driveProbeInterval)
 {
     public HealthSettings(final Duration reconcileInterval, final Duration askTimeout)
     {
-        this(reconcileInterval, askTimeout, Duration.ofMinutes(15));
+        this(reconcileInterval, askTimeout, Duration.ofMinutes(15), Duration.ofSeconds(2));
     }
 }

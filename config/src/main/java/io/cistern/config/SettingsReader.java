@@ -78,7 +78,8 @@ public final class SettingsReader
         final HealthSettings health = new HealthSettings(
             positiveDuration("cistern.health.reconcile-interval"),
             positiveDuration("cistern.health.ask-timeout"),
-            positiveDuration("cistern.repair.retire-after"));
+            positiveDuration("cistern.repair.retire-after"),
+            positiveDuration("cistern.health.drive-probe-interval"));
 
         final VolumeSettings volume = new VolumeSettings(
             slabSize("cistern.volume.slab-size"),

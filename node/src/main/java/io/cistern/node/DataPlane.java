@@ -6,7 +6,10 @@ import io.cistern.actors.volume.Attachments;
 import io.cistern.actors.volume.SlabLayout;
 import io.cistern.actors.volume.VolumeService;
 import io.cistern.config.CisternSettings;
+import io.cistern.actors.volume.Extent;
+import io.cistern.actors.volume.ExtentState;
 import io.cistern.node.data.DataEndpoints;
+import io.cistern.node.data.DriveFailures;
 import io.cistern.node.data.FrontEnd;
 import io.cistern.node.data.FrontEndCounters;
 import io.cistern.node.data.LayoutTable;
@@ -19,6 +22,7 @@ import io.cistern.node.repair.ResyncTask;
 import io.cistern.node.repair.Resyncer;
 import io.cistern.node.repair.ScrubTask;
 import io.cistern.node.repair.Scrubber;
+import io.cistern.storage.DriveProbe;
 import io.cistern.storage.ExtentStore;
 import io.cistern.storage.LocalDrive;
 import io.cistern.transport.DataAgents;
@@ -47,6 +51,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -74,29 +79,36 @@ final class DataPlane implements AutoCloseable
     private volatile ActorRef<Resyncer.Command> resyncer;
     private ExecutorService resyncThread;
     private ExecutorService scrubThread;
+    private final DriveFailures failures = new DriveFailures();
+    private final Map<String, DriveProbe> probes;
+    private ScheduledExecutorService probeThread;
 
-    private DataPlane(final EmbeddedMediaDriver mediaDriver, final Map<String, ExtentStore> stores, final String nodeName)
+    private DataPlane(final EmbeddedMediaDriver mediaDriver, final Map<String, ExtentStore> stores, final Map<String, DriveProbe> probes,
+                      final String nodeName)
     {
         this.mediaDriver = mediaDriver;
         this.stores = new ArrayList<>(stores.values());
         this.driveIds = java.util.Set.copyOf(stores.keySet());
+        this.probes = Map.copyOf(probes);
         this.jobs = new Jobs(nodeName);
         this.extents = new LocalExtents(layouts, stores, node ->
         {
             final DataEndpoints known = endpoints;
             return known == null ? null : known.serverChannel(node);
-        });
+        }, failures);
     }
 
     static DataPlane open(final CisternSettings settings, final List<LocalDrive> drives, final EmbeddedMediaDriver mediaDriver)
         throws IOException
     {
         final Map<String, ExtentStore> stores = new HashMap<>();
+        final Map<String, DriveProbe> probes = new HashMap<>();
         try
         {
             for (final LocalDrive drive : drives)
             {
                 stores.put(drive.header().id().toString(), ExtentStore.open(drive.path()));
+                probes.put(drive.header().id().toString(), new DriveProbe(drive.path(), drive.header().id()));
             }
         }
         catch (final IOException ex)
@@ -104,7 +116,7 @@ final class DataPlane implements AutoCloseable
             stores.values().forEach(CloseHelper::quietClose);
             throw ex;
         }
-        return new DataPlane(mediaDriver, stores, settings.node().name());
+        return new DataPlane(mediaDriver, stores, probes, settings.node().name());
     }
 
     /** Told by the pool view of every slab layout: the table learns it, and freed slabs' files go. */
@@ -171,7 +183,7 @@ final class DataPlane implements AutoCloseable
         final ResyncTask resync = new ResyncTask(volumes, layouts, driveIds, client, localClient, endpoints, settings.node().name(), timeout,
             settings.repair().bandwidthBytesPerSecond(), dataSettings.maxPayloadLength());
         final ActorRef<Resyncer.Command> copies = system.systemActorOf(
-            Resyncer.create(driveIds, layouts, resync, resyncThread, jobs, Duration.ofSeconds(5)), "resyncer", Props.empty());
+            Resyncer.create(drive -> driveIds.contains(drive) && !failures.isFailed(drive), layouts, resync, resyncThread, jobs, Duration.ofSeconds(5)), "resyncer", Props.empty());
         resyncer = copies;
         JobsExtension.get(system).register(jobs);
         scrubThread = onThread("scrub");
@@ -181,11 +193,79 @@ final class DataPlane implements AutoCloseable
             Scrubber.create(driveIds, scrub, scrubThread, jobs, settings.repair().scrubInterval()), "scrubber", Props.empty()));
         layouts.forEach(layout -> copies.tell(new Resyncer.LayoutSeen(layout)));
 
+        // A failed drive: the pool is told (its extents are rebuilt elsewhere), and its in-sync copies are
+        // marked stale at once, so flushes and reads stop counting on them before the rebuild moves them.
+        failures.listener((drive, reason) ->
+        {
+            system.tell(new NodeGuardian.DriveFailed(drive, reason));
+            markStale(volumes, drive);
+        });
+        probeThread = Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread thread = new Thread(r, "drive-probe");
+            thread.setDaemon(true);
+            return thread;
+        });
+        final long probeMillis = settings.health().driveProbeInterval().toMillis();
+        probeThread.scheduleWithFixedDelay(this::probe, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
+
         final VolumeExports exports = new VolumeExports(new FrontEnd(volumes, layouts, client, localClient, extents.open(), endpoints,
             settings.node().name(), new FrontEndCounters(), dataSettings.maxPayloadLength(), timeout));
         final long incarnation = Cluster.get(Adapter.toClassic(system)).selfUniqueAddress().longUid();
         nbd = NbdServer.start(settings.node().host(), settings.nbdPort(), exports,
             Attachments.prefix("nbd", settings.node().name(), incarnation));
+    }
+
+    /** One round of drive probes, on the probe thread; failed drives are reported again each round. */
+    private void probe()
+    {
+        try
+        {
+            probes.forEach((drive, probe) ->
+            {
+                if (!failures.isFailed(drive))
+                {
+                    final String failure = probe.check();
+                    if (failure != null)
+                    {
+                        failures.fail(drive, failure);
+                    }
+                }
+            });
+            failures.retell();
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("Drive probe round failed", ex); // the next round runs anyway
+        }
+    }
+
+    /** Has the Slab entities mark stale every copy still in sync on a failed drive of this node. */
+    private void markStale(final VolumeService volumes, final String drive)
+    {
+        layouts.forEach(layout ->
+        {
+            int copies = 0;
+            for (final Extent extent : layout.extents())
+            {
+                if (extent.driveId().equals(drive) && extent.state() == ExtentState.IN_SYNC)
+                {
+                    copies |= 1 << extent.copy();
+                }
+            }
+            if (copies != 0)
+            {
+                final int marked = copies;
+                volumes.markStale(layout.volumeId(), layout.index(), marked, 0, layout.extentBytes()).whenComplete((ok, failure) ->
+                {
+                    if (failure != null)
+                    {
+                        LOG.warn("Copies {} of slab {} of volume {} on failed drive {} are not marked stale yet: {}",
+                            Integer.toBinaryString(marked), layout.index(), Long.toHexString(layout.volumeId()), drive, failure.toString());
+                    }
+                });
+            }
+        });
     }
 
     /** One daemon thread for blocking repair work, so actors and the data plane never wait on it. */
@@ -222,6 +302,10 @@ final class DataPlane implements AutoCloseable
         if (scrubThread != null)
         {
             scrubThread.shutdownNow();
+        }
+        if (probeThread != null)
+        {
+            probeThread.shutdownNow();
         }
         CloseHelper.quietCloseAll(runners);
         stores.forEach(CloseHelper::quietClose);

@@ -48,6 +48,24 @@ public final class Drive extends EventSourcedBehaviorWithEnforcedReplies<Drive.C
     {
     }
 
+    /**
+     * The drive's node saw it fail an I/O or its probe: it is failed-stop there (takes no more I/O) and
+     * becomes {@link DriveHealth#UNHEALTHY}, so its extents are rebuilt elsewhere. A restart of the node
+     * tests the drive again: registering it makes it healthy if it answers.
+     */
+    public record ReportFailed(long incarnation, String reason, ActorRef<StatusReply<DriveStatus>> replyTo) implements Command
+    {
+    }
+
+    /**
+     * An administrator takes the drive out of the pool ({@code cistern drive retire}): it becomes
+     * {@link DriveHealth#RETIRED}, gets no new extents, and its extents are rebuilt elsewhere. It stays
+     * retired when its node restarts.
+     */
+    public record Retire(String reason, ActorRef<StatusReply<DriveStatus>> replyTo) implements Command
+    {
+    }
+
     public record GetStatus(ActorRef<StatusReply<DriveReport>> replyTo) implements Command
     {
     }
@@ -66,6 +84,14 @@ public final class Drive extends EventSourcedBehaviorWithEnforcedReplies<Drive.C
     }
 
     public record CommunicationLost(long incarnation, String reason, long atMillis) implements Event
+    {
+    }
+
+    public record Failed(long incarnation, String reason, long atMillis) implements Event
+    {
+    }
+
+    public record Retired(String reason, long atMillis) implements Event
     {
     }
 
@@ -129,11 +155,17 @@ public final class Drive extends EventSourcedBehaviorWithEnforcedReplies<Drive.C
             .onCommand(Register.class, (state, command) -> register(command))
             .onCommand(ReportLostCommunication.class, (state, command) ->
                 Effect().reply(command.replyTo(), StatusReply.error("drive is not registered")))
+            .onCommand(ReportFailed.class, (state, command) ->
+                Effect().reply(command.replyTo(), StatusReply.error("drive is not registered")))
+            .onCommand(Retire.class, (state, command) ->
+                Effect().reply(command.replyTo(), StatusReply.error("drive is not registered")))
             .onCommand(GetStatus.class, (state, command) ->
                 Effect().reply(command.replyTo(), StatusReply.error("drive is not registered")));
         builder.forStateType(Known.class)
             .onCommand(Register.class, this::reRegister)
             .onCommand(ReportLostCommunication.class, this::lostCommunication)
+            .onCommand(ReportFailed.class, this::failed)
+            .onCommand(Retire.class, this::retire)
             .onCommand(GetStatus.class, (state, command) ->
                 Effect().reply(command.replyTo(), StatusReply.success(new DriveReport(state.status(), runningOn))));
         return builder.build();
@@ -160,10 +192,11 @@ public final class Drive extends EventSourcedBehaviorWithEnforcedReplies<Drive.C
         }
         final boolean unchanged = known.equals(offered) &&
             current.incarnation() == command.incarnation() &&
-            current.health() == DriveHealth.HEALTHY;
+            current.health() != DriveHealth.LOST_COMMUNICATION;
         if (unchanged)
         {
-            // A retried registration: nothing new to journal.
+            // A retried registration: nothing new to journal (and a drive that failed since stays failed:
+            // only a new incarnation of its node tests it again).
             return Effect().reply(command.replyTo(), StatusReply.success(current));
         }
         return register(command);
@@ -180,6 +213,31 @@ public final class Drive extends EventSourcedBehaviorWithEnforcedReplies<Drive.C
         }
         return Effect()
             .persist(new CommunicationLost(command.incarnation(), command.reason(), clock.millis()))
+            .thenReply(command.replyTo(), next -> StatusReply.success(((Known)next).status()));
+    }
+
+    private ReplyEffect<Event, State> failed(final Known state, final ReportFailed command)
+    {
+        final DriveStatus current = state.status();
+        final boolean stale = current.incarnation() != command.incarnation();
+        if (stale || current.health() != DriveHealth.HEALTHY && current.health() != DriveHealth.WARNING)
+        {
+            return Effect().reply(command.replyTo(), StatusReply.success(current));
+        }
+        return Effect()
+            .persist(new Failed(command.incarnation(), command.reason(), clock.millis()))
+            .thenReply(command.replyTo(), next -> StatusReply.success(((Known)next).status()));
+    }
+
+    private ReplyEffect<Event, State> retire(final Known state, final Retire command)
+    {
+        final DriveStatus current = state.status();
+        if (current.health() == DriveHealth.RETIRED)
+        {
+            return Effect().reply(command.replyTo(), StatusReply.success(current));
+        }
+        return Effect()
+            .persist(new Retired(command.reason(), clock.millis()))
             .thenReply(command.replyTo(), next -> StatusReply.success(((Known)next).status()));
     }
 
@@ -200,6 +258,17 @@ public final class Drive extends EventSourcedBehaviorWithEnforcedReplies<Drive.C
         if (event instanceof Registered registered)
         {
             return registered(state, registered);
+        }
+        final DriveStatus current = ((Known)state).status();
+        if (event instanceof Failed failed)
+        {
+            return new Known(new DriveStatus(current.info(), current.incarnation(), DriveHealth.UNHEALTHY,
+                "failed: " + failed.reason(), failed.atMillis(), current.allocatedBytes()));
+        }
+        if (event instanceof Retired retired)
+        {
+            return new Known(new DriveStatus(current.info(), current.incarnation(), DriveHealth.RETIRED,
+                "retired: " + retired.reason(), retired.atMillis(), current.allocatedBytes()));
         }
         return lost(state, (CommunicationLost)event);
     }

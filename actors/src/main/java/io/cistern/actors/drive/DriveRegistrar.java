@@ -38,6 +38,23 @@ public final class DriveRegistrar
     {
     }
 
+    /**
+     * The data plane failed one of this node's drives (an I/O error, or its probe): the drive's entity is
+     * told, again until it has journalled it, so the pool rebuilds the drive's extents elsewhere.
+     */
+    public record ReportFailure(String driveId, String reason) implements Command
+    {
+    }
+
+    private record RetryFailure(String driveId, String reason) implements Command
+    {
+    }
+
+    /** @param error why the entity did not take the report, or null if it did. */
+    private record FailureJournalled(String driveId, String error) implements Command
+    {
+    }
+
     /** How far registration has come; {@code refusal} is empty unless a drive was refused. */
     public record Progress(boolean memberUp, int registered, int total, String refusal)
     {
@@ -84,6 +101,7 @@ public final class DriveRegistrar
     private final Address selfAddress;
     private final long incarnation;
     private final Set<String> registered = new HashSet<>();
+    private final Set<String> failedSeen = new HashSet<>();
     private boolean memberUp;
     private String refusal = "";
 
@@ -136,6 +154,21 @@ public final class DriveRegistrar
                 return Behaviors.same();
             })
             .onMessage(Rejected.class, this::onRejected)
+            .onMessage(ReportFailure.class, this::reportFailure)
+            .onMessage(RetryFailure.class, this::tellFailure)
+            .onMessage(FailureJournalled.class, done ->
+            {
+                if (done.error() == null)
+                {
+                    timers.cancel("failed-" + done.driveId());
+                }
+                else
+                {
+                    context.getLog().warn("The failure of drive {} is not journalled yet, telling it again: {}", done.driveId(),
+                        done.error());
+                }
+                return Behaviors.same();
+            })
             .onMessage(GetProgress.class, get -> reply(get))
             .build();
     }
@@ -194,6 +227,29 @@ public final class DriveRegistrar
     {
         context.getLog().warn("Registering drive {} again in {}: {}", retry.info().id(), RETRY_AFTER, retry.why());
         timers.startSingleTimer("retry-" + retry.info().id(), new RetryNow(retry.info()), RETRY_AFTER);
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> reportFailure(final ReportFailure failure)
+    {
+        if (!failedSeen.add(failure.driveId()))
+        {
+            return Behaviors.same(); // reported already; the data plane tells again at every probe round
+        }
+        context.getLog().error("Drive {} failed and is stopped on this node: {}", failure.driveId(), failure.reason());
+        return tellFailure(new RetryFailure(failure.driveId(), failure.reason()));
+    }
+
+    private Behavior<Command> tellFailure(final RetryFailure failure)
+    {
+        context.askWithStatus(
+            DriveStatus.class,
+            sharding.entityRefFor(Drive.ENTITY_TYPE_KEY, failure.driveId()),
+            askTimeout,
+            replyTo -> new Drive.ReportFailed(incarnation, failure.reason(), replyTo),
+            (status, error) -> new FailureJournalled(failure.driveId(), error == null ? null : error.toString()));
+        // Until the entity answers; a timeout or a refusal (not registered yet) tries again.
+        timers.startSingleTimer("failed-" + failure.driveId(), failure, RETRY_AFTER.multipliedBy(5));
         return Behaviors.same();
     }
 

@@ -204,12 +204,15 @@ public final class HealthMonitor
             sharding.entityRefFor(Drive.ENTITY_TYPE_KEY, drive.id())
                 .tell(new Drive.ReportLostCommunication(drive.incarnation(), reason, reportAdapter));
         }
-        // Drives out of communication past the retire timeout: their extents are rebuilt elsewhere.
+        // Drives whose extents are rebuilt elsewhere: failed or retired ones at once, and those out of
+        // communication past the retire timeout (their node may yet come back, with everything on it).
         final long now = System.currentTimeMillis();
         final Set<String> retiring = new HashSet<>();
         for (final DriveStatus drive : seen.drives())
         {
-            if (drive.health() == DriveHealth.LOST_COMMUNICATION && now - drive.sinceMillis() >= retireAfter.toMillis())
+            final boolean gone = drive.health() == DriveHealth.UNHEALTHY || drive.health() == DriveHealth.RETIRED ||
+                drive.health() == DriveHealth.LOST_COMMUNICATION && now - drive.sinceMillis() >= retireAfter.toMillis();
+            if (gone)
             {
                 retiring.add(drive.id());
             }
@@ -235,9 +238,9 @@ public final class HealthMonitor
             volumeId -> faultDomains.getOrDefault(volumeId, FaultDomainLevel.NODE));
         for (final RebuildPlan.Move move : plan.moves())
         {
-            context.getLog().warn("Rebuilding copy {} of slab {} of volume {} on drive {} ({}): drive {} has been out of " +
-                "communication longer than {}", move.copy(), move.slab(), Long.toHexString(move.volumeId()), move.driveId(),
-                move.node(), move.fromDriveId(), retireAfter);
+            context.getLog().warn("Rebuilding copy {} of slab {} of volume {} on drive {} ({}): drive {} is {}", move.copy(),
+                move.slab(), Long.toHexString(move.volumeId()), move.driveId(), move.node(), move.fromDriveId(),
+                why(seen.drives(), move.fromDriveId()));
             sharding.entityRefFor(Slab.ENTITY_TYPE_KEY, Slab.entityId(move.volumeId(), move.slab()))
                 .tell(new Slab.Replace(move.copy(), move.fromDriveId(), move.driveId(), move.node(), moveAdapter));
         }
@@ -248,6 +251,19 @@ public final class HealthMonitor
         }
         refusalsLogged = refusals;
         return Behaviors.same();
+    }
+
+    private String why(final List<DriveStatus> drives, final String driveId)
+    {
+        for (final DriveStatus drive : drives)
+        {
+            if (drive.id().equals(driveId))
+            {
+                return drive.health() == DriveHealth.LOST_COMMUNICATION ?
+                    "out of communication longer than " + retireAfter : drive.health() + " (" + drive.detail() + ")";
+            }
+        }
+        return "unknown to the pool";
     }
 
     @SuppressWarnings("unchecked")

@@ -58,6 +58,11 @@ public final class NodeGuardian
     }
 
     /** The journal's tables exist: the node may start reading and writing events. */
+    /** The data plane failed one of this node's drives stop; the pool is told, and rebuilds its extents. */
+    public record DriveFailed(String driveId, String reason) implements Command
+    {
+    }
+
     public record JournalReady() implements Command
     {
     }
@@ -203,6 +208,11 @@ public final class NodeGuardian
                 return Behaviors.same();
             })
             .onMessage(JournalReady.class, ready -> Behaviors.same())
+            .onMessage(DriveFailed.class, failed ->
+            {
+                registrar.tell(new DriveRegistrar.ReportFailure(failed.driveId(), failed.reason()));
+                return Behaviors.same();
+            })
             .onMessage(DriveRefused.class, refused ->
             {
                 context.getLog().error("Stopping this node: {}", refused.reason());

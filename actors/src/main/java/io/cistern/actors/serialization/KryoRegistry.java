@@ -58,8 +58,12 @@ public final class KryoRegistry
         ids.put(121, Drive.ReportLostCommunication.class);
         ids.put(122, Drive.GetStatus.class);
         ids.put(123, Drive.DriveReport.class);
+        ids.put(124, Drive.ReportFailed.class);
+        ids.put(125, Drive.Retire.class);
         ids.put(130, Drive.Registered.class);
         ids.put(131, Drive.CommunicationLost.class);
+        ids.put(132, Drive.Failed.class);
+        ids.put(133, Drive.Retired.class);
         ids.put(140, Drive.Unregistered.class);
         ids.put(141, Drive.Known.class);
         // 160-189: Volume entity

@@ -198,7 +198,13 @@ public final class VolumeService
     public CompletionStage<SlabLayout> markStale(final VolumeInfo info, final int index, final int copies, final long offset,
                                                  final long length)
     {
-        return ask(slab(info.volumeId(), index), replyTo -> new Slab.MarkStale(copies, offset, length, replyTo));
+        return markStale(info.volumeId(), index, copies, offset, length);
+    }
+
+    public CompletionStage<SlabLayout> markStale(final long volumeId, final int index, final int copies, final long offset,
+                                                 final long length)
+    {
+        return ask(slab(volumeId, index), replyTo -> new Slab.MarkStale(copies, offset, length, replyTo));
     }
 
     /** Begins (or resumes) the resync of a stale copy of a slab: see {@link Slab.BeginResync}. */

@@ -116,6 +116,46 @@ class DriveTest
         assertEquals(12L, back.reply().getValue().incarnation());
     }
 
+    private EventSourcedBehaviorTestKit.CommandResultWithReply<Drive.Command, Drive.Event, Drive.State, StatusReply<DriveStatus>>
+        fail(final long incarnation, final String reason)
+    {
+        return drive.runCommand(replyTo -> new Drive.ReportFailed(incarnation, reason, replyTo));
+    }
+
+    @Test
+    void aFailureReportMakesItUnhealthyUntilItsNodeRestarts()
+    {
+        register(ON_NODE_1, 11L);
+        final var failed = fail(11L, "a probe write failed");
+
+        assertEquals(new Drive.Failed(11L, "a probe write failed", 5_000), failed.event());
+        assertEquals(DriveHealth.UNHEALTHY, failed.reply().getValue().health());
+        assertEquals("failed: a probe write failed", failed.reply().getValue().detail());
+        assertTrue(fail(11L, "again").hasNoEvents(), "failed once is enough");
+        final var retried = register(ON_NODE_1, 11L);
+        assertTrue(retried.hasNoEvents());
+        assertEquals(DriveHealth.UNHEALTHY, retried.reply().getValue().health(), "a retried registration does not heal it");
+
+        final var restarted = register(ON_NODE_1, 12L);
+        assertEquals(DriveHealth.HEALTHY, restarted.reply().getValue().health(), "a new incarnation tests the drive again");
+        final var late = fail(11L, "a late report about the old incarnation");
+        assertTrue(late.hasNoEvents());
+        assertEquals(DriveHealth.HEALTHY, late.reply().getValue().health());
+    }
+
+    @Test
+    void aRetiredDriveStaysRetiredThroughRestartsAndFailures()
+    {
+        register(ON_NODE_1, 11L);
+        final var retired = drive.runCommand((org.apache.pekko.actor.typed.ActorRef<StatusReply<DriveStatus>> replyTo) ->
+            new Drive.Retire("replacing it", replyTo));
+
+        assertEquals(new Drive.Retired("replacing it", 5_000), retired.event());
+        assertEquals(DriveHealth.RETIRED, retired.reply().getValue().health());
+        assertTrue(fail(11L, "I/O error").hasNoEvents(), "a retired drive does not become unhealthy");
+        assertEquals(DriveHealth.RETIRED, register(ON_NODE_1, 12L).reply().getValue().health());
+    }
+
     @Test
     void survivesARestart()
     {

@@ -60,6 +60,10 @@ class KryoSerializerTest
         samples.put(Drive.DriveReport.class, List.of(new Drive.DriveReport(status, "pekko://cistern@127.0.0.1:1")));
         samples.put(Drive.Registered.class, List.of(new Drive.Registered(info, 7L, 123L)));
         samples.put(Drive.CommunicationLost.class, List.of(new Drive.CommunicationLost(7L, "gone", 124L)));
+        samples.put(Drive.ReportFailed.class, List.of(new Drive.ReportFailed(7L, "probe failed", ref.unsafeUpcast())));
+        samples.put(Drive.Retire.class, List.of(new Drive.Retire("replacing it", ref.unsafeUpcast())));
+        samples.put(Drive.Failed.class, List.of(new Drive.Failed(7L, "probe failed", 125L)));
+        samples.put(Drive.Retired.class, List.of(new Drive.Retired("replacing it", 126L)));
         samples.put(Drive.Unregistered.class, List.of(new Drive.Unregistered()));
         samples.put(Drive.Known.class, List.of(new Drive.Known(status)));
 

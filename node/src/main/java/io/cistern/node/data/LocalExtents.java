@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The extents on this node's drives, as the data server reaches them: the {@link ExtentIo} over the
@@ -50,9 +51,12 @@ public final class LocalExtents implements ExtentIo
     private final Map<Long, Set<ExtentFile>> openByVolume = new HashMap<>();
     private final ConcurrentLinkedQueue<long[]> freed = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<long[]> placed = new ConcurrentLinkedQueue<>();
-    private final OpenExtents open = new OpenExtents();
+    private final OpenExtents open;
 
     private final Function<String, String> serverChannels;
+    private final DriveFailures failures;
+    /** The drive of each file opened; data server thread only. */
+    private final Map<ExtentFile, String> driveOf = new IdentityHashMap<>();
 
     private static final ExtentState[] WRITE_TARGETS = {ExtentState.IN_SYNC, ExtentState.REBUILDING};
     /** Write-intent maps of extents written while their slab is degraded; data server thread only. */
@@ -67,8 +71,10 @@ public final class LocalExtents implements ExtentIo
      * @param serverChannels the data server channel of a node, by name; null for a node not in the cluster.
      */
     public LocalExtents(final LayoutTable layouts, final Map<String, ExtentStore> stores,
-                        final Function<String, String> serverChannels)
+                        final Function<String, String> serverChannels, final DriveFailures failures)
     {
+        this.failures = failures;
+        this.open = new OpenExtents(failures);
         this.layouts = layouts;
         this.stores = Map.copyOf(stores);
         this.serverChannels = serverChannels;
@@ -116,9 +122,9 @@ public final class LocalExtents implements ExtentIo
         final ExtentFile file = extent(volumeId, slab, copy);
         if (file == null)
         {
-            return DataStatus.NO_SUCH_EXTENT;
+            return missing(volumeId, slab, copy);
         }
-        return status(file.read(offset, view(dst, dstOffset, length)));
+        return checked(file, file.read(offset, view(dst, dstOffset, length)));
     }
 
     @Override
@@ -128,13 +134,42 @@ public final class LocalExtents implements ExtentIo
         final ExtentFile file = extent(volumeId, slab, copy);
         if (file == null)
         {
-            return DataStatus.NO_SUCH_EXTENT;
+            return missing(volumeId, slab, copy);
         }
         if (!track(fencedLayout(volumeId, slab), copy, file, offset, length))
         {
             return DataStatus.IO_ERROR;
         }
-        return status(file.write(offset, view(src, srcOffset, length), fua));
+        return checked(file, file.write(offset, view(src, srcOffset, length), fua));
+    }
+
+    /**
+     * The status of an I/O on {@code file}: an I/O error fails its drive stop, so nothing more is asked of
+     * it and the pool rebuilds its extents. A checksum mismatch is the block's fault, not the drive's.
+     */
+    private int checked(final ExtentFile file, final int ioStatus)
+    {
+        if (ioStatus == IoStatus.OK)
+        {
+            return DataStatus.OK;
+        }
+        final int status = status(ioStatus);
+        if (status == DataStatus.IO_ERROR || status == DataStatus.FAILED_STOP)
+        {
+            final IOException cause = file.failure();
+            failures.fail(driveOf.get(file), "an I/O on " + file.file() + " failed" + (cause == null ? "" : ": " + cause));
+            return DataStatus.FAILED_STOP;
+        }
+        return status;
+    }
+
+    /** Why there is no file to serve a copy from: its drive is failed, or it is not on this node. */
+    private int missing(final long volumeId, final int slab, final int copy)
+    {
+        final SlabLayout layout = fencedLayout(volumeId, slab);
+        final boolean failed = layout != null && copy >= 0 && copy < layout.extents().size() &&
+            failures.isFailed(layout.extents().get(copy).driveId());
+        return failed ? DataStatus.FAILED_STOP : DataStatus.NO_SUCH_EXTENT;
     }
 
     @Override
@@ -202,7 +237,7 @@ public final class LocalExtents implements ExtentIo
             final ExtentFile file = extent(volumeId, slab, extent.copy());
             if (file == null)
             {
-                return DataStatus.NO_SUCH_EXTENT;
+                return missing(volumeId, slab, extent.copy());
             }
             WriteIntentMap map = maps.get(file);
             try
@@ -253,13 +288,32 @@ public final class LocalExtents implements ExtentIo
         int result = DataStatus.OK;
         for (final ExtentFile file : openByVolume.getOrDefault(volumeId, Set.of()))
         {
-            final int status = status(file.force());
+            final String drive = driveOf.get(file);
+            int status = failures.isFailed(drive) ? DataStatus.FAILED_STOP : checked(file, file.force());
+            if (status == DataStatus.FAILED_STOP && !inSyncOn(file.id(), drive))
+            {
+                // A failed drive's copy that is out of sync already holds nothing anyone will read: the
+                // flush is about the copies that count. One still in sync fails the flush until it is
+                // marked stale (its node does that at once), so durability is never claimed for it.
+                status = DataStatus.OK;
+            }
             if (status != DataStatus.OK)
             {
                 result = status;
             }
         }
         return result;
+    }
+
+    private boolean inSyncOn(final ExtentId id, final String driveId)
+    {
+        final SlabLayout layout = layouts.get(id.volumeId(), id.slab());
+        if (layout == null || id.copy() >= layout.extents().size())
+        {
+            return false;
+        }
+        final Extent extent = layout.extents().get(id.copy());
+        return extent.state() == ExtentState.IN_SYNC && extent.driveId().equals(driveId);
     }
 
     /**
@@ -373,71 +427,71 @@ public final class LocalExtents implements ExtentIo
             for (final Extent extent : layout.extents())
             {
                 final ExtentId id = new ExtentId(volumeId, index, extent.copy());
-                if (extent.driveId().equals(store.getKey()) || !store.getValue().contains(id))
+                if (extent.driveId().equals(store.getKey()) || failures.isFailed(store.getKey()) || !store.getValue().contains(id))
                 {
                     continue;
                 }
-                delete(store.getValue(), id, "the copy was rebuilt on drive " + extent.driveId() + " while this node was away");
+                delete(store.getKey(), store.getValue(), id, "the copy was rebuilt on drive " + extent.driveId());
             }
         }
     }
 
     private void deleteSlab(final long volumeId, final int index)
     {
-        for (final ExtentStore store : stores.values())
+        for (final Map.Entry<String, ExtentStore> store : stores.entrySet())
         {
             for (int copy = 0; copy < 8; copy++)
             {
                 final ExtentId id = new ExtentId(volumeId, index, copy);
-                if (store.contains(id))
+                if (!failures.isFailed(store.getKey()) && store.getValue().contains(id))
                 {
-                    delete(store, id, "its slab was freed");
+                    delete(store.getKey(), store.getValue(), id, "its slab was freed");
                 }
             }
         }
     }
 
-    /** Closes and deletes one extent of this node, and forgets everything the data server kept about it. */
-    private void delete(final ExtentStore store, final ExtentId id, final String why)
+    /**
+     * Closes and deletes one extent of this node, and forgets everything the data server kept about it.
+     * Only that drive's file: a copy rebuilt on another drive of this node has the same extent id.
+     */
+    private void delete(final String driveId, final ExtentStore store, final ExtentId id, final String why)
     {
+        final Predicate<ExtentFile> file = f -> f.id().equals(id) && driveId.equals(driveOf.get(f));
         try
         {
-            open.closing(id);
-            forget(id);
+            open.closing(id, driveId);
+            maps.entrySet().removeIf(entry ->
+            {
+                if (!file.test(entry.getKey()))
+                {
+                    return false;
+                }
+                try
+                {
+                    entry.getValue().close();
+                }
+                catch (final IOException ex)
+                {
+                    LOG.debug("Closing the map of {}: {}", id, ex.toString());
+                }
+                return true;
+            });
+            lostMaps.removeIf(file);
+            untracked.removeIf(file);
             final Set<ExtentFile> files = openByVolume.get(id.volumeId());
             if (files != null)
             {
-                files.removeIf(f -> f.id().equals(id));
+                files.removeIf(file);
             }
+            driveOf.keySet().removeIf(file);
             store.delete(id);
-            LOG.info("Deleted extent {}: {}", id, why);
+            LOG.info("Deleted extent {} on drive {}: {}", id, driveId, why);
         }
         catch (final IOException ex)
         {
-            LOG.warn("Could not delete extent {} ({}): {}", id, why, ex.toString());
+            LOG.warn("Could not delete extent {} on drive {} ({}): {}", id, driveId, why, ex.toString());
         }
-    }
-
-    private void forget(final ExtentId id)
-    {
-        maps.entrySet().removeIf(entry ->
-        {
-            if (!entry.getKey().id().equals(id))
-            {
-                return false;
-            }
-            try
-            {
-                entry.getValue().close();
-            }
-            catch (final IOException ex)
-            {
-                LOG.debug("Closing the map of {}: {}", id, ex.toString());
-            }
-            return true;
-        });
-        lostMaps.removeIf(file -> file.id().equals(id));
-        untracked.removeIf(file -> file.id().equals(id));
     }
 
     /** The layout that passed the last fence check, if it is this slab's; else the table's. */
@@ -456,6 +510,10 @@ public final class LocalExtents implements ExtentIo
             return null;
         }
         final Extent extent = layout.extents().get(copy);
+        if (failures.isFailed(extent.driveId()))
+        {
+            return null;
+        }
         // The common case, without a lookup by id: this extent is open already.
         final ExtentFile known = open.get(volumeId, slab, copy, extent.driveId());
         if (known != null)
@@ -475,10 +533,17 @@ public final class LocalExtents implements ExtentIo
             if (openByVolume.computeIfAbsent(volumeId, v -> Collections.newSetFromMap(new IdentityHashMap<>())).add(file))
             {
                 open.opened(file, extent.driveId());
+                driveOf.put(file, extent.driveId());
             }
             return file;
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final IOException ex)
+        {
+            // The drive would not open or create a file: it is failing, not the extent.
+            failures.fail(extent.driveId(), "extent " + id + " cannot be opened in " + store.directory() + ": " + ex);
+            return null;
+        }
+        catch (final RuntimeException ex)
         {
             LOG.error("Extent {} on drive {} cannot be opened: {}", id, extent.driveId(), ex.toString());
             return null;

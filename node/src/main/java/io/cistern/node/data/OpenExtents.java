@@ -19,6 +19,13 @@ public final class OpenExtents
 {
     private static final Opened[] NONE = new Opened[0];
     private volatile Long2ObjectHashMap<Opened[]> byVolume = new Long2ObjectHashMap<>();
+    private final DriveFailures failures;
+
+    /** @param failures a file on a failed drive is never read directly: its copy may be missing writes. */
+    public OpenExtents(final DriveFailures failures)
+    {
+        this.failures = failures;
+    }
 
     /** An open extent file and the drive it is on. */
     private record Opened(ExtentFile file, String driveId)
@@ -43,11 +50,13 @@ public final class OpenExtents
         publish(id.volumeId(), updated);
     }
 
-    synchronized void closing(final ExtentId id)
+    /** Withdraws the extent's file on {@code driveId}, if that is the one published. */
+    synchronized void closing(final ExtentId id, final String driveId)
     {
         final Opened[] files = byVolume.get(id.volumeId());
         final int index = index(id.slab(), id.copy());
-        if (files != null && id.copy() < DataClient.MAX_COPIES && index < files.length && files[index] != null)
+        if (files != null && id.copy() < DataClient.MAX_COPIES && index < files.length && files[index] != null &&
+            files[index].driveId().equals(driveId))
         {
             final Opened[] updated = files.clone();
             updated[index] = null;
@@ -68,7 +77,7 @@ public final class OpenExtents
         }
         final int index = index(slab, copy);
         final Opened opened = index < files.length ? files[index] : null;
-        return opened != null && opened.driveId().equals(driveId) ? opened.file() : null;
+        return opened != null && opened.driveId().equals(driveId) && !failures.isFailed(driveId) ? opened.file() : null;
     }
 
     private void publish(final long volumeId, final Opened[] files)

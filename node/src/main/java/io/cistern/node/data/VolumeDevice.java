@@ -176,8 +176,15 @@ public final class VolumeDevice implements BlockDevice
         {
             final boolean local = node.equals(localNode);
             final String channel = local ? DataEndpoints.LOCAL : endpoints.serverChannel(node);
-            final int status = channel == null ? DataStatus.NOT_CONNECTED :
-                (local ? localClient : client).flush(channel, info.volumeId());
+            int status = channel == null ? DataStatus.NOT_CONNECTED : (local ? localClient : client).flush(channel, info.volumeId());
+            // A failed drive there still has copies in sync: its node is marking them stale (a second or
+            // so). Until it has, the flush cannot be said to hold for them.
+            final long deadline = System.nanoTime() + RETRY_FOR_NS;
+            while (status == DataStatus.FAILED_STOP && System.nanoTime() < deadline)
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                status = (local ? localClient : client).flush(channel, info.volumeId());
+            }
             if (status == DataStatus.OK)
             {
                 continue;
@@ -366,10 +373,11 @@ public final class VolumeDevice implements BlockDevice
                 final SlabLayout marked = markStale(layout, DataStatus.missedCopies(status), inExtent, length);
                 return marked == null || marked.inSyncCount() < marked.writeQuorum() ? DataStatus.NO_QUORUM : DataStatus.OK;
             }
-            if (status == DataStatus.TIMEOUT || status == DataStatus.NOT_CONNECTED)
+            if (status == DataStatus.TIMEOUT || status == DataStatus.NOT_CONNECTED || status == DataStatus.FAILED_STOP)
             {
-                // The primary did not answer: its node may be gone. It is marked stale with the range, and the
-                // write goes again through the next primary; copies it reached get the same bytes twice.
+                // The primary did not answer (its node may be gone), or its drive failed and it forwarded
+                // nothing. It is marked stale with the range, and the write goes again through the next
+                // primary; copies it reached get the same bytes twice.
                 final SlabLayout marked = markStale(layout, 1 << primary.copy(), inExtent, length);
                 if (marked == null)
                 {

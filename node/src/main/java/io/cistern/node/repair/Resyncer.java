@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 
 /**
  * Brings this node's stale copies back in sync: a node-local actor told of every slab layout this node
@@ -47,7 +48,8 @@ public final class Resyncer
 
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
-    private final Set<String> localDrives;
+    /** Whether a drive is this node's and not failed: a failed drive's copies are rebuilt elsewhere, not here. */
+    private final Predicate<String> usable;
     private final LayoutTable layouts;
     private final ResyncTask task;
     private final Executor executor;
@@ -56,13 +58,13 @@ public final class Resyncer
     private final Set<Key> queue = new LinkedHashSet<>();
     private Key running;
 
-    private Resyncer(final ActorContext<Command> context, final TimerScheduler<Command> timers, final Set<String> localDrives,
+    private Resyncer(final ActorContext<Command> context, final TimerScheduler<Command> timers, final Predicate<String> usable,
                      final LayoutTable layouts, final ResyncTask task, final Executor executor, final Jobs jobs,
                      final Duration retryAfter)
     {
         this.context = context;
         this.timers = timers;
-        this.localDrives = Set.copyOf(localDrives);
+        this.usable = usable;
         this.layouts = layouts;
         this.task = task;
         this.executor = executor;
@@ -70,11 +72,11 @@ public final class Resyncer
         this.retryAfter = retryAfter;
     }
 
-    public static Behavior<Command> create(final Set<String> localDrives, final LayoutTable layouts, final ResyncTask task,
+    public static Behavior<Command> create(final Predicate<String> usable, final LayoutTable layouts, final ResyncTask task,
                                     final Executor executor, final Jobs jobs, final Duration retryAfter)
     {
         return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-            new Resyncer(context, timers, localDrives, layouts, task, executor, jobs, retryAfter).behavior()));
+            new Resyncer(context, timers, usable, layouts, task, executor, jobs, retryAfter).behavior()));
     }
 
     private Behavior<Command> behavior()
@@ -108,7 +110,7 @@ public final class Resyncer
         final SlabLayout layout = current != null && current.epoch() > told.epoch() ? current : told;
         for (final Extent extent : layout.extents())
         {
-            if (!localDrives.contains(extent.driveId()))
+            if (!usable.test(extent.driveId()))
             {
                 continue;
             }
