@@ -26,13 +26,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A node that stays away past the retire timeout has its extents rebuilt on the others: with four nodes
- * and a mirror-3 volume, node 4 is killed and kept down; the volume returns to HEALTHY with extents only
- * on the three live nodes, the data verifies, and when node 4 does come back its old extent files are
- * deleted.
+ * Rebuilds, with four nodes and a mirror-3 volume:
+ * <ol>
+ *   <li>node 4 is killed and kept down past the retire timeout: the volume returns to HEALTHY with extents
+ *       only on the three live nodes and the data verifies; when node 4 comes back its old files are deleted;</li>
+ *   <li>node 2's drive stops taking writes while fio writes: it is failed-stop, UNHEALTHY, its extents are
+ *       rebuilt on node 4, and the data verifies;</li>
+ *   <li>node 3's drive is retired by hand, but no healthy fault domain is left for its extents: a fault says
+ *       so, and the copies stay where they are, readable.</li>
+ * </ol>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -147,6 +153,109 @@ class RebuildTest
         Awaitility.await("node 4's moved extents are deleted").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
             .until(() -> extentFiles(drive, volume) == 0);
         assertEquals(0, show().path("detail").path("extentsByNode").path("node-4").asInt());
+    }
+
+    @Test
+    @Order(3)
+    void aDriveThatStopsTakingWritesIsFailedStopAndItsExtentsRebuilt() throws Exception
+    {
+        final Path drive = data.resolve("node-2").resolve("drives").resolve("drive-1");
+        final int onNode2 = show().path("detail").path("extentsByNode").path("node-2").asInt();
+        assertTrue(onNode2 > 0, "node 2 holds extents: " + show().path("detail"));
+        final Path log = tmp.resolve("fio-drive-loss.log");
+        final List<String> command = new java.util.ArrayList<>(List.of("fio", nbd(1), "--do_verify=1", "--rate=8m"));
+        command.addAll(1, JOB);
+        final Process fio = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        final Instant failed;
+        try
+        {
+            assertFalse(fio.waitFor(2, TimeUnit.SECONDS), "fio ended before the drive failed: " + Files.readString(log));
+            immutable(drive, true);
+            failed = Instant.now();
+            assertTrue(fio.waitFor(300, TimeUnit.SECONDS), "fio finished");
+        }
+        finally
+        {
+            fio.destroyForcibly();
+        }
+        try
+        {
+            assertEquals(0, fio.exitValue(), Files.readString(log));
+            final JsonNode written = JSON.readTree(Files.readString(log).substring(Files.readString(log).indexOf('{')))
+                .path("jobs").get(0);
+            assertEquals(64L << 20, written.path("write").path("io_bytes").asLong(), "every block was written");
+            assertEquals(64L << 20, written.path("read").path("io_bytes").asLong(), "and verified");
+
+            final String driveId = driveOf("node-2").path("id").asText();
+            Awaitility.await("node 2's drive is UNHEALTHY").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> "UNHEALTHY".equals(driveOf("node-2").path("health").asText()));
+            assertTrue(driveOf("node-2").path("detail").asText().contains(drive.toString()), driveOf("node-2").toString());
+            Awaitility.await("node 2's extents are rebuilt elsewhere").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(2))
+                .until(() ->
+                {
+                    final JsonNode detail = show().path("detail");
+                    return "HEALTHY".equals(detail.path("health").asText()) && detail.path("extentsByNode").path("node-2").asInt() == 0;
+                });
+            System.out.printf("node-2's drive made immutable mid-write; %d extents rebuilt, volume HEALTHY again after %.1f s%n", onNode2,
+                Duration.between(failed, Instant.now()).toMillis() / 1e3);
+            final JsonNode faults = JSON.readTree(cli.run(60, "fault", "list", "--json", "--data", data.toString()).output())
+                .path("faults");
+            assertTrue(faults.findValuesAsText("subject").stream().anyMatch(subject -> subject.contains(driveId)) &&
+                faults.findValuesAsText("kind").contains("DRIVE_FAILED"), faults.toString());
+
+            final List<String> verify = new java.util.ArrayList<>(List.of("fio", nbd(3), "--verify_only"));
+            verify.addAll(1, JOB);
+            final Tools.Result check = Tools.run(300, verify.toArray(new String[0]));
+            assertEquals(0, check.exit(), check.output());
+        }
+        finally
+        {
+            immutable(drive, false);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aRetiredDriveWhoseExtentsHaveNowhereToGoRaisesAFaultAndKeepsServing() throws Exception
+    {
+        final JsonNode drive = driveOf("node-3");
+        final CisternCli.Result retire = cli.run(60, "drive", "retire", drive.path("id").asText().substring(0, 8),
+            "--reason", "replacing it", "--data", data.toString());
+        assertEquals(0, retire.exit(), retire.output());
+        assertTrue(retire.output().contains("RETIRED"), retire.output());
+        assertEquals("RETIRED", driveOf("node-3").path("health").asText());
+
+        // Nodes 1 and 4 hold the slabs' other copies and node 2's drive has failed: no fault domain is left.
+        Awaitility.await("a fault says the rebuild cannot be placed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> JSON.readTree(cli.run(60, "fault", "list", "--json", "--data", data.toString()).output())
+                .path("faults").findValuesAsText("kind").contains("REBUILD_BLOCKED"));
+        final CisternCli.Result faults = cli.run(60, "fault", "list", "--data", data.toString());
+        assertTrue(faults.output().contains("REBUILD_BLOCKED") && faults.output().contains("has a healthy drive"), faults.output());
+        assertTrue(show().path("detail").path("extentsByNode").path("node-3").asInt() > 0, "the copies stay on the retired drive");
+
+        final List<String> verify = new java.util.ArrayList<>(List.of("fio", nbd(4), "--verify_only"));
+        verify.addAll(1, JOB);
+        final Tools.Result check = Tools.run(300, verify.toArray(new String[0]));
+        assertEquals(0, check.exit(), check.output());
+    }
+
+    /** Makes a directory refuse new files even for root (chattr +i), or takes that back. */
+    private static void immutable(final Path dir, final boolean on) throws Exception
+    {
+        final Tools.Result chattr = Tools.run(10, "chattr", on ? "+i" : "-i", dir.toString());
+        assertEquals(0, chattr.exit(), "the test needs e2fsprogs' chattr on an ext4/xfs temp dir: " + chattr.output());
+    }
+
+    private JsonNode driveOf(final String node) throws Exception
+    {
+        for (final JsonNode drive : JSON.readTree(cli.run(60, "drive", "list", "--json", "--data", data.toString()).output()).path("drives"))
+        {
+            if (drive.path("node").asText().equals(node))
+            {
+                return drive;
+            }
+        }
+        throw new AssertionError(node + " has no drive in the pool");
     }
 
     private long extentFiles(final Path drive, final String volumeHex) throws Exception

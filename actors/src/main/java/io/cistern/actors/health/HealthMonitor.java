@@ -6,6 +6,7 @@ import io.cistern.actors.drive.DriveStatus;
 import io.cistern.actors.placement.Candidate;
 import io.cistern.actors.placement.RebuildPlan;
 import io.cistern.actors.pool.PoolView;
+import io.cistern.actors.serialization.CisternSerializable;
 import io.cistern.actors.volume.Attachments;
 import io.cistern.actors.volume.Slab;
 import io.cistern.actors.volume.SlabLayout;
@@ -49,6 +50,33 @@ public final class HealthMonitor
     {
     }
 
+    /** The faults the monitor knows of now, for {@code GET /api/v1/faults} (asked through the singleton proxy). */
+    public record GetFaults(ActorRef<Faults> replyTo) implements Command, CisternSerializable
+    {
+    }
+
+    public record Faults(ArrayList<Fault> faults) implements CisternSerializable
+    {
+        public Faults
+        {
+            faults = new ArrayList<>(faults);
+        }
+    }
+
+    /**
+     * Something an administrator should know is wrong, like Storage Spaces Direct's health faults.
+     *
+     * @param severity    CRITICAL (data at risk or offline) or WARNING (redundancy or capacity reduced).
+     * @param kind        DRIVE_FAILED, DRIVE_LOST_COMMUNICATION or REBUILD_BLOCKED.
+     * @param subject     what it is about: a drive or a slab copy.
+     * @param description what happened and what the pool does about it.
+     * @param sinceMillis when the monitor first saw it.
+     */
+    public record Fault(String severity, String kind, String subject, String description, long sinceMillis)
+        implements CisternSerializable
+    {
+    }
+
     private record MemberGone(Member member) implements Command
     {
     }
@@ -85,6 +113,10 @@ public final class HealthMonitor
     private final Duration retireAfter;
     private final Map<Long, FaultDomainLevel> faultDomains = new HashMap<>();
     private Set<String> refusalsLogged = Set.of();
+    private List<Fault> driveFaults = List.of();
+    private List<Fault> rebuildFaults = List.of();
+    /** When each fault was first seen, by kind and subject, so a fault keeps its age across reconciles. */
+    private final Map<String, Long> faultSince = new HashMap<>();
 
     private HealthMonitor(
         final ActorContext<Command> context,
@@ -139,6 +171,13 @@ public final class HealthMonitor
             .onMessage(DrivesSeen.class, this::onDrivesSeen)
             .onMessage(VolumesSeen.class, this::onVolumesSeen)
             .onMessage(SlabsSeen.class, this::onSlabsSeen)
+            .onMessage(GetFaults.class, get ->
+            {
+                final ArrayList<Fault> all = new ArrayList<>(rebuildFaults);
+                all.addAll(driveFaults);
+                get.replyTo().tell(new Faults(all));
+                return Behaviors.same();
+            })
             .onMessage(Reported.class, reported ->
             {
                 if (!"ok".equals(reported.outcome()))
@@ -222,6 +261,28 @@ public final class HealthMonitor
             context.ask(slabListClass(), poolView, ASK_TIMEOUT, PoolView.GetAllSlabs::new, (slabs, failure) ->
                 slabs == null ? new Reported("pool view did not list slabs: " + failure) : new SlabsSeen(seen.drives(), retiring, slabs));
         }
+        else
+        {
+            rebuildFaults = List.of();
+        }
+        final List<Fault> faults = new ArrayList<>();
+        for (final DriveStatus drive : seen.drives())
+        {
+            final String subject = "drive " + drive.id() + " (" + drive.info().node() + ", " + drive.info().path() + ")";
+            if (drive.health() == DriveHealth.UNHEALTHY)
+            {
+                faults.add(fault("CRITICAL", "DRIVE_FAILED", subject, drive.detail() +
+                    "; it takes no I/O and its extents are rebuilt on other drives", drive.sinceMillis()));
+            }
+            else if (drive.health() == DriveHealth.LOST_COMMUNICATION)
+            {
+                faults.add(fault("WARNING", "DRIVE_LOST_COMMUNICATION", subject, drive.detail() + "; its extents are rebuilt " +
+                    "elsewhere if it is not back by " + java.time.Instant.ofEpochMilli(drive.sinceMillis() + retireAfter.toMillis()) +
+                    " (cistern.repair.retire-after " + retireAfter + ")", drive.sinceMillis()));
+            }
+        }
+        driveFaults = faults;
+        forgetCleared();
         return Behaviors.same();
     }
 
@@ -250,7 +311,32 @@ public final class HealthMonitor
             context.getLog().error("Cannot rebuild {} extent(s) of retired drives: {}", refusals.size(), plan.refusals());
         }
         refusalsLogged = refusals;
+        final List<Fault> faults = new ArrayList<>();
+        for (final String refusal : plan.refusals())
+        {
+            final int colon = refusal.indexOf(": ");
+            faults.add(fault("CRITICAL", "REBUILD_BLOCKED", colon < 0 ? refusal : refusal.substring(0, colon),
+                "cannot be rebuilt: " + (colon < 0 ? refusal : refusal.substring(colon + 2)) +
+                    "; the copy stays where it is (or stale) and the slab has less redundancy until capacity is added",
+                System.currentTimeMillis()));
+        }
+        rebuildFaults = faults;
+        forgetCleared();
         return Behaviors.same();
+    }
+
+    private Fault fault(final String severity, final String kind, final String subject, final String description, final long seen)
+    {
+        final long since = faultSince.computeIfAbsent(kind + " " + subject, key -> seen);
+        return new Fault(severity, kind, subject, description, since);
+    }
+
+    private void forgetCleared()
+    {
+        final Set<String> current = new HashSet<>();
+        driveFaults.forEach(f -> current.add(f.kind() + " " + f.subject()));
+        rebuildFaults.forEach(f -> current.add(f.kind() + " " + f.subject()));
+        faultSince.keySet().retainAll(current);
     }
 
     private String why(final List<DriveStatus> drives, final String driveId)

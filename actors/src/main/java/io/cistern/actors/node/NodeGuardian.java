@@ -63,6 +63,11 @@ public final class NodeGuardian
     {
     }
 
+    /** The health monitor's faults, asked through this node's proxy of the singleton. */
+    public record GetFaults(ActorRef<HealthMonitor.Faults> replyTo) implements Command
+    {
+    }
+
     public record JournalReady() implements Command
     {
     }
@@ -149,7 +154,7 @@ public final class NodeGuardian
     {
         final ActorRef<PoolView.Command> poolView =
             context.spawn(PoolView.create(readJournal.apply(context.getSystem()), slabListener), "pool-view");
-        ClusterSingleton.get(context.getSystem())
+        final ActorRef<HealthMonitor.Command> monitor = ClusterSingleton.get(context.getSystem())
             .init(SingletonActor.of(HealthMonitor.create(poolView, sharding, health), "health-monitor"));
 
         final ActorRef<DriveRegistrar.Refused> refused =
@@ -163,7 +168,7 @@ public final class NodeGuardian
 
         final VolumeService volumeService =
             new VolumeService(context.getSystem(), sharding, poolView, volumes, health.askTimeout());
-        return behavior(context, poolView, registrar, volumeService, health.askTimeout());
+        return behavior(context, poolView, registrar, monitor, volumeService, health.askTimeout());
     }
 
     /** Drives are sharded one shard per drive, each pinned to its node by {@link DriveRegistrar}. */
@@ -179,6 +184,7 @@ public final class NodeGuardian
         final ActorContext<Command> context,
         final ActorRef<PoolView.Command> poolView,
         final ActorRef<DriveRegistrar.Command> registrar,
+        final ActorRef<HealthMonitor.Command> monitor,
         final VolumeService volumeService,
         final Duration askTimeout)
     {
@@ -208,6 +214,11 @@ public final class NodeGuardian
                 return Behaviors.same();
             })
             .onMessage(JournalReady.class, ready -> Behaviors.same())
+            .onMessage(GetFaults.class, get ->
+            {
+                monitor.tell(new HealthMonitor.GetFaults(get.replyTo()));
+                return Behaviors.same();
+            })
             .onMessage(DriveFailed.class, failed ->
             {
                 registrar.tell(new DriveRegistrar.ReportFailure(failed.driveId(), failed.reason()));

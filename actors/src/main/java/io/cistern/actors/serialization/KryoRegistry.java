@@ -98,6 +98,10 @@ public final class KryoRegistry
         ids.put(206, Slab.ExtentReplaced.class);
         ids.put(210, Slab.Unplaced.class);
         ids.put(211, Slab.Active.class);
+        // 220-229: health monitor
+        ids.put(220, io.cistern.actors.health.HealthMonitor.GetFaults.class);
+        ids.put(221, io.cistern.actors.health.HealthMonitor.Faults.class);
+        ids.put(222, io.cistern.actors.health.HealthMonitor.Fault.class);
         return ids;
     }
 

@@ -103,6 +103,13 @@ class KryoSerializerTest
         samples.put(Slab.Unplaced.class, List.of(new Slab.Unplaced()));
         final Slab.DirtyRange dirty = new Slab.DirtyRange(1, 8192, 4096);
         samples.put(Slab.Active.class, List.of(new Slab.Active(layout), new Slab.Active(layout, new ArrayList<>(List.of(dirty)))));
+        final io.cistern.actors.health.HealthMonitor.Fault fault = new io.cistern.actors.health.HealthMonitor.Fault("CRITICAL",
+            "DRIVE_FAILED", "drive 6b1f (node-2, /d)", "failed: probe write failed", 127L);
+        samples.put(io.cistern.actors.health.HealthMonitor.GetFaults.class,
+            List.of(new io.cistern.actors.health.HealthMonitor.GetFaults(ref.unsafeUpcast())));
+        samples.put(io.cistern.actors.health.HealthMonitor.Fault.class, List.of(fault));
+        samples.put(io.cistern.actors.health.HealthMonitor.Faults.class,
+            List.of(new io.cistern.actors.health.HealthMonitor.Faults(new ArrayList<>(List.of(fault)))));
         samples.put(Slab.MarkStale.class, List.of(new Slab.MarkStale(0b010, 8192, 4096, slabReply)));
         samples.put(Slab.MarkedStale.class, List.of(new Slab.MarkedStale(0b010, 8192, 4096)));
         samples.put(Slab.DirtyRange.class, List.of(dirty));

@@ -2,7 +2,9 @@ package io.cistern.node.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cistern.actors.drive.Drive;
 import io.cistern.actors.drive.DriveStatus;
+import io.cistern.actors.health.HealthMonitor;
 import io.cistern.actors.node.NodeGuardian;
 import io.cistern.node.repair.JobsExtension;
 import io.cistern.node.Guardian;
@@ -14,7 +16,10 @@ import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.management.javadsl.ManagementRouteProvider;
@@ -26,6 +31,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -57,6 +63,13 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
                 completeOK(PoolSummary.summarise(drives, members()), Jackson.marshaller(json))))),
             path("drives", () -> get(() -> onSuccess(drives(), drives ->
                 completeOK(Map.of("drives", drives.stream().map(DriveDocument::of).toList()), Jackson.marshaller(json))))),
+            pathPrefix("drives", () -> pathPrefix(id -> path("retire", () -> post(() ->
+                entity(Unmarshaller.entityToString(), body -> onSuccess(retire(id, body), answer ->
+                    complete(answer.code(), answer.document(), Jackson.marshaller(json)))))))),
+            path("faults", () -> get(() -> onSuccess(
+                AskPattern.<NodeGuardian.Command, HealthMonitor.Faults>ask(guardian, NodeGuardian.GetFaults::new, ASK_TIMEOUT,
+                    guardian.scheduler()),
+                faults -> completeOK(Map.of("faults", faults.faults()), Jackson.marshaller(json))))),
             path("jobs", () -> get(() ->
                 completeOK(Map.of("jobs", JobsExtension.get(guardian).list()), Jackson.marshaller(json)))),
             path("scrub", () -> post(() -> JobsExtension.get(guardian).scrub() ?
@@ -64,8 +77,49 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
                 complete(StatusCodes.SERVICE_UNAVAILABLE, Map.of("error", "this node's data plane is not up yet"), Jackson.marshaller(json)))),
             volumes.routes(),
             pathEndOrSingleSlash(() -> complete(StatusCodes.NOT_FOUND,
-                Map.of("error", "name a resource: /api/v1/pool, /api/v1/drives, /api/v1/volumes or /api/v1/jobs"),
+                Map.of("error", "name a resource: /api/v1/pool, /api/v1/drives, /api/v1/volumes, /api/v1/jobs or /api/v1/faults"),
                 Jackson.marshaller(json))))));
+    }
+
+    private record Answer(StatusCode code, Object document)
+    {
+    }
+
+    /**
+     * Retires a drive named by its id or a unique prefix of it: its Drive entity becomes RETIRED and the
+     * health monitor rebuilds its extents elsewhere. Optional body: {@code {"reason": "..."}}.
+     */
+    private CompletionStage<Answer> retire(final String idOrPrefix, final String body)
+    {
+        String reason = "retired by an administrator";
+        if (body != null && !body.isBlank())
+        {
+            try
+            {
+                reason = json.readTree(body).path("reason").asText(reason);
+            }
+            catch (final com.fasterxml.jackson.core.JsonProcessingException ex)
+            {
+                return CompletableFuture.completedFuture(new Answer(StatusCodes.BAD_REQUEST,
+                    Map.of("error", "the body is not JSON: " + ex.getOriginalMessage())));
+            }
+        }
+        final String why = reason;
+        return drives().thenCompose(drives ->
+        {
+            final List<DriveStatus> matches = drives.stream().filter(d -> d.id().startsWith(idOrPrefix)).toList();
+            if (matches.size() != 1)
+            {
+                return CompletableFuture.completedFuture(new Answer(matches.isEmpty() ? StatusCodes.NOT_FOUND : StatusCodes.BAD_REQUEST,
+                    Map.of("error", matches.isEmpty() ? "no drive of the pool has an id starting " + idOrPrefix + " (cistern drive list)" :
+                        idOrPrefix + " names " + matches.size() + " drives; give more of the id")));
+            }
+            return ClusterSharding.get(guardian).entityRefFor(Drive.ENTITY_TYPE_KEY, matches.get(0).id())
+                .<DriveStatus>askWithStatus(replyTo -> new Drive.Retire(why, replyTo), ASK_TIMEOUT)
+                .<Answer>thenApply(status -> new Answer(StatusCodes.OK, DriveDocument.of(status)))
+                .exceptionally(failure -> new Answer(StatusCodes.SERVICE_UNAVAILABLE,
+                    Map.of("error", "the drive did not take the retirement: " + (failure.getCause() == null ? failure : failure.getCause()).getMessage())));
+        });
     }
 
     private CompletionStage<List<DriveStatus>> drives()

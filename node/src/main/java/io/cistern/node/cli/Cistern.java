@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         NodeCommand.class,
         PoolCommand.class,
         DriveCommand.class,
+        FaultCommand.class,
         VolumeCommand.class,
         JobCommand.class,
         JournalCommand.class,
