@@ -1,0 +1,176 @@
+package io.cistern.actors.placement;
+
+import io.cistern.actors.volume.Extent;
+import io.cistern.actors.volume.ExtentState;
+import io.cistern.actors.volume.SlabLayout;
+import io.cistern.config.FaultDomainLevel;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongFunction;
+
+/**
+ * Which copies to move so the pool's healthy drives fill evenly: a pure function over the slabs' layouts
+ * and the pool. While the most and the least utilised drives are further apart than {@code spread}, a
+ * copy moves from a fuller drive to an emptier one whose fault domain the slab's other copies do not use,
+ * never so far that the emptier drive ends up fuller than the other was. Only slabs whose copies are all
+ * in sync move (a repair comes first), one copy per slab per plan, at most {@code maxMoves} at a time:
+ * each move rebuilds one copy, and a slab has one copy fewer in sync until it is done.
+ */
+public final class RebalancePlan
+{
+    private RebalancePlan()
+    {
+    }
+
+    /**
+     * @param moves  the copies to move, as rebuilds onto their new drives.
+     * @param spread utilisation of the fullest minus the emptiest healthy drive before the moves (0..1).
+     */
+    public record Plan(List<RebuildPlan.Move> moves, double spread)
+    {
+    }
+
+    /**
+     * @param spread   how far apart drive utilisations may be (0.10: ten percentage points).
+     * @param maxMoves the most copies this plan moves.
+     */
+    public static Plan of(final List<SlabLayout> slabs, final List<Candidate> pool, final LongFunction<FaultDomainLevel> levelOf,
+                          final double spread, final int maxMoves)
+    {
+        final Map<String, Candidate> model = new LinkedHashMap<>();
+        pool.stream().filter(d -> d.healthy() && d.capacityBytes() > 0).forEach(d -> model.put(d.driveId(), d));
+        final double before = spreadOf(model.values());
+        final List<RebuildPlan.Move> moves = new ArrayList<>();
+        final Set<String> movedSlabs = new HashSet<>();
+        final List<SlabLayout> movable = new ArrayList<>();
+        for (final SlabLayout slab : slabs)
+        {
+            if (slab.inSyncCount() == slab.extents().size())
+            {
+                movable.add(slab);
+            }
+        }
+        movable.sort(Comparator.comparingLong(SlabLayout::volumeId).thenComparingInt(SlabLayout::index));
+        while (moves.size() < maxMoves && spreadOf(model.values()) > spread)
+        {
+            final RebuildPlan.Move move = nextMove(movable, model, levelOf, spread, movedSlabs);
+            if (move == null)
+            {
+                break;
+            }
+            final long bytes = extentBytes(movable, move);
+            model.put(move.fromDriveId(), minus(model.get(move.fromDriveId()), bytes));
+            model.put(move.driveId(), model.get(move.driveId()).plus(bytes));
+            movedSlabs.add(move.volumeId() + "-" + move.slab());
+            moves.add(move);
+        }
+        return new Plan(moves, before);
+    }
+
+    /** The first copy that can go from a fuller drive to an emptier one, fullest sources and emptiest targets first. */
+    private static RebuildPlan.Move nextMove(final List<SlabLayout> slabs, final Map<String, Candidate> model,
+                                             final LongFunction<FaultDomainLevel> levelOf, final double spread,
+                                             final Set<String> movedSlabs)
+    {
+        final List<Candidate> byUse = new ArrayList<>(model.values());
+        byUse.sort(Comparator.comparingDouble(Candidate::utilisation).thenComparing(Candidate::driveId));
+        for (int s = byUse.size() - 1; s > 0; s--)
+        {
+            final Candidate source = byUse.get(s);
+            for (int t = 0; t < s; t++)
+            {
+                final Candidate target = byUse.get(t);
+                if (source.utilisation() - target.utilisation() <= spread)
+                {
+                    break;
+                }
+                for (final SlabLayout slab : slabs)
+                {
+                    final Extent moving = copyOn(slab, source.driveId());
+                    if (moving == null || movedSlabs.contains(slab.volumeId() + "-" + slab.index()))
+                    {
+                        continue;
+                    }
+                    final long bytes = slab.extentBytes();
+                    final boolean fits = target.freeBytes() >= bytes &&
+                        target.plus(bytes).utilisation() <= source.utilisation();
+                    if (fits && domainFree(slab, moving, target, model, levelOf.apply(slab.volumeId())))
+                    {
+                        return new RebuildPlan.Move(slab.volumeId(), slab.index(), moving.copy(), source.driveId(),
+                            target.driveId(), target.node());
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether no copy of the slab other than {@code moving} is in the target's fault domain. */
+    private static boolean domainFree(final SlabLayout slab, final Extent moving, final Candidate target,
+                                      final Map<String, Candidate> model, final FaultDomainLevel level)
+    {
+        final String domain = Placement.domainOf(target, level);
+        for (final Extent extent : slab.extents())
+        {
+            if (extent == moving)
+            {
+                continue;
+            }
+            final Candidate other = model.get(extent.driveId());
+            final String otherDomain = other != null ? Placement.domainOf(other, level) :
+                level == FaultDomainLevel.NODE ? extent.node() : extent.driveId();
+            if (otherDomain.equals(domain) || extent.driveId().equals(target.driveId()))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Extent copyOn(final SlabLayout slab, final String driveId)
+    {
+        for (final Extent extent : slab.extents())
+        {
+            if (extent.driveId().equals(driveId) && extent.state() == ExtentState.IN_SYNC)
+            {
+                return extent;
+            }
+        }
+        return null;
+    }
+
+    private static long extentBytes(final List<SlabLayout> slabs, final RebuildPlan.Move move)
+    {
+        for (final SlabLayout slab : slabs)
+        {
+            if (slab.volumeId() == move.volumeId() && slab.index() == move.slab())
+            {
+                return slab.extentBytes();
+            }
+        }
+        throw new IllegalStateException("no slab for " + move);
+    }
+
+    private static Candidate minus(final Candidate drive, final long bytes)
+    {
+        return drive.plus(-bytes);
+    }
+
+    static double spreadOf(final Iterable<Candidate> drives)
+    {
+        double min = Double.MAX_VALUE;
+        double max = -1;
+        for (final Candidate drive : drives)
+        {
+            min = Math.min(min, drive.utilisation());
+            max = Math.max(max, drive.utilisation());
+        }
+        return max < 0 ? 0 : max - min;
+    }
+}
