@@ -12,11 +12,16 @@ import java.time.Duration;
  *                          extents rebuilt elsewhere ({@code cistern.repair.retire-after}).
  * @param driveProbeInterval how often each node probes its drives (reads the header back, writes a probe
  *                          file); a drive that fails the probe is failed-stop.
+ * @param rebalanceSpread   how far apart (0..1) the utilisation of the fullest and the emptiest healthy drive
+ *                          may be before the monitor moves copies ({@code cistern.repair.rebalance-spread},
+ *                          in percentage points).
+ * @param rebalanceMoves    how many copies a rebalance moves at a time ({@code cistern.repair.rebalance-moves}).
  */
-public record HealthSettings(Duration reconcileInterval, Duration askTimeout, Duration retireAfter, Duration driveProbeInterval)
+public record HealthSettings(Duration reconcileInterval, Duration askTimeout, Duration retireAfter, Duration driveProbeInterval,
+                             double rebalanceSpread, int rebalanceMoves)
 {
     public HealthSettings(final Duration reconcileInterval, final Duration askTimeout)
     {
-        this(reconcileInterval, askTimeout, Duration.ofMinutes(15), Duration.ofSeconds(2));
+        this(reconcileInterval, askTimeout, Duration.ofMinutes(15), Duration.ofSeconds(2), 0.10, 2);
     }
 }

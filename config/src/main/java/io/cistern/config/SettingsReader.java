@@ -79,7 +79,9 @@ public final class SettingsReader
             positiveDuration("cistern.health.reconcile-interval"),
             positiveDuration("cistern.health.ask-timeout"),
             positiveDuration("cistern.repair.retire-after"),
-            positiveDuration("cistern.health.drive-probe-interval"));
+            positiveDuration("cistern.health.drive-probe-interval"),
+            intInRange("cistern.repair.rebalance-spread", 1, 100) / 100.0,
+            intInRange("cistern.repair.rebalance-moves", 1, 64));
 
         final VolumeSettings volume = new VolumeSettings(
             slabSize("cistern.volume.slab-size"),

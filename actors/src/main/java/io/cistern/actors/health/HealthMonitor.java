@@ -4,6 +4,7 @@ import io.cistern.actors.drive.Drive;
 import io.cistern.actors.drive.DriveHealth;
 import io.cistern.actors.drive.DriveStatus;
 import io.cistern.actors.placement.Candidate;
+import io.cistern.actors.placement.RebalancePlan;
 import io.cistern.actors.placement.RebuildPlan;
 import io.cistern.actors.pool.PoolView;
 import io.cistern.actors.serialization.CisternSerializable;
@@ -52,6 +53,28 @@ public final class HealthMonitor
 
     /** The faults the monitor knows of now, for {@code GET /api/v1/faults} (asked through the singleton proxy). */
     public record GetFaults(ActorRef<Faults> replyTo) implements Command, CisternSerializable
+    {
+    }
+
+    /** {@code cistern pool optimize}: a rebalance round now, answered with what it does. */
+    public record Optimize(ActorRef<Optimized> replyTo) implements Command, CisternSerializable
+    {
+    }
+
+    /**
+     * @param spread utilisation of the fullest minus the emptiest healthy drive, in percentage points.
+     * @param moves  copies this round moves.
+     * @param detail what the round did, or why it did nothing.
+     */
+    public record Optimized(double spread, int moves, String detail) implements CisternSerializable
+    {
+    }
+
+    private record OptimizeDrives(List<DriveStatus> drives, ActorRef<Optimized> replyTo) implements Command
+    {
+    }
+
+    private record Balance(List<DriveStatus> drives, List<SlabLayout> slabs, ActorRef<Optimized> replyTo) implements Command
     {
     }
 
@@ -111,6 +134,7 @@ public final class HealthMonitor
     private final ActorRef<StatusReply<VolumeInfo>> detachAdapter;
     private final ActorRef<StatusReply<SlabLayout>> moveAdapter;
     private final Duration retireAfter;
+    private final HealthSettings settings;
     private final Map<Long, FaultDomainLevel> faultDomains = new HashMap<>();
     private Set<String> refusalsLogged = Set.of();
     private List<Fault> driveFaults = List.of();
@@ -122,10 +146,11 @@ public final class HealthMonitor
         final ActorContext<Command> context,
         final ActorRef<PoolView.Command> poolView,
         final ClusterSharding sharding,
-        final Duration retireAfter)
+        final HealthSettings settings)
     {
         this.context = context;
-        this.retireAfter = retireAfter;
+        this.settings = settings;
+        this.retireAfter = settings.retireAfter();
         this.poolView = poolView;
         this.sharding = sharding;
         this.cluster = Cluster.get(context.getSystem());
@@ -155,7 +180,7 @@ public final class HealthMonitor
                 context.messageAdapter(ClusterEvent.MemberDowned.class, event -> new MemberGone(event.member()));
             Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(downed, ClusterEvent.MemberDowned.class));
             timers.startTimerWithFixedDelay(new Reconcile(), settings.reconcileInterval());
-            return new HealthMonitor(context, poolView, sharding, settings.retireAfter()).behavior();
+            return new HealthMonitor(context, poolView, sharding, settings).behavior();
         }))).onFailure(SupervisorStrategy.restart());
     }
 
@@ -171,6 +196,19 @@ public final class HealthMonitor
             .onMessage(DrivesSeen.class, this::onDrivesSeen)
             .onMessage(VolumesSeen.class, this::onVolumesSeen)
             .onMessage(SlabsSeen.class, this::onSlabsSeen)
+            .onMessage(Optimize.class, optimize ->
+            {
+                context.ask(driveListClass(), poolView, ASK_TIMEOUT, PoolView.GetDrives::new, (drives, failure) ->
+                    drives == null ? new Reported("pool view did not list drives: " + failure) :
+                        new OptimizeDrives(drives, optimize.replyTo()));
+                return Behaviors.same();
+            })
+            .onMessage(OptimizeDrives.class, drives ->
+            {
+                balance(drives.drives(), drives.replyTo());
+                return Behaviors.same();
+            })
+            .onMessage(Balance.class, this::onBalance)
             .onMessage(GetFaults.class, get ->
             {
                 final ArrayList<Fault> all = new ArrayList<>(rebuildFaults);
@@ -251,7 +289,7 @@ public final class HealthMonitor
         {
             final boolean gone = drive.health() == DriveHealth.UNHEALTHY || drive.health() == DriveHealth.RETIRED ||
                 drive.health() == DriveHealth.LOST_COMMUNICATION && now - drive.sinceMillis() >= retireAfter.toMillis();
-            if (gone)
+            if (gone && drive.allocatedBytes() > 0)
             {
                 retiring.add(drive.id());
             }
@@ -263,7 +301,9 @@ public final class HealthMonitor
         }
         else
         {
+            // Nothing to rebuild: the pool may be uneven (a drive or node was added, or a rebuild filled some).
             rebuildFaults = List.of();
+            balance(seen.drives(), null);
         }
         final List<Fault> faults = new ArrayList<>();
         for (final DriveStatus drive : seen.drives())
@@ -289,13 +329,7 @@ public final class HealthMonitor
     /** Plans the rebuild of the retiring drives' extents and has each slab move its copy. */
     private Behavior<Command> onSlabsSeen(final SlabsSeen seen)
     {
-        final List<Candidate> pool = new ArrayList<>();
-        for (final DriveStatus d : seen.drives())
-        {
-            pool.add(new Candidate(d.id(), d.info().node(), d.info().faultDomain(), d.info().capacityBytes(), d.allocatedBytes(),
-                d.health() == DriveHealth.HEALTHY));
-        }
-        final RebuildPlan.Plan plan = RebuildPlan.of(seen.slabs(), pool, seen.retiring(),
+        final RebuildPlan.Plan plan = RebuildPlan.of(seen.slabs(), candidates(seen.drives()), seen.retiring(),
             volumeId -> faultDomains.getOrDefault(volumeId, FaultDomainLevel.NODE));
         for (final RebuildPlan.Move move : plan.moves())
         {
@@ -303,7 +337,7 @@ public final class HealthMonitor
                 move.slab(), Long.toHexString(move.volumeId()), move.driveId(), move.node(), move.fromDriveId(),
                 why(seen.drives(), move.fromDriveId()));
             sharding.entityRefFor(Slab.ENTITY_TYPE_KEY, Slab.entityId(move.volumeId(), move.slab()))
-                .tell(new Slab.Replace(move.copy(), move.fromDriveId(), move.driveId(), move.node(), moveAdapter));
+                .tell(new Slab.Replace(move.copy(), move.fromDriveId(), move.driveId(), move.node(), Slab.REBUILD, moveAdapter));
         }
         final Set<String> refusals = Set.copyOf(plan.refusals());
         if (!refusals.isEmpty() && !refusals.equals(refusalsLogged))
@@ -323,6 +357,80 @@ public final class HealthMonitor
         rebuildFaults = faults;
         forgetCleared();
         return Behaviors.same();
+    }
+
+    private void balance(final List<DriveStatus> drives, final ActorRef<Optimized> replyTo)
+    {
+        context.ask(slabListClass(), poolView, ASK_TIMEOUT, PoolView.GetAllSlabs::new, (slabs, failure) ->
+        {
+            if (slabs == null)
+            {
+                if (replyTo != null)
+                {
+                    replyTo.tell(new Optimized(0, 0, "the pool view did not list slabs: " + failure));
+                }
+                return new Reported("pool view did not list slabs: " + failure);
+            }
+            return new Balance(drives, slabs, replyTo);
+        });
+    }
+
+    /** A rebalance round: when every slab is in sync, the copies {@link RebalancePlan} picks are moved. */
+    private Behavior<Command> onBalance(final Balance balance)
+    {
+        final RebalancePlan.Plan plan = RebalancePlan.of(balance.slabs(), candidates(balance.drives()),
+            volumeId -> faultDomains.getOrDefault(volumeId, FaultDomainLevel.NODE), settings.rebalanceSpread(),
+            settings.rebalanceMoves());
+        final double spread = Math.round(plan.spread() * 1000) / 10.0;
+        final long repairing = balance.slabs().stream().filter(slab -> slab.inSyncCount() != slab.extents().size()).count();
+        final List<String> unwell = balance.drives().stream()
+            .filter(d -> d.health() != DriveHealth.HEALTHY && d.allocatedBytes() > 0)
+            .map(d -> d.id() + " (" + d.health() + ")").toList();
+        final String detail;
+        if (!unwell.isEmpty())
+        {
+            // Moving a copy now could leave a slab whose other copy is on an unreachable drive with one copy.
+            detail = "drive(s) " + String.join(", ", unwell) + " still hold extents; repairs come before rebalancing";
+        }
+        else if (repairing > 0)
+        {
+            detail = repairing + " slab(s) are being repaired or moved; rebalancing waits until every copy is in sync";
+        }
+        else if (plan.moves().isEmpty())
+        {
+            detail = plan.spread() <= settings.rebalanceSpread() ?
+                "drive utilisation is within " + Math.round(settings.rebalanceSpread() * 100) + " percentage points: nothing to move" :
+                "no copy can move to an emptier drive without sharing a fault domain with another copy of its slab";
+        }
+        else
+        {
+            detail = "moving " + plan.moves().size() + " copy(ies) to emptier drives (cistern job list shows them)";
+            for (final RebuildPlan.Move move : plan.moves())
+            {
+                context.getLog().info("Rebalancing: copy {} of slab {} of volume {} moves from drive {} to drive {} ({}); " +
+                    "utilisation spread {} percentage points", move.copy(), move.slab(), Long.toHexString(move.volumeId()),
+                    move.fromDriveId(), move.driveId(), move.node(), spread);
+                sharding.entityRefFor(Slab.ENTITY_TYPE_KEY, Slab.entityId(move.volumeId(), move.slab()))
+                    .tell(new Slab.Replace(move.copy(), move.fromDriveId(), move.driveId(), move.node(), Slab.REBALANCE,
+                        moveAdapter));
+            }
+        }
+        if (balance.replyTo() != null)
+        {
+            balance.replyTo().tell(new Optimized(spread, repairing > 0 || !unwell.isEmpty() ? 0 : plan.moves().size(), detail));
+        }
+        return Behaviors.same();
+    }
+
+    private static List<Candidate> candidates(final List<DriveStatus> drives)
+    {
+        final List<Candidate> pool = new ArrayList<>();
+        for (final DriveStatus d : drives)
+        {
+            pool.add(new Candidate(d.id(), d.info().node(), d.info().faultDomain(), d.info().capacityBytes(), d.allocatedBytes(),
+                d.health() == DriveHealth.HEALTHY));
+        }
+        return pool;
     }
 
     private Fault fault(final String severity, final String kind, final String subject, final String description, final long seen)

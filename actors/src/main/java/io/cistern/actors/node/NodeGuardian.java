@@ -68,6 +68,11 @@ public final class NodeGuardian
     {
     }
 
+    /** A rebalance round now ({@code cistern pool optimize}), asked of the health monitor. */
+    public record Optimize(ActorRef<HealthMonitor.Optimized> replyTo) implements Command
+    {
+    }
+
     public record JournalReady() implements Command
     {
     }
@@ -217,6 +222,11 @@ public final class NodeGuardian
             .onMessage(GetFaults.class, get ->
             {
                 monitor.tell(new HealthMonitor.GetFaults(get.replyTo()));
+                return Behaviors.same();
+            })
+            .onMessage(Optimize.class, optimize ->
+            {
+                monitor.tell(new HealthMonitor.Optimize(optimize.replyTo()));
                 return Behaviors.same();
             })
             .onMessage(DriveFailed.class, failed ->

@@ -18,7 +18,7 @@ import java.util.function.LongFunction;
  * Which copies to move so the pool's healthy drives fill evenly: a pure function over the slabs' layouts
  * and the pool. While the most and the least utilised drives are further apart than {@code spread}, a
  * copy moves from a fuller drive to an emptier one whose fault domain the slab's other copies do not use,
- * never so far that the emptier drive ends up fuller than the other was. Only slabs whose copies are all
+ * only if the emptier drive ends up less full than the other was (so a move always narrows the gap). Only slabs whose copies are all
  * in sync move (a repair comes first), one copy per slab per plan, at most {@code maxMoves} at a time:
  * each move rebuilds one copy, and a slab has one copy fewer in sync until it is done.
  */
@@ -98,8 +98,9 @@ public final class RebalancePlan
                         continue;
                     }
                     final long bytes = slab.extentBytes();
+                    // Strictly better, or two drives one extent apart would trade it back and forth.
                     final boolean fits = target.freeBytes() >= bytes &&
-                        target.plus(bytes).utilisation() <= source.utilisation();
+                        target.plus(bytes).utilisation() < source.utilisation();
                     if (fits && domainFree(slab, moving, target, model, levelOf.apply(slab.volumeId())))
                     {
                         return new RebuildPlan.Move(slab.volumeId(), slab.index(), moving.copy(), source.driveId(),

@@ -96,12 +96,15 @@ public final class KryoRegistry
         ids.put(204, Slab.ResyncStarted.class);
         ids.put(205, Slab.ResyncFinished.class);
         ids.put(206, Slab.ExtentReplaced.class);
+        ids.put(207, Slab.Moving.class);
         ids.put(210, Slab.Unplaced.class);
         ids.put(211, Slab.Active.class);
         // 220-229: health monitor
         ids.put(220, io.cistern.actors.health.HealthMonitor.GetFaults.class);
         ids.put(221, io.cistern.actors.health.HealthMonitor.Faults.class);
         ids.put(222, io.cistern.actors.health.HealthMonitor.Fault.class);
+        ids.put(223, io.cistern.actors.health.HealthMonitor.Optimize.class);
+        ids.put(224, io.cistern.actors.health.HealthMonitor.Optimized.class);
         return ids;
     }
 

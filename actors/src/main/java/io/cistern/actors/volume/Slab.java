@@ -64,10 +64,16 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
      * the same drive, or once the copy has left {@code fromDriveId} (a planner acting on an older view),
      * it answers the layout as it is. Refused if no copy would be left in sync.
      */
-    public record Replace(int copy, String fromDriveId, String driveId, String node, ActorRef<StatusReply<SlabLayout>> replyTo)
-        implements Command
+    public record Replace(int copy, String fromDriveId, String driveId, String node, String reason,
+                          ActorRef<StatusReply<SlabLayout>> replyTo) implements Command
     {
     }
+
+    /** Why a copy is moved to another drive: its drive is gone ({@link #REBUILD}), or the pool is uneven. */
+    public static final String REBUILD = "REBUILD";
+    public static final String REBALANCE = "REBALANCE";
+    /** A stale copy brought back in sync where it is. */
+    public static final String RESYNC = "RESYNC";
 
     /**
      * A stale copy's node is back and a resync of it begins: the copy becomes
@@ -92,8 +98,9 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
      * @param layout the layout under which the copy is rebuilding.
      * @param missed the ranges front ends saw it miss before it was marked stale; the primary's write-intent
      *               map has what was written after.
+     * @param kind   {@link #RESYNC}, or why the copy was moved ({@link #REBUILD}, {@link #REBALANCE}).
      */
-    public record Resync(SlabLayout layout, ArrayList<DirtyRange> missed) implements CisternSerializable
+    public record Resync(SlabLayout layout, ArrayList<DirtyRange> missed, String kind) implements CisternSerializable
     {
         public Resync
         {
@@ -118,7 +125,7 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
     {
     }
 
-    public record ExtentReplaced(int copy, String driveId, String node) implements Event
+    public record ExtentReplaced(int copy, String driveId, String node, String reason) implements Event
     {
     }
 
@@ -148,17 +155,28 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
      *              least. One entry per copy and disjoint range, so it stays small: failed writes are
      *              reported only until the copy is marked, later writes do not reach it at all.
      */
-    public record Active(SlabLayout layout, ArrayList<DirtyRange> dirty) implements State
+    public record Active(SlabLayout layout, ArrayList<DirtyRange> dirty, ArrayList<Moving> moving) implements State
     {
         public Active
         {
             dirty = new ArrayList<>(dirty);
+            moving = new ArrayList<>(moving);
+        }
+
+        public Active(final SlabLayout layout, final ArrayList<DirtyRange> dirty)
+        {
+            this(layout, dirty, new ArrayList<>());
         }
 
         public Active(final SlabLayout layout)
         {
             this(layout, new ArrayList<>());
         }
+    }
+
+    /** A copy moved to a new drive and not yet in sync there, and why it was moved. */
+    public record Moving(int copy, String reason) implements CisternSerializable
+    {
     }
 
     /** A range of one copy's extent that it missed while stale. */
@@ -281,7 +299,7 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
                         " on drive " + command.driveId()));
             }
         }
-        final ExtentReplaced replaced = new ExtentReplaced(command.copy(), command.driveId(), command.node());
+        final ExtentReplaced replaced = new ExtentReplaced(command.copy(), command.driveId(), command.node(), command.reason());
         if (((Active)apply(state, replaced)).layout().primary() == null)
         {
             return Effect().reply(command.replyTo(), StatusReply.error("slab " + id + " cannot move copy " + command.copy() +
@@ -328,7 +346,12 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
                 missed.add(range);
             }
         }
-        return new Resync(state.layout(), missed);
+        String kind = RESYNC;
+        for (final Moving move : state.moving())
+        {
+            kind = move.copy() == copy ? move.reason() : kind;
+        }
+        return new Resync(state.layout(), missed, kind);
     }
 
     /** The state of a copy, or null if the slab has no such copy. */
@@ -362,18 +385,23 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
             final ArrayList<DirtyRange> dirty = new ArrayList<>(active.dirty());
             dirty.removeIf(range -> range.copy() == replaced.copy());
             dirty.add(new DirtyRange(replaced.copy(), 0, layout.extentBytes()));
+            final ArrayList<Moving> moving = new ArrayList<>(active.moving());
+            moving.removeIf(move -> move.copy() == replaced.copy());
+            moving.add(new Moving(replaced.copy(), replaced.reason() == null ? REBUILD : replaced.reason()));
             return new Active(new SlabLayout(layout.volumeId(), layout.index(), layout.epoch() + 1, layout.extentBytes(), extents),
-                dirty);
+                dirty, moving);
         }
         if (event instanceof ResyncStarted started && state instanceof Active active)
         {
-            return new Active(withState(active.layout(), started.copy(), ExtentState.REBUILDING), active.dirty());
+            return new Active(withState(active.layout(), started.copy(), ExtentState.REBUILDING), active.dirty(), active.moving());
         }
         if (event instanceof ResyncFinished finished && state instanceof Active active)
         {
             final ArrayList<DirtyRange> dirty = new ArrayList<>(active.dirty());
             dirty.removeIf(range -> range.copy() == finished.copy());
-            return new Active(withState(active.layout(), finished.copy(), ExtentState.IN_SYNC), dirty);
+            final ArrayList<Moving> moving = new ArrayList<>(active.moving());
+            moving.removeIf(move -> move.copy() == finished.copy());
+            return new Active(withState(active.layout(), finished.copy(), ExtentState.IN_SYNC), dirty, moving);
         }
         return new Unplaced();
     }
@@ -404,7 +432,7 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
         }
         final SlabLayout next = changed ?
             new SlabLayout(layout.volumeId(), layout.index(), layout.epoch() + 1, layout.extentBytes(), extents) : layout;
-        return new Active(next, dirty);
+        return new Active(next, dirty, active.moving());
     }
 
     private static SlabLayout withState(final SlabLayout layout, final int copy, final ExtentState state)

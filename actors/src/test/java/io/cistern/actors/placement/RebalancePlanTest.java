@@ -106,4 +106,14 @@ class RebalancePlanTest
             assertEquals("n1", move.fromDriveId(), "only node-1's own copies may move to its other drive: " + plan);
         }
     }
+
+    @Test
+    void twoDrivesOneExtentApartDoNotTradeItBackAndForth()
+    {
+        // n1-n3 hold 25% each and n4 18.75%, with 5 points allowed: moving one 6.25% extent onto n4 would
+        // only swap which drive is fuller.
+        final List<Candidate> pool = new ArrayList<>(pool(true).subList(0, 3));
+        pool.add(new Candidate("n4", "node-4", "node-4", 256 * MIB, 48 * MIB, true));
+        assertEquals(List.of(), RebalancePlan.of(slabs(ExtentState.IN_SYNC), pool, v -> FaultDomainLevel.NODE, 0.05, 10).moves());
+    }
 }

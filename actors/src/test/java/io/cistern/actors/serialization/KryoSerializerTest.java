@@ -102,12 +102,18 @@ class KryoSerializerTest
         samples.put(Slab.Freed.class, List.of(new Slab.Freed(42L, 3)));
         samples.put(Slab.Unplaced.class, List.of(new Slab.Unplaced()));
         final Slab.DirtyRange dirty = new Slab.DirtyRange(1, 8192, 4096);
-        samples.put(Slab.Active.class, List.of(new Slab.Active(layout), new Slab.Active(layout, new ArrayList<>(List.of(dirty)))));
+        samples.put(Slab.Active.class, List.of(new Slab.Active(layout), new Slab.Active(layout, new ArrayList<>(List.of(dirty))),
+            new Slab.Active(layout, new ArrayList<>(List.of(dirty)), new ArrayList<>(List.of(new Slab.Moving(1, Slab.REBALANCE))))));
+        samples.put(Slab.Moving.class, List.of(new Slab.Moving(2, Slab.REBUILD)));
         final io.cistern.actors.health.HealthMonitor.Fault fault = new io.cistern.actors.health.HealthMonitor.Fault("CRITICAL",
             "DRIVE_FAILED", "drive 6b1f (node-2, /d)", "failed: probe write failed", 127L);
         samples.put(io.cistern.actors.health.HealthMonitor.GetFaults.class,
             List.of(new io.cistern.actors.health.HealthMonitor.GetFaults(ref.unsafeUpcast())));
         samples.put(io.cistern.actors.health.HealthMonitor.Fault.class, List.of(fault));
+        samples.put(io.cistern.actors.health.HealthMonitor.Optimize.class,
+            List.of(new io.cistern.actors.health.HealthMonitor.Optimize(ref.unsafeUpcast())));
+        samples.put(io.cistern.actors.health.HealthMonitor.Optimized.class,
+            List.of(new io.cistern.actors.health.HealthMonitor.Optimized(12.5, 2, "moving 2 copy(ies) to emptier drives")));
         samples.put(io.cistern.actors.health.HealthMonitor.Faults.class,
             List.of(new io.cistern.actors.health.HealthMonitor.Faults(new ArrayList<>(List.of(fault)))));
         samples.put(Slab.MarkStale.class, List.of(new Slab.MarkStale(0b010, 8192, 4096, slabReply)));
@@ -115,11 +121,11 @@ class KryoSerializerTest
         samples.put(Slab.DirtyRange.class, List.of(dirty));
         samples.put(Slab.BeginResync.class, List.of(new Slab.BeginResync(1, ref.unsafeUpcast())));
         samples.put(Slab.EndResync.class, List.of(new Slab.EndResync(1, slabReply)));
-        samples.put(Slab.Resync.class, List.of(new Slab.Resync(layout, new ArrayList<>(List.of(dirty)))));
+        samples.put(Slab.Resync.class, List.of(new Slab.Resync(layout, new ArrayList<>(List.of(dirty)), Slab.RESYNC)));
         samples.put(Slab.ResyncStarted.class, List.of(new Slab.ResyncStarted(1)));
         samples.put(Slab.ResyncFinished.class, List.of(new Slab.ResyncFinished(1)));
-        samples.put(Slab.Replace.class, List.of(new Slab.Replace(1, "d3", "d9", "node-4", slabReply)));
-        samples.put(Slab.ExtentReplaced.class, List.of(new Slab.ExtentReplaced(1, "d9", "node-4")));
+        samples.put(Slab.Replace.class, List.of(new Slab.Replace(1, "d3", "d9", "node-4", Slab.REBUILD, slabReply)));
+        samples.put(Slab.ExtentReplaced.class, List.of(new Slab.ExtentReplaced(1, "d9", "node-4", Slab.REBALANCE)));
         return samples;
     }
 

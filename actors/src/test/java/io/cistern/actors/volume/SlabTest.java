@@ -174,20 +174,36 @@ class SlabTest
     {
         place(extents("d1", "d2", "d3"));
         markStale(0b100, 0, 4096);
-        final var moved = slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Replace(2, "d3", "d9", "node-4", replyTo));
+        final var moved = slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Replace(2, "d3", "d9", "node-4", Slab.REBUILD, replyTo));
         final SlabLayout layout = moved.reply().getValue();
         assertEquals(new Extent(2, "d9", "node-4", ExtentState.REBUILDING), layout.extents().get(2));
         assertEquals(3, layout.epoch());
         assertEquals(List.of(new Slab.DirtyRange(2, 0, 1L << 20)), ((Slab.Active)moved.state()).dirty(), "the whole extent");
-        assertTrue(slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Replace(2, "d3", "d9", "node-4", replyTo)).hasNoEvents(),
+        assertTrue(slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Replace(2, "d3", "d9", "node-4", Slab.REBUILD, replyTo)).hasNoEvents(),
             "asked again: already there");
-        assertTrue(slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Replace(2, "d3", "d8", "node-5", replyTo)).hasNoEvents(),
+        assertTrue(slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Replace(2, "d3", "d8", "node-5", Slab.REBUILD, replyTo)).hasNoEvents(),
             "a planner that has not seen the move yet moves nothing");
-        assertTrue(slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Replace(1, "d2", "d1", "node-1", replyTo)).reply().isError(),
+        assertTrue(slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Replace(1, "d2", "d1", "node-1", Slab.REBUILD, replyTo)).reply().isError(),
             "never two copies on one drive");
-        // Its resync then runs like any other: begun (already rebuilding) and ended.
-        assertEquals(List.of(new Slab.DirtyRange(2, 0, 1L << 20)),
-            slab.<StatusReply<Slab.Resync>>runCommand(replyTo -> new Slab.BeginResync(2, replyTo)).reply().getValue().missed());
+        // Its resync then runs like any other, as a rebuild: begun (already rebuilding) and ended.
+        final Slab.Resync resync = slab.<StatusReply<Slab.Resync>>runCommand(replyTo -> new Slab.BeginResync(2, replyTo)).reply().getValue();
+        assertEquals(List.of(new Slab.DirtyRange(2, 0, 1L << 20)), resync.missed());
+        assertEquals(Slab.REBUILD, resync.kind());
+        final var ended = slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.EndResync(2, replyTo));
+        assertEquals(List.of(), ((Slab.Active)ended.state()).moving(), "in sync where it was moved to: the move is over");
+    }
+
+    @Test
+    void aRebalancedCopyIsResyncedAsARebalanceAndAStaleOneAsAResync()
+    {
+        place(extents("d1", "d2", "d3"));
+        slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Replace(0, "d1", "d9", "node-4", Slab.REBALANCE, replyTo));
+        markStale(0b100, 0, 4096);
+
+        assertEquals(Slab.REBALANCE, slab.<StatusReply<Slab.Resync>>runCommand(replyTo -> new Slab.BeginResync(0, replyTo)).reply()
+            .getValue().kind());
+        assertEquals(Slab.RESYNC, slab.<StatusReply<Slab.Resync>>runCommand(replyTo -> new Slab.BeginResync(2, replyTo)).reply()
+            .getValue().kind());
     }
 
     @Test

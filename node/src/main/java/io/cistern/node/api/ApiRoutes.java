@@ -61,6 +61,10 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
         return pathPrefix("api", () -> pathPrefix("v1", () -> concat(
             path("pool", () -> get(() -> onSuccess(drives(), drives ->
                 completeOK(PoolSummary.summarise(drives, members()), Jackson.marshaller(json))))),
+            pathPrefix("pool", () -> path("optimize", () -> post(() -> onSuccess(
+                AskPattern.<NodeGuardian.Command, HealthMonitor.Optimized>ask(guardian, NodeGuardian.Optimize::new, ASK_TIMEOUT,
+                    guardian.scheduler()),
+                optimized -> complete(StatusCodes.ACCEPTED, optimized, Jackson.marshaller(json)))))),
             path("drives", () -> get(() -> onSuccess(drives(), drives ->
                 completeOK(Map.of("drives", drives.stream().map(DriveDocument::of).toList()), Jackson.marshaller(json))))),
             pathPrefix("drives", () -> pathPrefix(id -> path("retire", () -> post(() ->

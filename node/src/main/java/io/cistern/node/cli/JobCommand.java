@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 /** {@code cistern job list}: the repair jobs of every node. */
-@Command(name = "job", description = "Repair jobs: resync, rebuild, scrub.", subcommands = {JobCommand.ListJobs.class,
+@Command(name = "job", description = "Repair jobs: resync, rebuild, rebalance, scrub.", subcommands = {JobCommand.ListJobs.class,
     JobCommand.Scrub.class})
 final class JobCommand implements Runnable
 {

@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 
 /** {@code cistern node --config FILE} runs a node in this process; {@code cistern node start NAME} restarts one of a local cluster. */
 @Command(name = "node", description = "Run a node in this process (--config FILE), or manage one node of a local cluster.",
-    subcommands = NodeCommand.Start.class)
+    subcommands = {NodeCommand.Start.class, NodeCommand.Add.class})
 final class NodeCommand implements Callable<Integer>
 {
     @Option(names = "--config", paramLabel = "FILE", description = "The node's configuration file (HOCON).")
@@ -65,6 +65,42 @@ final class NodeCommand implements Callable<Integer>
             file = local.startNode(file, node, heap);
             System.out.printf("Started %s (pid %d); waiting until it is ready%n", name, file.node(name).pid());
             local.awaitReady(file, List.of(name), wait);
+            return 0;
+        }
+    }
+
+    @Command(name = "add", description = "Add a node to a running local cluster (drives like the others'), start it and wait " +
+        "until it is ready; rebalancing then moves copies onto its drives.")
+    static final class Add implements Callable<Integer>
+    {
+        @Mixin
+        ClusterOptions cluster;
+
+        @Option(names = "--timeout", defaultValue = "180s", description = "How long to wait for readiness (default: ${DEFAULT-VALUE}).")
+        String timeout;
+
+        @Option(names = "--heap", defaultValue = "768m", description = "Maximum heap of the node JVM (default: ${DEFAULT-VALUE}).")
+        String heap;
+
+        @Override
+        public Integer call() throws IOException
+        {
+            final LocalCluster local = new LocalCluster(cluster.data, System.out);
+            ClusterFile file = local.read();
+            final Duration wait = Durations.parse("--timeout", timeout);
+            if (local.running(file).isEmpty())
+            {
+                throw new CliException("the cluster in " + local.data() + " is not running; start it with `cistern up --data " +
+                    local.data() + "` first");
+            }
+            file = local.addNode(file);
+            final ClusterFile.Node node = file.nodes().get(file.nodes().size() - 1);
+            file = local.ensureJournal(file, Duration.ofSeconds(30));
+            file = local.startNode(file, node, heap);
+            System.out.printf("Started %s (pid %d); waiting until it is ready%n", node.name(), file.node(node.name()).pid());
+            local.awaitReady(file, List.of(node.name()), wait);
+            System.out.printf("%s joined the pool; cistern pool shows its drives, cistern job list the copies moving onto them%n",
+                node.name());
             return 0;
         }
     }

@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code cistern pool}: capacity of the pool, its drives by health and media, and its nodes. */
-@Command(name = "pool", description = "Show the pool: capacity, drives by health and media, nodes.")
+/** {@code cistern pool [optimize]}: capacity of the pool, its drives by health and media, and its nodes. */
+@Command(name = "pool", description = "Show the pool: capacity, drives by health and media, nodes.",
+    subcommands = PoolCommand.Optimize.class)
 final class PoolCommand implements Callable<Integer>
 {
     @Mixin
@@ -52,5 +53,28 @@ final class PoolCommand implements Callable<Integer>
             }
         });
         return parts.isEmpty() ? "-" : String.join(", ", parts);
+    }
+
+    @Command(name = "optimize", description = "Rebalance now: move copies from fuller drives to emptier ones until drive " +
+        "utilisation is within cistern.repair.rebalance-spread (it also runs by itself).")
+    static final class Optimize implements Callable<Integer>
+    {
+        @Mixin
+        ClusterOptions cluster;
+
+        @Option(names = "--json", description = "Print the API's JSON document.")
+        boolean json;
+
+        @Override
+        public Integer call()
+        {
+            final JsonNode answer = cluster.call("POST", "/api/v1/pool/optimize", null, json);
+            if (answer != null)
+            {
+                System.out.printf("Drive utilisation spread: %.1f percentage points; %s%n", answer.path("spread").asDouble(),
+                    answer.path("detail").asText());
+            }
+            return 0;
+        }
     }
 }

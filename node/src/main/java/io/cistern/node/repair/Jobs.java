@@ -64,7 +64,7 @@ public final class Jobs
     final class Entry implements ResyncTask.Progress
     {
         final String id;
-        private final String type;
+        private volatile String type;
         private final long volumeId;
         private final int slab;
         private final int copy;
@@ -89,6 +89,12 @@ public final class Jobs
             this.volumeId = volumeId;
             this.slab = slab;
             this.copy = copy;
+        }
+
+        @Override
+        public void kind(final String kind)
+        {
+            type = kind;
         }
 
         @Override

@@ -47,6 +47,9 @@ public final class ResyncTask
     /** Progress for the job list; written by the resync thread, read by anyone. */
     interface Progress
     {
+        /** What the resync turned out to be: a resync in place, or the copy of a rebuild or a rebalance. */
+        void kind(String kind);
+
         void planned(long bytes, boolean mapLost);
 
         void copied(long bytes);
@@ -94,6 +97,7 @@ public final class ResyncTask
             return new Outcome(volumeId, slab, copy, 0, 0, false, "could not begin: " + cause(ex));
         }
         final SlabLayout layout = begun.layout();
+        progress.kind(begun.kind());
         if (!localDrives.contains(layout.extents().get(copy).driveId()))
         {
             return new Outcome(volumeId, slab, copy, 0, 0, false, "the copy has moved to drive " +
