@@ -39,11 +39,8 @@ final class NodeCommand implements Callable<Integer>
         @Mixin
         ClusterOptions cluster;
 
-        @Option(names = "--timeout", defaultValue = "180s", description = "How long to wait for readiness (default: ${DEFAULT-VALUE}).")
-        String timeout;
-
-        @Option(names = "--heap", defaultValue = "768m", description = "Maximum heap of the node JVM (default: ${DEFAULT-VALUE}).")
-        String heap;
+        @Mixin
+        LaunchOptions launch;
 
         @Override
         public Integer call() throws IOException
@@ -60,9 +57,9 @@ final class NodeCommand implements Callable<Integer>
             {
                 throw new CliException(name + " is already running (pid " + node.pid() + ")");
             }
-            final Duration wait = Durations.parse("--timeout", timeout);
+            final Duration wait = launch.readinessTimeout();
             file = local.ensureJournal(file, Duration.ofSeconds(30));
-            file = local.startNode(file, node, heap);
+            file = local.startNode(file, node, launch.heap);
             System.out.printf("Started %s (pid %d); waiting until it is ready%n", name, file.node(name).pid());
             local.awaitReady(file, List.of(name), wait);
             return 0;
@@ -76,18 +73,15 @@ final class NodeCommand implements Callable<Integer>
         @Mixin
         ClusterOptions cluster;
 
-        @Option(names = "--timeout", defaultValue = "180s", description = "How long to wait for readiness (default: ${DEFAULT-VALUE}).")
-        String timeout;
-
-        @Option(names = "--heap", defaultValue = "768m", description = "Maximum heap of the node JVM (default: ${DEFAULT-VALUE}).")
-        String heap;
+        @Mixin
+        LaunchOptions launch;
 
         @Override
         public Integer call() throws IOException
         {
             final LocalCluster local = new LocalCluster(cluster.data, System.out);
             ClusterFile file = local.read();
-            final Duration wait = Durations.parse("--timeout", timeout);
+            final Duration wait = launch.readinessTimeout();
             if (local.running(file).isEmpty())
             {
                 throw new CliException("the cluster in " + local.data() + " is not running; start it with `cistern up --data " +
@@ -96,7 +90,7 @@ final class NodeCommand implements Callable<Integer>
             file = local.addNode(file);
             final ClusterFile.Node node = file.nodes().get(file.nodes().size() - 1);
             file = local.ensureJournal(file, Duration.ofSeconds(30));
-            file = local.startNode(file, node, heap);
+            file = local.startNode(file, node, launch.heap);
             System.out.printf("Started %s (pid %d); waiting until it is ready%n", node.name(), file.node(node.name()).pid());
             local.awaitReady(file, List.of(node.name()), wait);
             System.out.printf("%s joined the pool; cistern pool shows its drives, cistern job list the copies moving onto them%n",

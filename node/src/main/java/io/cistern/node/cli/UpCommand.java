@@ -47,11 +47,8 @@ final class UpCommand implements Callable<Integer>
         description = "Added to every default port, to run several clusters on one host (default: ${DEFAULT-VALUE}).")
     int portOffset;
 
-    @Option(names = "--timeout", defaultValue = "180s", description = "How long to wait for readiness (default: ${DEFAULT-VALUE}).")
-    String timeout;
-
-    @Option(names = "--heap", defaultValue = "768m", description = "Maximum heap of each node JVM (default: ${DEFAULT-VALUE}).")
-    String heap;
+    @Mixin
+    LaunchOptions launch;
 
     @Override
     public Integer call() throws IOException
@@ -77,7 +74,7 @@ final class UpCommand implements Callable<Integer>
         {
             throw new CliException("--drive-size=" + driveSize + ": " + ex.getMessage());
         }
-        final Duration wait = Durations.parse("--timeout", timeout);
+        final Duration wait = launch.readinessTimeout();
         final Duration retire = Durations.parse("--retire-after", retireAfter);
         final long slab;
         try
@@ -123,7 +120,7 @@ final class UpCommand implements Callable<Integer>
                 file = local.ensureJournal(file, Duration.ofSeconds(30));
                 for (final ClusterFile.Node node : file.nodes())
                 {
-                    file = local.startNode(file, node, heap);
+                    file = local.startNode(file, node, launch.heap);
                     System.out.printf("Started %s (pid %d), log %s%n", node.name(), file.node(node.name()).pid(), node.log());
                 }
                 local.awaitReady(file, file.nodes().stream().map(ClusterFile.Node::name).toList(), wait);
