@@ -56,8 +56,6 @@ public final class DataClient implements Agent, AutoCloseable
     private static final int AWAIT_SPINS = 64;
     /** Most copies a slab may have. */
     public static final int MAX_COPIES = 8;
-    /** Not a status: a request was sent and its reply is awaited. */
-    private static final int IN_FLIGHT = Integer.MIN_VALUE;
 
     private final Aeron aeron;
     private final int clientId;
@@ -385,23 +383,6 @@ public final class DataClient implements Agent, AutoCloseable
         CloseHelper.closeAll(replies, timeouts, lateReplies);
     }
 
-    /**
-     * Sends the slot's request and waits for its reply; the request has no payload when {@code payload}
-     * is null, and {@code length} is then only what a READ asks for.
-     */
-    private int exchange(
-        final String serverChannel,
-        final PendingRequest slot,
-        final long correlationId,
-        final DirectBuffer payload,
-        final int payloadOffset,
-        final int length,
-        final long deadline)
-    {
-        final int started = start(serverChannel, slot, correlationId, payload, payloadOffset, length, deadline);
-        return started == IN_FLIGHT ? await(slot, correlationId, deadline) : started;
-    }
-
     /** Why a request's range or buffer cannot be sent, or OK. */
     private int invalid(final long offset, final int length, final int bufferCapacity, final int bufferOffset)
     {
@@ -433,8 +414,11 @@ public final class DataClient implements Agent, AutoCloseable
             .length(length);
     }
 
-    /** Sends the slot's request; {@link #IN_FLIGHT} if a reply is now awaited, else why nothing is. */
-    private int start(
+    /**
+     * Sends the slot's request and waits for its reply; the request has no payload when {@code payload}
+     * is null, and {@code length} is then only what a READ asks for.
+     */
+    private int exchange(
         final String serverChannel,
         final PendingRequest slot,
         final long correlationId,
@@ -460,7 +444,7 @@ public final class DataClient implements Agent, AutoCloseable
         {
             return sent;
         }
-        return IN_FLIGHT;
+        return await(slot, correlationId, deadline);
     }
 
     private ConcurrentPublication publication(final String serverChannel)
@@ -589,7 +573,7 @@ public final class DataClient implements Agent, AutoCloseable
         {
             status = MALFORMED;
         }
-        else if ((reply.type() == FrameType.READ_REPLY || reply.type() == FrameType.DIRTY_MAP_REPLY) && status == OK)
+        else if (slot.dst() != null && status == OK)
         {
             final int payloadLength = length - HEADER_LENGTH;
             if (reply.length() != slot.expectedLength() || payloadLength != slot.expectedLength())

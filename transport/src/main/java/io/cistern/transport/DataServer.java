@@ -271,6 +271,11 @@ public final class DataServer implements Agent, AutoCloseable
         // have marked stale. Other kinds answer with the worst status.
         final int status = p.kind != Forwarder.MIRROR ? p.status :
             p.epochMismatch ? STALE_EPOCH : (p.missed == 0 ? OK : DataStatus.degraded(p.missed));
+        if (status == STALE_EPOCH)
+        {
+            // The answer carries this server's epoch of the slab; the last fence checked may have been another's.
+            extentRequests.epoch(p.volumeId, p.slab);
+        }
         reply(p.target, p.type, p.flags, status, p.correlationId, p.clientId, p.volumeId, p.slab, p.copy, p.epoch,
             p.offset, 0);
     }
@@ -291,7 +296,7 @@ public final class DataServer implements Agent, AutoCloseable
         }
         try
         {
-            return sanitize(extentRequests.io().write(p.volumeId, p.slab, p.copy, p.offset, buffer, offset, length, true));
+            return ExtentRequests.sanitize(extentRequests.io().write(p.volumeId, p.slab, p.copy, p.offset, buffer, offset, length, true));
         }
         catch (final RuntimeException ex)
         {
@@ -379,7 +384,7 @@ public final class DataServer implements Agent, AutoCloseable
         }
         if (status == OK)
         {
-            status = sanitize(extentRequests.io().write(request.volumeId(), request.slab(), request.copy(),
+            status = ExtentRequests.sanitize(extentRequests.io().write(request.volumeId(), request.slab(), request.copy(),
                 request.extentOffset(), buffer, payloadOffset, payloadLength, request.fua()));
         }
         if (status != OK)
@@ -395,7 +400,7 @@ public final class DataServer implements Agent, AutoCloseable
             final String channel = mirrorChannels[i];
             if (channel == null)
             {
-                final int local = sanitize(extentRequests.io().write(request.volumeId(), request.slab(), mirrorCopies[i],
+                final int local = ExtentRequests.sanitize(extentRequests.io().write(request.volumeId(), request.slab(), mirrorCopies[i],
                     request.extentOffset(), buffer, payloadOffset, payloadLength, request.fua()));
                 missed |= local == OK ? 0 : 1 << mirrorCopies[i];
             }
@@ -412,7 +417,7 @@ public final class DataServer implements Agent, AutoCloseable
         {
             return missed == 0 ? OK : DataStatus.degraded(missed);
         }
-        forwarder.begin(p, Forwarder.MIRROR, this, target, request, remote, OK);
+        forwarder.begin(p, Forwarder.MIRROR, this, target, request, remote);
         p.missed = missed;
         for (int i = 0; i < mirrors; i++)
         {
@@ -466,20 +471,20 @@ public final class DataServer implements Agent, AutoCloseable
             {
                 return NO_SUCH_EXTENT; // not a copy that takes writes: a resync, not a repair, brings it back
             }
-            final int read = sanitize(io.read(request.volumeId(), request.slab(), primary, at, length, repairBuffer, 0));
+            final int read = ExtentRequests.sanitize(io.read(request.volumeId(), request.slab(), primary, at, length, repairBuffer, 0));
             if (read != OK)
             {
                 return read;
             }
             if (mirrorChannels[index] == null)
             {
-                return sanitize(io.write(request.volumeId(), request.slab(), bad, at, repairBuffer, 0, length, true));
+                return ExtentRequests.sanitize(io.write(request.volumeId(), request.slab(), bad, at, repairBuffer, 0, length, true));
             }
             if (mirrorChannels[index].equals(ExtentIo.UNREACHABLE))
             {
                 return NOT_CONNECTED;
             }
-            forwarder.begin(p, Forwarder.REPAIR_WRITE, this, target, request, 1, OK);
+            forwarder.begin(p, Forwarder.REPAIR_WRITE, this, target, request, 1);
             forwarder.send(p, FrameType.WRITE, FLAG_FUA, bad, mirrorChannels[index], repairBuffer, 0);
             forwarder.sent(p);
             return PENDING;
@@ -495,9 +500,9 @@ public final class DataServer implements Agent, AutoCloseable
             if (mirrorChannels[i] == null)
             {
                 final int good = mirrorCopies[i];
-                final int read = sanitize(io.read(request.volumeId(), request.slab(), good, at, length, repairBuffer, 0));
+                final int read = ExtentRequests.sanitize(io.read(request.volumeId(), request.slab(), good, at, length, repairBuffer, 0));
                 return read != OK ? read :
-                    sanitize(io.write(request.volumeId(), request.slab(), primary, at, repairBuffer, 0, length, true));
+                    ExtentRequests.sanitize(io.write(request.volumeId(), request.slab(), primary, at, repairBuffer, 0, length, true));
             }
             if (source < 0 && !mirrorChannels[i].equals(ExtentIo.UNREACHABLE))
             {
@@ -508,7 +513,7 @@ public final class DataServer implements Agent, AutoCloseable
         {
             return NO_SUCH_EXTENT;
         }
-        forwarder.begin(p, Forwarder.REPAIR_FETCH, this, target, request, 1, OK);
+        forwarder.begin(p, Forwarder.REPAIR_FETCH, this, target, request, 1);
         forwarder.send(p, FrameType.READ, 0, mirrorCopies[source], mirrorChannels[source], null, 0);
         forwarder.sent(p);
         return PENDING;
@@ -530,12 +535,6 @@ public final class DataServer implements Agent, AutoCloseable
             }
         }
         return -1;
-    }
-
-    /** A positive "status" is an implementation returning a byte count by mistake: not a success. */
-    private static int sanitize(final int status)
-    {
-        return status > OK ? IO_ERROR : status;
     }
 
     private int decide(final int maxPayloadLength, final DirectBuffer buffer, final int offset, final int length)

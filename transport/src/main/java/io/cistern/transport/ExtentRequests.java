@@ -62,21 +62,13 @@ final class ExtentRequests
         final int srcOffset,
         final int payloadLength)
     {
-        final int length = request.length();
-        if (length != payloadLength || request.extentOffset() < 0)
+        final int checked = checkWrite(request, maxPayloadLength, payloadLength);
+        if (checked != OK)
         {
-            return MALFORMED;
-        }
-        if (length > maxPayloadLength)
-        {
-            return TOO_LARGE;
-        }
-        if (!isCurrent(request))
-        {
-            return STALE_EPOCH;
+            return checked;
         }
         return sanitize(extentIo.write(
-            request.volumeId(), request.slab(), request.copy(), request.extentOffset(), src, srcOffset, length,
+            request.volumeId(), request.slab(), request.copy(), request.extentOffset(), src, srcOffset, payloadLength,
             request.fua()));
     }
 
@@ -138,7 +130,7 @@ final class ExtentRequests
     }
 
     /** A positive "status" is an implementation returning a byte count by mistake: not a success. */
-    private static int sanitize(final int status)
+    static int sanitize(final int status)
     {
         return status > OK ? IO_ERROR : status;
     }

@@ -220,7 +220,7 @@ public final class Forwarder implements Agent, AutoCloseable
      * so a peer that fails at once cannot complete it while its other peers are still being sent to.
      */
     void begin(final Pending p, final int kind, final DataServer origin, final ReplyPublications.Target target,
-               final DataFrameDecoder request, final int peers, final int initialStatus)
+               final DataFrameDecoder request, final int peers)
     {
         p.kind = kind;
         p.origin = origin;
@@ -236,7 +236,7 @@ public final class Forwarder implements Agent, AutoCloseable
         p.offset = request.extentOffset();
         p.length = request.length();
         p.remaining = peers + 1;
-        p.status = initialStatus;
+        p.status = OK;
         p.asked = 0;
         p.confirmed = 0;
         p.missed = 0;
