@@ -6,8 +6,6 @@ import io.cistern.actors.volume.Attachments;
 import io.cistern.actors.volume.SlabLayout;
 import io.cistern.actors.volume.VolumeService;
 import io.cistern.config.CisternSettings;
-import io.cistern.actors.volume.Extent;
-import io.cistern.actors.volume.ExtentState;
 import io.cistern.node.data.DataEndpoints;
 import io.cistern.node.data.DriveFailures;
 import io.cistern.node.data.FrontEnd;
@@ -200,12 +198,7 @@ final class DataPlane implements AutoCloseable
             system.tell(new NodeGuardian.DriveFailed(drive, reason));
             markStale(volumes, drive);
         });
-        probeThread = Executors.newSingleThreadScheduledExecutor(r ->
-        {
-            final Thread thread = new Thread(r, "drive-probe");
-            thread.setDaemon(true);
-            return thread;
-        });
+        probeThread = Executors.newSingleThreadScheduledExecutor(daemon("drive-probe"));
         final long probeMillis = settings.health().driveProbeInterval().toMillis();
         probeThread.scheduleWithFixedDelay(this::probe, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
 
@@ -245,17 +238,9 @@ final class DataPlane implements AutoCloseable
     {
         layouts.forEach(layout ->
         {
-            int copies = 0;
-            for (final Extent extent : layout.extents())
+            final int marked = layout.inSyncCopies(extent -> extent.driveId().equals(drive));
+            if (marked != 0)
             {
-                if (extent.driveId().equals(drive) && extent.state() == ExtentState.IN_SYNC)
-                {
-                    copies |= 1 << extent.copy();
-                }
-            }
-            if (copies != 0)
-            {
-                final int marked = copies;
                 volumes.markStale(layout.volumeId(), layout.index(), marked, 0, layout.extentBytes()).whenComplete((ok, failure) ->
                 {
                     if (failure != null)
@@ -271,18 +256,17 @@ final class DataPlane implements AutoCloseable
     /** One daemon thread for blocking repair work, so actors and the data plane never wait on it. */
     private static ExecutorService onThread(final String name)
     {
-        return Executors.newSingleThreadExecutor(r ->
+        return Executors.newSingleThreadExecutor(daemon(name));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(final String name)
+    {
+        return r ->
         {
             final Thread thread = new Thread(r, name);
             thread.setDaemon(true);
             return thread;
-        });
-    }
-
-    /** The repair jobs of this node, for the API. */
-    Jobs jobs()
-    {
-        return jobs;
+        };
     }
 
     void stopFrontEnds()

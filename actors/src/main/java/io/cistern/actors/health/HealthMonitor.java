@@ -124,16 +124,14 @@ public final class HealthMonitor
     {
     }
 
-    private static final java.time.Duration ASK_TIMEOUT = java.time.Duration.ofSeconds(5);
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
     private final ActorContext<Command> context;
     private final ActorRef<PoolView.Command> poolView;
     private final ClusterSharding sharding;
     private final Cluster cluster;
-    private final ActorRef<StatusReply<DriveStatus>> reportAdapter;
-    private final ActorRef<StatusReply<VolumeInfo>> detachAdapter;
-    private final ActorRef<StatusReply<SlabLayout>> moveAdapter;
-    private final Duration retireAfter;
+    /** Where every entity's answer to a report, detach or move goes: only a refusal is worth a line. */
+    private final ActorRef<StatusReply<Object>> outcomes;
     private final HealthSettings settings;
     private final Map<Long, FaultDomainLevel> faultDomains = new HashMap<>();
     private Set<String> refusalsLogged = Set.of();
@@ -150,15 +148,11 @@ public final class HealthMonitor
     {
         this.context = context;
         this.settings = settings;
-        this.retireAfter = settings.retireAfter();
         this.poolView = poolView;
         this.sharding = sharding;
         this.cluster = Cluster.get(context.getSystem());
-        this.reportAdapter = context.messageAdapter(statusReplyClass(), reply ->
-            new Reported(reply.isSuccess() ? "ok" : reply.getError().getMessage()));
-        this.detachAdapter = context.messageAdapter(volumeReplyClass(), reply ->
-            new Reported(reply.isSuccess() ? "ok" : reply.getError().getMessage()));
-        this.moveAdapter = context.messageAdapter(slabReplyClass(), reply ->
+        // One adapter: an actor has one per message class, and these answers are all StatusReplies.
+        this.outcomes = context.messageAdapter(statusReplyClass(), reply ->
             new Reported(reply.isSuccess() ? "ok" : reply.getError().getMessage()));
     }
 
@@ -251,7 +245,7 @@ public final class HealthMonitor
                 {
                     context.getLog().info("Detaching {} from volume {}: its node is no longer in the cluster", client, volume.name());
                     sharding.entityRefFor(Volume.ENTITY_TYPE_KEY, volume.name())
-                        .tell(new Volume.Detach(client, detachAdapter));
+                        .tell(new Volume.Detach(client, outcomes()));
                 }
             }
         }
@@ -279,7 +273,7 @@ public final class HealthMonitor
             final String reason = "node " + drive.info().node() + " (" + drive.info().nodeAddress() + ") left the cluster";
             context.getLog().warn("Drive {} at {}: {}", drive.id(), drive.info().path(), reason);
             sharding.entityRefFor(Drive.ENTITY_TYPE_KEY, drive.id())
-                .tell(new Drive.ReportLostCommunication(drive.incarnation(), reason, reportAdapter));
+                .tell(new Drive.ReportLostCommunication(drive.incarnation(), reason, outcomes()));
         }
         // Drives whose extents are rebuilt elsewhere: failed or retired ones at once, and those out of
         // communication past the retire timeout (their node may yet come back, with everything on it).
@@ -288,7 +282,7 @@ public final class HealthMonitor
         for (final DriveStatus drive : seen.drives())
         {
             final boolean gone = drive.health() == DriveHealth.UNHEALTHY || drive.health() == DriveHealth.RETIRED ||
-                drive.health() == DriveHealth.LOST_COMMUNICATION && now - drive.sinceMillis() >= retireAfter.toMillis();
+                drive.health() == DriveHealth.LOST_COMMUNICATION && now - drive.sinceMillis() >= settings.retireAfter().toMillis();
             if (gone && drive.allocatedBytes() > 0)
             {
                 retiring.add(drive.id());
@@ -317,8 +311,9 @@ public final class HealthMonitor
             else if (drive.health() == DriveHealth.LOST_COMMUNICATION)
             {
                 faults.add(fault("WARNING", "DRIVE_LOST_COMMUNICATION", subject, drive.detail() + "; its extents are rebuilt " +
-                    "elsewhere if it is not back by " + java.time.Instant.ofEpochMilli(drive.sinceMillis() + retireAfter.toMillis()) +
-                    " (cistern.repair.retire-after " + retireAfter + ")", drive.sinceMillis()));
+                    "elsewhere if it is not back by " + java.time.Instant.ofEpochMilli(drive.sinceMillis() +
+                    settings.retireAfter().toMillis()) + " (cistern.repair.retire-after " + settings.retireAfter() + ")",
+                    drive.sinceMillis()));
             }
         }
         driveFaults = faults;
@@ -337,7 +332,7 @@ public final class HealthMonitor
                 move.slab(), Long.toHexString(move.volumeId()), move.driveId(), move.node(), move.fromDriveId(),
                 why(seen.drives(), move.fromDriveId()));
             sharding.entityRefFor(Slab.ENTITY_TYPE_KEY, Slab.entityId(move.volumeId(), move.slab()))
-                .tell(new Slab.Replace(move.copy(), move.fromDriveId(), move.driveId(), move.node(), Slab.REBUILD, moveAdapter));
+                .tell(new Slab.Replace(move.copy(), move.fromDriveId(), move.driveId(), move.node(), Slab.REBUILD, outcomes()));
         }
         final Set<String> refusals = Set.copyOf(plan.refusals());
         if (!refusals.isEmpty() && !refusals.equals(refusalsLogged))
@@ -346,12 +341,10 @@ public final class HealthMonitor
         }
         refusalsLogged = refusals;
         final List<Fault> faults = new ArrayList<>();
-        for (final String refusal : plan.refusals())
+        for (final RebuildPlan.Refusal refusal : plan.blocked())
         {
-            final int colon = refusal.indexOf(": ");
-            faults.add(fault("CRITICAL", "REBUILD_BLOCKED", colon < 0 ? refusal : refusal.substring(0, colon),
-                "cannot be rebuilt: " + (colon < 0 ? refusal : refusal.substring(colon + 2)) +
-                    "; the copy stays where it is (or stale) and the slab has less redundancy until capacity is added",
+            faults.add(fault("CRITICAL", "REBUILD_BLOCKED", refusal.copy(), "cannot be rebuilt: " + refusal.reason() +
+                "; the copy stays where it is (or stale) and the slab has less redundancy until capacity is added",
                 System.currentTimeMillis()));
         }
         rebuildFaults = faults;
@@ -412,7 +405,7 @@ public final class HealthMonitor
                     move.fromDriveId(), move.driveId(), move.node(), spread);
                 sharding.entityRefFor(Slab.ENTITY_TYPE_KEY, Slab.entityId(move.volumeId(), move.slab()))
                     .tell(new Slab.Replace(move.copy(), move.fromDriveId(), move.driveId(), move.node(), Slab.REBALANCE,
-                        moveAdapter));
+                        outcomes()));
             }
         }
         if (balance.replyTo() != null)
@@ -454,34 +447,28 @@ public final class HealthMonitor
             if (drive.id().equals(driveId))
             {
                 return drive.health() == DriveHealth.LOST_COMMUNICATION ?
-                    "out of communication longer than " + retireAfter : drive.health() + " (" + drive.detail() + ")";
+                    "out of communication longer than " + settings.retireAfter() : drive.health() + " (" + drive.detail() + ")";
             }
         }
         return "unknown to the pool";
     }
 
     @SuppressWarnings("unchecked")
-    private static Class<StatusReply<DriveStatus>> statusReplyClass()
+    private static Class<StatusReply<Object>> statusReplyClass()
     {
-        return (Class<StatusReply<DriveStatus>>)(Class<?>)StatusReply.class;
+        return (Class<StatusReply<Object>>)(Class<?>)StatusReply.class;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Class<StatusReply<VolumeInfo>> volumeReplyClass()
+    /** The outcomes adapter, typed for the command it answers (it only reads success or the error). */
+    private <T> ActorRef<StatusReply<T>> outcomes()
     {
-        return (Class<StatusReply<VolumeInfo>>)(Class<?>)StatusReply.class;
+        return outcomes.unsafeUpcast();
     }
 
     @SuppressWarnings("unchecked")
     private static Class<List<DriveStatus>> driveListClass()
     {
         return (Class<List<DriveStatus>>)(Class<?>)List.class;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Class<StatusReply<SlabLayout>> slabReplyClass()
-    {
-        return (Class<StatusReply<SlabLayout>>)(Class<?>)StatusReply.class;
     }
 
     @SuppressWarnings("unchecked")

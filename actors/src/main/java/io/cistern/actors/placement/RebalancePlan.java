@@ -59,22 +59,27 @@ public final class RebalancePlan
         movable.sort(Comparator.comparingLong(SlabLayout::volumeId).thenComparingInt(SlabLayout::index));
         while (moves.size() < maxMoves && spreadOf(model.values()) > spread)
         {
-            final RebuildPlan.Move move = nextMove(movable, model, levelOf, spread, movedSlabs);
-            if (move == null)
+            final Pick pick = nextMove(movable, model, levelOf, spread, movedSlabs);
+            if (pick == null)
             {
                 break;
             }
-            final long bytes = extentBytes(movable, move);
-            model.put(move.fromDriveId(), minus(model.get(move.fromDriveId()), bytes));
-            model.put(move.driveId(), model.get(move.driveId()).plus(bytes));
+            final RebuildPlan.Move move = pick.move();
+            model.put(move.fromDriveId(), model.get(move.fromDriveId()).plus(-pick.bytes()));
+            model.put(move.driveId(), model.get(move.driveId()).plus(pick.bytes()));
             movedSlabs.add(move.volumeId() + "-" + move.slab());
             moves.add(move);
         }
         return new Plan(moves, before);
     }
 
+    /** A move and the bytes of the extent it moves. */
+    private record Pick(RebuildPlan.Move move, long bytes)
+    {
+    }
+
     /** The first copy that can go from a fuller drive to an emptier one, fullest sources and emptiest targets first. */
-    private static RebuildPlan.Move nextMove(final List<SlabLayout> slabs, final Map<String, Candidate> model,
+    private static Pick nextMove(final List<SlabLayout> slabs, final Map<String, Candidate> model,
                                              final LongFunction<FaultDomainLevel> levelOf, final double spread,
                                              final Set<String> movedSlabs)
     {
@@ -103,8 +108,8 @@ public final class RebalancePlan
                         target.plus(bytes).utilisation() < source.utilisation();
                     if (fits && domainFree(slab, moving, target, model, levelOf.apply(slab.volumeId())))
                     {
-                        return new RebuildPlan.Move(slab.volumeId(), slab.index(), moving.copy(), source.driveId(),
-                            target.driveId(), target.node());
+                        return new Pick(new RebuildPlan.Move(slab.volumeId(), slab.index(), moving.copy(), source.driveId(),
+                            target.driveId(), target.node()), bytes);
                     }
                 }
             }
@@ -144,23 +149,6 @@ public final class RebalancePlan
             }
         }
         return null;
-    }
-
-    private static long extentBytes(final List<SlabLayout> slabs, final RebuildPlan.Move move)
-    {
-        for (final SlabLayout slab : slabs)
-        {
-            if (slab.volumeId() == move.volumeId() && slab.index() == move.slab())
-            {
-                return slab.extentBytes();
-            }
-        }
-        throw new IllegalStateException("no slab for " + move);
-    }
-
-    private static Candidate minus(final Candidate drive, final long bytes)
-    {
-        return drive.plus(-bytes);
     }
 
     static double spreadOf(final Iterable<Candidate> drives)

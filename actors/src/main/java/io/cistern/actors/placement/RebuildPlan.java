@@ -29,12 +29,27 @@ public final class RebuildPlan
     {
     }
 
-    /**
-     * @param moves     the copies to rebuild elsewhere.
-     * @param refusals  copies that cannot be placed, and why (the volume stays degraded).
-     */
-    public record Plan(List<Move> moves, List<String> refusals)
+    /** A copy that cannot be placed: {@code copy} names it ("slab 2a-5 copy 2"), {@code reason} says why. */
+    public record Refusal(String copy, String reason)
     {
+        @Override
+        public String toString()
+        {
+            return copy + ": " + reason;
+        }
+    }
+
+    /**
+     * @param moves   the copies to rebuild elsewhere.
+     * @param blocked copies that cannot be placed, and why (the volume stays degraded).
+     */
+    public record Plan(List<Move> moves, List<Refusal> blocked)
+    {
+        /** Each blocked copy and why, as one line. */
+        public List<String> refusals()
+        {
+            return blocked.stream().map(Refusal::toString).toList();
+        }
     }
 
     /**
@@ -48,7 +63,7 @@ public final class RebuildPlan
         final List<SlabLayout> ordered = new ArrayList<>(slabs);
         ordered.sort(Comparator.comparingLong(SlabLayout::volumeId).thenComparingInt(SlabLayout::index));
         final List<Move> moves = new ArrayList<>();
-        final List<String> refusals = new ArrayList<>();
+        final List<Refusal> refusals = new ArrayList<>();
         for (final SlabLayout slab : ordered)
         {
             final List<String> kept = new ArrayList<>();
@@ -69,8 +84,8 @@ public final class RebuildPlan
                     levelOf.apply(slab.volumeId()), slab.extentBytes());
                 if (!choice.ok())
                 {
-                    refusals.add("slab " + Long.toHexString(slab.volumeId()) + "-" + slab.index() + " copy " + extent.copy() + ": " +
-                        choice.refusal());
+                    refusals.add(new Refusal("slab " + Long.toHexString(slab.volumeId()) + "-" + slab.index() + " copy " +
+                        extent.copy(), choice.refusal()));
                     continue;
                 }
                 final Candidate target = model.get(choice.driveIds().get(0));

@@ -32,6 +32,17 @@ public record SlabLayout(long volumeId, int index, long epoch, long extentBytes,
         return inSync;
     }
 
+    /** The bit mask of the in-sync copies that {@code which} picks (for {@link Slab.MarkStale}). */
+    public int inSyncCopies(final java.util.function.Predicate<Extent> which)
+    {
+        int copies = 0;
+        for (final Extent extent : extents)
+        {
+            copies |= extent.state() == ExtentState.IN_SYNC && which.test(extent) ? 1 << extent.copy() : 0;
+        }
+        return copies;
+    }
+
     /**
      * How many copies must be in sync for a write to be acknowledged: a majority of the copies, so that
      * two sides of a partition cannot both accept writes. A two-way mirror keeps writing on one copy: its

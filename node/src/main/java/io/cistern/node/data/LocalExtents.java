@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * The extents on this node's drives, as the data server reaches them: the {@link ExtentIo} over the
@@ -48,15 +47,14 @@ public final class LocalExtents implements ExtentIo
 
     private final LayoutTable layouts;
     private final Map<String, ExtentStore> stores;
-    private final Map<Long, Set<ExtentFile>> openByVolume = new HashMap<>();
+    /** The files opened, by volume, each with its drive; data server thread only. */
+    private final Map<Long, Map<ExtentFile, String>> openByVolume = new HashMap<>();
     private final ConcurrentLinkedQueue<long[]> freed = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<long[]> placed = new ConcurrentLinkedQueue<>();
     private final OpenExtents open;
 
     private final Function<String, String> serverChannels;
     private final DriveFailures failures;
-    /** The drive of each file opened; data server thread only. */
-    private final Map<ExtentFile, String> driveOf = new IdentityHashMap<>();
 
     private static final ExtentState[] WRITE_TARGETS = {ExtentState.IN_SYNC, ExtentState.REBUILDING};
     /** Write-intent maps of extents written while their slab is degraded; data server thread only. */
@@ -64,7 +62,6 @@ public final class LocalExtents implements ExtentIo
     private final Set<ExtentFile> lostMaps = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Extents known to have no map on disk: an in-sync slab's writes do not look for one each time. */
     private final Set<ExtentFile> untracked = Collections.newSetFromMap(new IdentityHashMap<>());
-    private long mapsMarked;
 
     /**
      * @param stores         this node's extent stores, by drive id.
@@ -157,7 +154,7 @@ public final class LocalExtents implements ExtentIo
         if (status == DataStatus.IO_ERROR || status == DataStatus.FAILED_STOP)
         {
             final IOException cause = file.failure();
-            failures.fail(driveOf.get(file), "an I/O on " + file.file() + " failed" + (cause == null ? "" : ": " + cause));
+            failures.fail(openByVolume.get(file.id().volumeId()).get(file), "an I/O on " + file.file() + " failed" + (cause == null ? "" : ": " + cause));
             return DataStatus.FAILED_STOP;
         }
         return status;
@@ -286,9 +283,10 @@ public final class LocalExtents implements ExtentIo
     public int flush(final long volumeId)
     {
         int result = DataStatus.OK;
-        for (final ExtentFile file : openByVolume.getOrDefault(volumeId, Set.of()))
+        for (final Map.Entry<ExtentFile, String> open : openByVolume.getOrDefault(volumeId, Map.of()).entrySet())
         {
-            final String drive = driveOf.get(file);
+            final ExtentFile file = open.getKey();
+            final String drive = open.getValue();
             int status = failures.isFailed(drive) ? DataStatus.FAILED_STOP : checked(file, file.force());
             if (status == DataStatus.FAILED_STOP && !inSyncOn(file.id(), drive))
             {
@@ -364,10 +362,7 @@ public final class LocalExtents implements ExtentIo
                 }
                 maps.put(file, map);
             }
-            if (map.mark(offset, length))
-            {
-                mapsMarked++;
-            }
+            map.mark(offset, length);
             return true;
         }
         catch (final ExtentException ex)
@@ -457,34 +452,33 @@ public final class LocalExtents implements ExtentIo
      */
     private void delete(final String driveId, final ExtentStore store, final ExtentId id, final String why)
     {
-        final Predicate<ExtentFile> file = f -> f.id().equals(id) && driveId.equals(driveOf.get(f));
         try
         {
             open.closing(id, driveId);
-            maps.entrySet().removeIf(entry ->
+            final Map<ExtentFile, String> files = openByVolume.getOrDefault(id.volumeId(), Map.of());
+            ExtentFile file = null;
+            for (final Map.Entry<ExtentFile, String> opened : files.entrySet())
             {
-                if (!file.test(entry.getKey()))
-                {
-                    return false;
-                }
+                file = opened.getKey().id().equals(id) && opened.getValue().equals(driveId) ? opened.getKey() : file;
+            }
+            if (file != null)
+            {
+                files.remove(file);
+                lostMaps.remove(file);
+                untracked.remove(file);
+                final WriteIntentMap map = maps.remove(file);
                 try
                 {
-                    entry.getValue().close();
+                    if (map != null)
+                    {
+                        map.close();
+                    }
                 }
                 catch (final IOException ex)
                 {
                     LOG.debug("Closing the map of {}: {}", id, ex.toString());
                 }
-                return true;
-            });
-            lostMaps.removeIf(file);
-            untracked.removeIf(file);
-            final Set<ExtentFile> files = openByVolume.get(id.volumeId());
-            if (files != null)
-            {
-                files.removeIf(file);
             }
-            driveOf.keySet().removeIf(file);
             store.delete(id);
             LOG.info("Deleted extent {} on drive {}: {}", id, driveId, why);
         }
@@ -529,11 +523,10 @@ public final class LocalExtents implements ExtentIo
         try
         {
             final ExtentFile file = store.contains(id) ? store.open(id) : store.create(id, layout.extentBytes());
-            // Identity set: the store hands out one ExtentFile per extent; flush forces each once.
-            if (openByVolume.computeIfAbsent(volumeId, v -> Collections.newSetFromMap(new IdentityHashMap<>())).add(file))
+            // Identity map: the store hands out one ExtentFile per extent; flush forces each once.
+            if (openByVolume.computeIfAbsent(volumeId, v -> new IdentityHashMap<>()).putIfAbsent(file, extent.driveId()) == null)
             {
                 open.opened(file, extent.driveId());
-                driveOf.put(file, extent.driveId());
             }
             return file;
         }

@@ -205,14 +205,10 @@ public final class VolumeDevice implements BlockDevice
         for (int slab = 0; slab < info.slabCount(); slab++)
         {
             final SlabLayout layout = layouts.get(info.volumeId(), slab);
-            int copies = 0;
-            for (final Extent extent : layout == null ? List.<Extent>of() : layout.extents())
-            {
-                copies |= extent.node().equals(node) && extent.state() == ExtentState.IN_SYNC ? 1 << extent.copy() : 0;
-            }
+            final int copies = layout == null ? 0 : layout.inSyncCopies(extent -> extent.node().equals(node));
             if (copies != 0)
             {
-                final SlabLayout marked = markStale(layout, copies, 0, (int)Math.min(Integer.MAX_VALUE, layout.extentBytes()));
+                final SlabLayout marked = markStale(layout, copies, 0, layout.extentBytes());
                 if (marked == null || marked.inSyncCount() < marked.writeQuorum())
                 {
                     return false;

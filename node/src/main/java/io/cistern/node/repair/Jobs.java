@@ -53,10 +53,10 @@ public final class Jobs
     /** Every job, running first, then the most recently finished. */
     public List<Job> list()
     {
-        final List<Job> jobs = new ArrayList<>();
-        entries.values().forEach(e -> jobs.add(e.snapshot()));
-        jobs.sort(Comparator.comparing((Job j) -> j.finished() != null).thenComparing(Job::started, Comparator.reverseOrder()));
-        // ISO-8601 instants sort as text.
+        final List<Entry> sorted = new ArrayList<>(entries.values());
+        sorted.sort(Comparator.comparing((Entry e) -> e.finished != null).thenComparing(e -> e.started, Comparator.reverseOrder()));
+        final List<Job> jobs = new ArrayList<>(sorted.size());
+        sorted.forEach(e -> jobs.add(e.snapshot()));
         return jobs;
     }
 
