@@ -89,6 +89,7 @@ public final class SettingsReader
 
         distinctPorts(cluster.port(), managementPort, nbdPort, aeron.port());
         final RepairSettings repair = new RepairSettings(bytes("cistern.repair.bandwidth", config, "cistern.repair.bandwidth"),
+            intInRange("cistern.repair.concurrency", 1, 16),
             bytes("cistern.repair.scrub-rate", config, "cistern.repair.scrub-rate"), positiveDuration("cistern.repair.scrub-interval"));
         return new CisternSettings(node, cluster, managementPort, nbdPort, aeron, journal, health, volume, repair);
     }

@@ -51,6 +51,17 @@ class SettingsReaderTest
         assertEquals(AeronSettings.IdleStrategyName.BACKOFF, settings.aeron().idleStrategy());
         assertEquals(settings.node().dataDir().resolve("aeron"), settings.aeron().directory());
         assertEquals(new VolumeSettings(256L << 20, FaultDomainLevel.NODE), settings.volume());
+        assertEquals(1, settings.repair().concurrency());
+        assertEquals(64L << 20, settings.repair().bandwidthPerJob());
+    }
+
+    @Test
+    void concurrentRepairJobsShareTheNodesBandwidth() throws Exception
+    {
+        final CisternSettings settings = read("cistern.node.drives = [" + drive(Files.createDirectory(tmp.resolve("d0"))) + "]\n" +
+            "cistern.repair.concurrency = 4\ncistern.repair.bandwidth = 100M");
+        assertEquals(25L << 20, settings.repair().bandwidthPerJob());
+        assertEquals(List.of("cistern.repair.concurrency=0: must be between 1 and 16"), problems("cistern.repair.concurrency = 0"));
     }
 
     @Test

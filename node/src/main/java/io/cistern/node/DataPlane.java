@@ -175,13 +175,15 @@ final class DataPlane implements AutoCloseable
         final VolumeService volumes = AskPattern.<NodeGuardian.Command, VolumeService>ask(
             system, NodeGuardian.GetVolumeService::new, timeout, system.scheduler())
             .toCompletableFuture().get(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
-        // Stale copies on this node's drives are brought back in sync by the resyncer, one at a time, on
-        // a thread of their own (the copying blocks), paced to the repair bandwidth.
-        resyncThread = onThread("resync");
+        // Stale copies on this node's drives are brought back in sync by the resyncer, a few at a time, on
+        // threads of their own (the copying blocks), together paced to the repair bandwidth.
+        final int concurrency = settings.repair().concurrency();
+        resyncThread = Executors.newFixedThreadPool(concurrency, daemon("resync"));
         final ResyncTask resync = new ResyncTask(volumes, layouts, driveIds, client, localClient, endpoints, settings.node().name(), timeout,
-            settings.repair().bandwidthBytesPerSecond(), dataSettings.maxPayloadLength());
+            settings.repair().bandwidthPerJob(), dataSettings.maxPayloadLength());
         final ActorRef<Resyncer.Command> copies = system.systemActorOf(
-            Resyncer.create(drive -> driveIds.contains(drive) && !failures.isFailed(drive), layouts, resync, resyncThread, jobs, Duration.ofSeconds(5)), "resyncer", Props.empty());
+            Resyncer.create(drive -> driveIds.contains(drive) && !failures.isFailed(drive), layouts, resync, resyncThread, jobs,
+                Duration.ofSeconds(5), concurrency), "resyncer", Props.empty());
         resyncer = copies;
         JobsExtension.get(system).register(jobs);
         scrubThread = onThread("scrub");

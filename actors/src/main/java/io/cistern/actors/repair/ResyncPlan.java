@@ -71,6 +71,25 @@ public final class ResyncPlan
         return List.of(new Range(0, extentBytes));
     }
 
+    /**
+     * What is left of a plan once everything below a checkpoint is copied: the ranges above it, the one
+     * it falls in cut at it.
+     */
+    public static List<Range> from(final List<Range> ranges, final long checkpoint)
+    {
+        final List<Range> left = new ArrayList<>(ranges.size());
+        for (final Range range : ranges)
+        {
+            if (range.end() <= checkpoint)
+            {
+                continue;
+            }
+            final long from = Math.max(range.offset(), checkpoint);
+            left.add(new Range(from, range.end() - from));
+        }
+        return left;
+    }
+
     public static long bytes(final List<Range> ranges)
     {
         long total = 0;

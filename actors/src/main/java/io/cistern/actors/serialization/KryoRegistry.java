@@ -89,6 +89,7 @@ public final class KryoRegistry
         ids.put(195, Slab.EndResync.class);
         ids.put(196, Slab.Resync.class);
         ids.put(197, Slab.Replace.class);
+        ids.put(198, Slab.Checkpoint.class);
         ids.put(200, Slab.Placed.class);
         ids.put(201, Slab.Freed.class);
         ids.put(202, Slab.MarkedStale.class);
@@ -97,6 +98,8 @@ public final class KryoRegistry
         ids.put(205, Slab.ResyncFinished.class);
         ids.put(206, Slab.ExtentReplaced.class);
         ids.put(207, Slab.Moving.class);
+        ids.put(208, Slab.Checkpointed.class);
+        ids.put(209, Slab.Progress.class);
         ids.put(210, Slab.Unplaced.class);
         ids.put(211, Slab.Active.class);
         // 220-229: health monitor

@@ -93,14 +93,30 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
     }
 
     /**
+     * A resync's progress, so that it survives the crash of the node running it: every range the resync
+     * must copy below {@code offset} has been copied, and every later write reached the copy. Only true
+     * while the copy stays rebuilding, so it is kept only for the rebuilding spell it was made in
+     * ({@code since}, from {@link Resync#since()}) and dropped once the copy misses a write, moves or is in
+     * sync. A checkpoint behind the recorded one changes nothing; one for another spell is refused (the
+     * resync that sent it was overtaken and must stop).
+     */
+    public record Checkpoint(int copy, long since, long offset, ActorRef<StatusReply<Long>> replyTo) implements Command
+    {
+    }
+
+    /**
      * What a resync of one copy starts from.
      *
-     * @param layout the layout under which the copy is rebuilding.
-     * @param missed the ranges front ends saw it miss before it was marked stale; the primary's write-intent
-     *               map has what was written after.
-     * @param kind   {@link #RESYNC}, or why the copy was moved ({@link #REBUILD}, {@link #REBALANCE}).
+     * @param layout     the layout under which the copy is rebuilding.
+     * @param missed     the ranges front ends saw it miss before it was marked stale; the primary's
+     *                   write-intent map has what was written after.
+     * @param kind       {@link #RESYNC}, or why the copy was moved ({@link #REBUILD}, {@link #REBALANCE}).
+     * @param since      the epoch at which this rebuilding spell of the copy began: names it in
+     *                   {@link Checkpoint}s; -1 if the journal does not know it (no checkpoints then).
+     * @param resumeFrom the last checkpoint: nothing below it needs copying again.
      */
-    public record Resync(SlabLayout layout, ArrayList<DirtyRange> missed, String kind) implements CisternSerializable
+    public record Resync(SlabLayout layout, ArrayList<DirtyRange> missed, String kind, long since, long resumeFrom)
+        implements CisternSerializable
     {
         public Resync
         {
@@ -137,6 +153,11 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
     {
     }
 
+    /** A rebuilding copy's resync has copied everything it must below the offset (see {@link Checkpoint}). */
+    public record Checkpointed(int copy, long since, long offset) implements Event
+    {
+    }
+
     /** The copies in the mask missed a write to the range; those that were in sync are stale from now on. */
     public record MarkedStale(int copies, long offset, long length) implements Event
     {
@@ -151,16 +172,25 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
     }
 
     /**
-     * @param dirty the ranges each stale copy is known to have missed, merged; what a resync must copy at
-     *              least. One entry per copy and disjoint range, so it stays small: failed writes are
-     *              reported only until the copy is marked, later writes do not reach it at all.
+     * @param dirty    the ranges each stale copy is known to have missed, merged; what a resync must copy at
+     *                 least. One entry per copy and disjoint range, so it stays small: failed writes are
+     *                 reported only until the copy is marked, later writes do not reach it at all.
+     * @param moving   copies moved to another drive and not yet in sync there.
+     * @param progress each rebuilding copy's spell and checkpoint.
      */
-    public record Active(SlabLayout layout, ArrayList<DirtyRange> dirty, ArrayList<Moving> moving) implements State
+    public record Active(SlabLayout layout, ArrayList<DirtyRange> dirty, ArrayList<Moving> moving, ArrayList<Progress> progress)
+        implements State
     {
         public Active
         {
             dirty = new ArrayList<>(dirty);
             moving = new ArrayList<>(moving);
+            progress = new ArrayList<>(progress);
+        }
+
+        public Active(final SlabLayout layout, final ArrayList<DirtyRange> dirty, final ArrayList<Moving> moving)
+        {
+            this(layout, dirty, moving, new ArrayList<>());
         }
 
         public Active(final SlabLayout layout, final ArrayList<DirtyRange> dirty)
@@ -176,6 +206,13 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
 
     /** A copy moved to a new drive and not yet in sync there, and why it was moved. */
     public record Moving(int copy, String reason) implements CisternSerializable
+    {
+    }
+
+    /**
+     * A rebuilding copy: the epoch its rebuilding spell began at, and how far its resync has checkpointed.
+     */
+    public record Progress(int copy, long since, long offset) implements CisternSerializable
     {
     }
 
@@ -224,6 +261,7 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
             .onCommand(BeginResync.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
             .onCommand(Replace.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
             .onCommand(EndResync.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
+            .onCommand(Checkpoint.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
             .onCommand(GetLayout.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
             .onCommand(Free.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")));
         builder.forStateType(Active.class)
@@ -233,6 +271,7 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
             .onCommand(BeginResync.class, this::beginResync)
             .onCommand(Replace.class, this::replace)
             .onCommand(EndResync.class, this::endResync)
+            .onCommand(Checkpoint.class, this::checkpoint)
             .onCommand(Free.class, (s, c) -> Effect()
                 .persist(new Freed(s.layout().volumeId(), s.layout().index()))
                 .thenReply(c.replyTo(), next -> StatusReply.success(s.layout())));
@@ -336,6 +375,40 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
             .thenReply(command.replyTo(), s -> StatusReply.success(((Active)s).layout()));
     }
 
+    private ReplyEffect<Event, State> checkpoint(final Active state, final Checkpoint command)
+    {
+        final Progress progress = progressOf(state, command.copy());
+        if (stateOf(state.layout(), command.copy()) != ExtentState.REBUILDING || progress == null ||
+            progress.since() != command.since())
+        {
+            return Effect().reply(command.replyTo(), StatusReply.error("slab " + id + " copy " + command.copy() +
+                " is no longer in the rebuilding spell that began at epoch " + command.since() + ": its resync was overtaken"));
+        }
+        if (command.offset() < 0 || command.offset() > state.layout().extentBytes())
+        {
+            return Effect().reply(command.replyTo(), StatusReply.error("slab " + id + " cannot checkpoint copy " + command.copy() +
+                " at " + command.offset() + ": its extents have " + state.layout().extentBytes() + " bytes"));
+        }
+        if (command.offset() <= progress.offset())
+        {
+            return Effect().reply(command.replyTo(), StatusReply.success(progress.offset()));
+        }
+        return Effect().persist(new Checkpointed(command.copy(), command.since(), command.offset()))
+            .thenReply(command.replyTo(), s -> StatusReply.success(command.offset()));
+    }
+
+    private static Progress progressOf(final Active state, final int copy)
+    {
+        for (final Progress progress : state.progress())
+        {
+            if (progress.copy() == copy)
+            {
+                return progress;
+            }
+        }
+        return null;
+    }
+
     private static Resync resync(final Active state, final int copy)
     {
         final ArrayList<DirtyRange> missed = new ArrayList<>();
@@ -351,7 +424,8 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
         {
             kind = move.copy() == copy ? move.reason() : kind;
         }
-        return new Resync(state.layout(), missed, kind);
+        final Progress progress = progressOf(state, copy);
+        return new Resync(state.layout(), missed, kind, progress == null ? -1 : progress.since(), progress == null ? 0 : progress.offset());
     }
 
     /** The state of a copy, or null if the slab has no such copy. */
@@ -388,12 +462,20 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
             final ArrayList<Moving> moving = new ArrayList<>(active.moving());
             moving.removeIf(move -> move.copy() == replaced.copy());
             moving.add(new Moving(replaced.copy(), replaced.reason() == null ? REBUILD : replaced.reason()));
-            return new Active(new SlabLayout(layout.volumeId(), layout.index(), layout.epoch() + 1, layout.extentBytes(), extents),
-                dirty, moving);
+            final long epoch = layout.epoch() + 1;
+            return new Active(new SlabLayout(layout.volumeId(), layout.index(), epoch, layout.extentBytes(), extents),
+                dirty, moving, withProgress(active.progress(), replaced.copy(), new Progress(replaced.copy(), epoch, 0)));
         }
         if (event instanceof ResyncStarted started && state instanceof Active active)
         {
-            return new Active(withState(active.layout(), started.copy(), ExtentState.REBUILDING), active.dirty(), active.moving());
+            final SlabLayout layout = withState(active.layout(), started.copy(), ExtentState.REBUILDING);
+            return new Active(layout, active.dirty(), active.moving(),
+                withProgress(active.progress(), started.copy(), new Progress(started.copy(), layout.epoch(), 0)));
+        }
+        if (event instanceof Checkpointed checkpointed && state instanceof Active active)
+        {
+            return new Active(active.layout(), active.dirty(), active.moving(), withProgress(active.progress(), checkpointed.copy(),
+                new Progress(checkpointed.copy(), checkpointed.since(), checkpointed.offset())));
         }
         if (event instanceof ResyncFinished finished && state instanceof Active active)
         {
@@ -401,7 +483,8 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
             dirty.removeIf(range -> range.copy() == finished.copy());
             final ArrayList<Moving> moving = new ArrayList<>(active.moving());
             moving.removeIf(move -> move.copy() == finished.copy());
-            return new Active(withState(active.layout(), finished.copy(), ExtentState.IN_SYNC), dirty, moving);
+            return new Active(withState(active.layout(), finished.copy(), ExtentState.IN_SYNC), dirty, moving,
+                withProgress(active.progress(), finished.copy(), null));
         }
         return new Unplaced();
     }
@@ -412,6 +495,7 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
         final ArrayList<Extent> extents = new ArrayList<>(layout.extents().size());
         boolean changed = false;
         final ArrayList<DirtyRange> dirty = new ArrayList<>(active.dirty());
+        ArrayList<Progress> progress = active.progress();
         for (final Extent extent : layout.extents())
         {
             if ((stale.copies() & (1 << extent.copy())) == 0)
@@ -419,6 +503,8 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
                 extents.add(extent);
                 continue;
             }
+            // A rebuilding copy that missed a write no longer has every write above its checkpoint.
+            progress = withProgress(progress, extent.copy(), null);
             if (extent.state() != ExtentState.STALE)
             {
                 changed = true;
@@ -432,7 +518,20 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
         }
         final SlabLayout next = changed ?
             new SlabLayout(layout.volumeId(), layout.index(), layout.epoch() + 1, layout.extentBytes(), extents) : layout;
-        return new Active(next, dirty, active.moving());
+        return new Active(next, dirty, active.moving(), progress);
+    }
+
+    /** The progress list with the copy's entry replaced by {@code entry}, or removed if it is null. */
+    private static ArrayList<Progress> withProgress(final List<Progress> progress, final int copy, final Progress entry)
+    {
+        final ArrayList<Progress> next = new ArrayList<>(progress);
+        next.removeIf(p -> p.copy() == copy);
+        if (entry != null)
+        {
+            next.add(entry);
+            next.sort(java.util.Comparator.comparingInt(Progress::copy));
+        }
+        return next;
     }
 
     private static SlabLayout withState(final SlabLayout layout, final int copy, final ExtentState state)

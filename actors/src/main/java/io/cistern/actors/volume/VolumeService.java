@@ -213,6 +213,12 @@ public final class VolumeService
         return ask(slab(volumeId, index), replyTo -> new Slab.BeginResync(copy, replyTo));
     }
 
+    /** Records how far a resync has copied, so a crash does not send it back to zero: see {@link Slab.Checkpoint}. */
+    public CompletionStage<Long> checkpoint(final long volumeId, final int index, final int copy, final long since, final long offset)
+    {
+        return ask(slab(volumeId, index), replyTo -> new Slab.Checkpoint(copy, since, offset, replyTo));
+    }
+
     /** Puts a resynced copy back in sync: see {@link Slab.EndResync}. */
     public CompletionStage<SlabLayout> endResync(final long volumeId, final int index, final int copy)
     {

@@ -34,6 +34,19 @@ class ResyncPlanTest
     }
 
     @Test
+    void aResumedPlanCopiesOnlyWhatLiesAboveTheCheckpoint()
+    {
+        final List<ResyncPlan.Range> plan = List.of(new ResyncPlan.Range(0, MIB), new ResyncPlan.Range(3L * MIB, 2L * MIB),
+            new ResyncPlan.Range(8L * MIB, MIB));
+        assertEquals(plan, ResyncPlan.from(plan, 0));
+        assertEquals(List.of(new ResyncPlan.Range(4L * MIB, MIB), new ResyncPlan.Range(8L * MIB, MIB)), ResyncPlan.from(plan, 4L * MIB),
+            "the range the checkpoint falls in is cut at it");
+        assertEquals(List.of(new ResyncPlan.Range(8L * MIB, MIB)), ResyncPlan.from(plan, 5L * MIB), "a range ending at it is done");
+        assertEquals(List.of(), ResyncPlan.from(plan, 9L * MIB));
+        assertEquals(MIB, ResyncPlan.bytes(ResyncPlan.from(ResyncPlan.whole(16L * MIB), 15L * MIB)));
+    }
+
+    @Test
     void aMapRegionPastTheEndOfAShortExtentIsCutAtTheEnd()
     {
         assertEquals(List.of(new ResyncPlan.Range(MIB, MIB / 2)), ResyncPlan.ranges(List.of(), 0, new long[] {0b10}, MIB, MIB + MIB / 2));

@@ -103,7 +103,11 @@ class KryoSerializerTest
         samples.put(Slab.Unplaced.class, List.of(new Slab.Unplaced()));
         final Slab.DirtyRange dirty = new Slab.DirtyRange(1, 8192, 4096);
         samples.put(Slab.Active.class, List.of(new Slab.Active(layout), new Slab.Active(layout, new ArrayList<>(List.of(dirty))),
-            new Slab.Active(layout, new ArrayList<>(List.of(dirty)), new ArrayList<>(List.of(new Slab.Moving(1, Slab.REBALANCE))))));
+            new Slab.Active(layout, new ArrayList<>(List.of(dirty)), new ArrayList<>(List.of(new Slab.Moving(1, Slab.REBALANCE))),
+                new ArrayList<>(List.of(new Slab.Progress(1, 7, 8L << 20))))));
+        samples.put(Slab.Checkpoint.class, List.of(new Slab.Checkpoint(1, 7, 4L << 20, ref.unsafeUpcast())));
+        samples.put(Slab.Progress.class, List.of(new Slab.Progress(2, 5, 0)));
+        samples.put(Slab.Checkpointed.class, List.of(new Slab.Checkpointed(1, 7, 4L << 20)));
         samples.put(Slab.Moving.class, List.of(new Slab.Moving(2, Slab.REBUILD)));
         final io.cistern.actors.health.HealthMonitor.Fault fault = new io.cistern.actors.health.HealthMonitor.Fault("CRITICAL",
             "DRIVE_FAILED", "drive 6b1f (node-2, /d)", "failed: probe write failed", 127L);
@@ -121,7 +125,7 @@ class KryoSerializerTest
         samples.put(Slab.DirtyRange.class, List.of(dirty));
         samples.put(Slab.BeginResync.class, List.of(new Slab.BeginResync(1, ref.unsafeUpcast())));
         samples.put(Slab.EndResync.class, List.of(new Slab.EndResync(1, slabReply)));
-        samples.put(Slab.Resync.class, List.of(new Slab.Resync(layout, new ArrayList<>(List.of(dirty)), Slab.RESYNC)));
+        samples.put(Slab.Resync.class, List.of(new Slab.Resync(layout, new ArrayList<>(List.of(dirty)), Slab.RESYNC, 7, 4L << 20)));
         samples.put(Slab.ResyncStarted.class, List.of(new Slab.ResyncStarted(1)));
         samples.put(Slab.ResyncFinished.class, List.of(new Slab.ResyncFinished(1)));
         samples.put(Slab.Replace.class, List.of(new Slab.Replace(1, "d3", "d9", "node-4", Slab.REBUILD, slabReply)));

@@ -194,6 +194,42 @@ class SlabTest
     }
 
     @Test
+    void aCheckpointSurvivesInTheJournalAndIsResumedFromUntilTheCopyMissesAWrite()
+    {
+        place(extents("d1", "d2", "d3"));
+        final SlabLayout moved = slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Replace(2, "d3", "d9", "node-4", Slab.REBUILD, replyTo))
+            .reply().getValue();
+        final Slab.Resync begun = slab.<StatusReply<Slab.Resync>>runCommand(replyTo -> new Slab.BeginResync(2, replyTo)).reply().getValue();
+        assertEquals(moved.epoch(), begun.since(), "the rebuilding spell began with the move");
+        assertEquals(0, begun.resumeFrom());
+
+        final var saved = slab.<StatusReply<Long>>runCommand(replyTo -> new Slab.Checkpoint(2, begun.since(), 256 * 1024, replyTo));
+        assertEquals(new Slab.Checkpointed(2, begun.since(), 256 * 1024), saved.event());
+        assertTrue(slab.<StatusReply<Long>>runCommand(replyTo -> new Slab.Checkpoint(2, begun.since(), 4096, replyTo)).hasNoEvents(),
+            "a checkpoint behind the recorded one changes nothing");
+        assertTrue(slab.<StatusReply<Long>>runCommand(replyTo -> new Slab.Checkpoint(2, begun.since() - 1, 512 * 1024, replyTo)).reply().isError(),
+            "a resync of an older spell is refused");
+        assertTrue(slab.<StatusReply<Long>>runCommand(replyTo -> new Slab.Checkpoint(0, begun.since(), 4096, replyTo)).reply().isError(),
+            "an in-sync copy has no resync to checkpoint");
+        assertTrue(slab.<StatusReply<Long>>runCommand(replyTo -> new Slab.Checkpoint(2, begun.since(), (1L << 20) + 1, replyTo)).reply()
+            .isError(), "past the extent's end");
+
+        slab.restart();
+        final Slab.Resync resumed = slab.<StatusReply<Slab.Resync>>runCommand(replyTo -> new Slab.BeginResync(2, replyTo)).reply().getValue();
+        assertEquals(256 * 1024, resumed.resumeFrom(), "replayed from the journal: the resync resumes at its checkpoint");
+
+        // A copy that misses a write while rebuilding starts over from zero in a new spell.
+        markStale(0b100, 0, 4096);
+        final Slab.Resync again = slab.<StatusReply<Slab.Resync>>runCommand(replyTo -> new Slab.BeginResync(2, replyTo)).reply().getValue();
+        assertEquals(0, again.resumeFrom());
+        assertTrue(again.since() > begun.since());
+        assertTrue(slab.<StatusReply<Long>>runCommand(replyTo -> new Slab.Checkpoint(2, begun.since(), 512 * 1024, replyTo)).reply().isError(),
+            "the overtaken resync cannot checkpoint the new spell");
+        slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.EndResync(2, replyTo));
+        assertEquals(List.of(), ((Slab.Active)slab.getState()).progress(), "in sync: nothing in progress");
+    }
+
+    @Test
     void aRebalancedCopyIsResyncedAsARebalanceAndAStaleOneAsAResync()
     {
         place(extents("d1", "d2", "d3"));

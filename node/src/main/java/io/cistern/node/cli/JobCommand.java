@@ -57,11 +57,23 @@ final class JobCommand implements Runnable
                 table.row(j.path("id").asText(), j.path("type").asText(), j.path("volumeId").asText(), j.path("slab").asText(),
                     j.path("copy").asText(), j.path("state").asText(), ByteSize.format(j.path("bytesDone").asLong()),
                     ByteSize.format(j.path("bytesTotal").asLong()), ByteSize.format(j.path("rate").asLong()) + "/s",
-                    eta < 0 ? "-" : eta + "s", j.path("mapLost").asBoolean() ? "write-intent map lost: whole extent" : j.path("detail").asText());
+                    eta < 0 ? "-" : eta + "s", detail(j));
             }
             table.print(System.out);
             return 0;
         }
+    }
+
+    private static String detail(final JsonNode job)
+    {
+        if (job.path("mapLost").asBoolean())
+        {
+            return "write-intent map lost: whole extent";
+        }
+        final long resumedFrom = job.path("resumedFrom").asLong();
+        final String detail = job.path("detail").asText();
+        return resumedFrom == 0 ? detail :
+            ("resumed from checkpoint at " + ByteSize.format(resumedFrom) + (detail.isEmpty() ? "" : "; " + detail));
     }
 
     @Command(name = "scrub", description = "Start a scrub pass now on every live node (it also runs every cistern.repair.scrub-interval).")

@@ -17,9 +17,13 @@ public final class Jobs
 {
     static final int KEEP = 200;
 
-    /** One job as an administrator reads it; {@code rate} in bytes a second, {@code etaSeconds} -1 if unknown. */
+    /**
+     * One job as an administrator reads it; {@code rate} in bytes a second, {@code etaSeconds} -1 if unknown;
+     * {@code resumedFrom} the extent offset of the checkpoint it resumed from (0: it started from the beginning),
+     * whose bytes are not in its totals.
+     */
     public record Job(String id, String type, String node, String volumeId, int slab, int copy, String drive, String state,
-                      long bytesTotal, long bytesDone, long rate, long etaSeconds, boolean mapLost, long badBlocks,
+                      long bytesTotal, long bytesDone, long rate, long etaSeconds, boolean mapLost, long resumedFrom, long badBlocks,
                       long repairedBlocks, String started, String finished, String detail)
     {
     }
@@ -74,6 +78,7 @@ public final class Jobs
         private volatile long total;
         private volatile long done;
         private volatile boolean mapLost;
+        private volatile long resumedFrom;
         private volatile Instant finished;
         private volatile long finishedNs;
         private volatile String state = "RUNNING";
@@ -102,6 +107,12 @@ public final class Jobs
         {
             total = bytes;
             mapLost = lost;
+        }
+
+        @Override
+        public void resumed(final long offset)
+        {
+            resumedFrom = offset;
         }
 
         @Override
@@ -139,7 +150,7 @@ public final class Jobs
             final long rate = (long)(copiedNow * 1e9 / elapsedNs);
             final long eta = end != null ? 0 : rate > 0 ? (total - copiedNow) / rate : -1;
             return new Job(id, type, node, volumeId == 0 ? "" : Long.toHexString(volumeId), slab, copy, drive, state, total, copiedNow,
-                rate, eta, mapLost, badBlocks, repairedBlocks, started.toString(), end == null ? null : end.toString(), detail);
+                rate, eta, mapLost, resumedFrom, badBlocks, repairedBlocks, started.toString(), end == null ? null : end.toString(), detail);
         }
     }
 }

@@ -52,10 +52,18 @@ public final class ResyncTask
 
         void planned(long bytes, boolean mapLost);
 
+        /** The resync resumes a crashed one's work: everything it had to copy below {@code offset} is done. */
+        void resumed(long offset);
+
         void copied(long bytes);
     }
 
     private static final long WAIT_FOR_PRIMARY_NS = TimeUnit.SECONDS.toNanos(30);
+    /**
+     * How much a resync copies between checkpoints: what a crash of its node costs it at most. A
+     * checkpoint is one journal write, so it is kept well apart from the next.
+     */
+    static final long CHECKPOINT_BYTES = 4L << 20;
 
     private final VolumeService service;
     private final LayoutTable layouts;
@@ -137,12 +145,21 @@ public final class ResyncTask
         }
         final List<ResyncPlan.Range> ranges = mapLost ? ResyncPlan.whole(layout.extentBytes()) :
             ResyncPlan.ranges(begun.missed(), copy, words(map, mapLength), map.getInt(8, ByteOrder.LITTLE_ENDIAN), layout.extentBytes());
-        final long planned = ResyncPlan.bytes(ranges);
+        // A checkpoint holds only while the copy got every write since it began rebuilding; a lost map
+        // means the primary may have lost track of some, so the copy starts over then.
+        final long resumeFrom = mapLost ? 0 : begun.resumeFrom();
+        final List<ResyncPlan.Range> left = ResyncPlan.from(ranges, resumeFrom);
+        final long planned = ResyncPlan.bytes(left);
         progress.planned(planned, mapLost);
+        if (resumeFrom > 0)
+        {
+            progress.resumed(resumeFrom);
+        }
 
         final long started = System.nanoTime();
         long copied = 0;
-        for (final ResyncPlan.Range range : ranges)
+        long checkpointed = 0;
+        for (final ResyncPlan.Range range : left)
         {
             for (long at = range.offset(); at < range.end(); at += piece)
             {
@@ -155,6 +172,16 @@ public final class ResyncTask
                 }
                 copied += length;
                 progress.copied(copied);
+                if (copied - checkpointed >= CHECKPOINT_BYTES && begun.since() >= 0)
+                {
+                    // The plan is copied in offset order, so everything it holds below here is done.
+                    final String refused = checkpoint(volumeId, slab, copy, begun.since(), at + length);
+                    if (refused != null)
+                    {
+                        return new Outcome(volumeId, slab, copy, planned, copied, mapLost, refused);
+                    }
+                    checkpointed = copied;
+                }
                 Pacer.pace(started, copied, bandwidth);
             }
         }
@@ -167,6 +194,20 @@ public final class ResyncTask
             return new Outcome(volumeId, slab, copy, planned, copied, mapLost, "could not end: " + cause(ex));
         }
         return new Outcome(volumeId, slab, copy, planned, copied, mapLost, null);
+    }
+
+    /** @return null once the checkpoint is in the journal, or why the resync must stop. */
+    private String checkpoint(final long volumeId, final int slab, final int copy, final long since, final long offset)
+    {
+        try
+        {
+            service.checkpoint(volumeId, slab, copy, since, offset).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
+        }
+        catch (final Exception ex)
+        {
+            return "could not checkpoint at " + offset + ": " + cause(ex);
+        }
     }
 
     private static long[] words(final UnsafeBuffer map, final int length)

@@ -19,9 +19,10 @@ import java.util.function.Predicate;
 /**
  * Brings this node's stale copies back in sync: a node-local actor told of every slab layout this node
  * learns (the pool view replays them all at start, so a node that comes back finds every copy it missed
- * writes on). Each stale or rebuilding copy on this node's drives is queued, and resynced one at a time
- * by a {@link ResyncTask} on the resync thread (the per-node concurrency limit is one). A resync that fails
- * is tried again later if the copy is still out of sync; one left rebuilding by a crash is resumed.
+ * writes on). Each stale or rebuilding copy on this node's drives is queued, and resynced by a
+ * {@link ResyncTask} on the resync threads, at most {@code concurrency} at once. A resync that fails is
+ * tried again later if the copy is still out of sync; one left rebuilding by a crash is resumed from its
+ * last checkpoint.
  */
 public final class Resyncer
 {
@@ -55,13 +56,15 @@ public final class Resyncer
     private final Executor executor;
     private final Jobs jobs;
     private final Duration retryAfter;
+    private final int concurrency;
     private final Set<Key> queue = new LinkedHashSet<>();
-    private Key running;
+    private final Set<Key> running = new java.util.HashSet<>();
 
     private Resyncer(final ActorContext<Command> context, final TimerScheduler<Command> timers, final Predicate<String> usable,
                      final LayoutTable layouts, final ResyncTask task, final Executor executor, final Jobs jobs,
-                     final Duration retryAfter)
+                     final Duration retryAfter, final int concurrency)
     {
+        this.concurrency = concurrency;
         this.context = context;
         this.timers = timers;
         this.usable = usable;
@@ -72,11 +75,12 @@ public final class Resyncer
         this.retryAfter = retryAfter;
     }
 
+    /** @param executor runs the blocking tasks: it must have at least {@code concurrency} threads. */
     public static Behavior<Command> create(final Predicate<String> usable, final LayoutTable layouts, final ResyncTask task,
-                                    final Executor executor, final Jobs jobs, final Duration retryAfter)
+                                    final Executor executor, final Jobs jobs, final Duration retryAfter, final int concurrency)
     {
         return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-            new Resyncer(context, timers, usable, layouts, task, executor, jobs, retryAfter).behavior()));
+            new Resyncer(context, timers, usable, layouts, task, executor, jobs, retryAfter, concurrency).behavior()));
     }
 
     private Behavior<Command> behavior()
@@ -116,7 +120,7 @@ public final class Resyncer
             }
             final Key key = new Key(layout.volumeId(), layout.index(), extent.copy());
             final boolean outOfSync = extent.state() == ExtentState.STALE || extent.state() == ExtentState.REBUILDING;
-            if (outOfSync && !key.equals(running))
+            if (outOfSync && !running.contains(key))
             {
                 queue.add(key);
             }
@@ -129,13 +133,16 @@ public final class Resyncer
 
     private void startNext()
     {
-        if (running != null || queue.isEmpty())
+        while (running.size() < concurrency && !queue.isEmpty())
         {
-            return;
+            start(queue.iterator().next());
         }
-        final Key key = queue.iterator().next();
+    }
+
+    private void start(final Key key)
+    {
         queue.remove(key);
-        running = key;
+        running.add(key);
         final Jobs.Entry job = jobs.start("RESYNC", key.volumeId(), key.slab(), key.copy());
         context.getLog().info("Resync {} of copy {} of slab {} of volume {} begins", job.id, key.copy(), key.slab(),
             Long.toHexString(key.volumeId()));
@@ -146,7 +153,7 @@ public final class Resyncer
 
     private Behavior<Command> onFinished(final Finished finished)
     {
-        running = null;
+        running.remove(finished.key());
         finished.job().finish(finished.outcome());
         final ResyncTask.Outcome outcome = finished.outcome();
         if (outcome.done())
