@@ -56,9 +56,25 @@ final class LocalCluster
         return ClusterFile.read(data);
     }
 
+    /**
+     * The settings `cistern up` writes into every node's configuration and `node add` copies from node-1.
+     *
+     * @param repairBandwidth cistern.repair.bandwidth in bytes a second.
+     */
+    record Tuning(long slabSize, java.time.Duration retireAfter, long repairBandwidth)
+    {
+        static final long DEFAULT_REPAIR_BANDWIDTH = 64L << 20;
+
+        /** The tuning a node's configuration file holds (one written before repair bandwidth was tunable has the default). */
+        static Tuning of(final com.typesafe.config.Config conf)
+        {
+            return new Tuning(conf.getBytes("cistern.volume.slab-size"), conf.getDuration("cistern.repair.retire-after"),
+                conf.hasPath("cistern.repair.bandwidth") ? conf.getBytes("cistern.repair.bandwidth") : DEFAULT_REPAIR_BANDWIDTH);
+        }
+    }
+
     /** Lays out a new cluster: folders, drives and node configurations. Nothing is started. */
-    ClusterFile create(final int nodes, final int drives, final long driveSize, final long slabSize, final java.time.Duration retireAfter,
-                       final int portOffset)
+    ClusterFile create(final int nodes, final int drives, final long driveSize, final Tuning tuning, final int portOffset)
         throws IOException
     {
         final Path journalDir = data.resolve("journal");
@@ -71,7 +87,7 @@ final class LocalCluster
         final List<ClusterFile.Node> entries = new ArrayList<>();
         for (int i = 0; i < nodes; i++)
         {
-            entries.add(layOut(i, seeds(nodes, portOffset), drives, driveSize, slabSize, retireAfter, portOffset, journal));
+            entries.add(layOut(i, seeds(nodes, portOffset), drives, driveSize, tuning, portOffset, journal));
         }
         final ClusterFile file = new ClusterFile(data.toString(), portOffset, drives, driveSize, journal, entries);
         file.write();
@@ -80,8 +96,8 @@ final class LocalCluster
     }
 
     /**
-     * Lays out one more node beside the cluster's (same drives per node, drive size, slab size and retire
-     * timeout as node-1's configuration), joining through the cluster's seed nodes, and records it in
+     * Lays out one more node beside the cluster's (same drives per node, drive size, slab size, retire
+     * timeout and repair bandwidth as node-1's configuration), joining through the cluster's seed nodes, and records it in
      * {@code cluster.json}. Nothing is started.
      */
     ClusterFile addNode(final ClusterFile file) throws IOException
@@ -92,8 +108,7 @@ final class LocalCluster
         }
         final com.typesafe.config.Config first = com.typesafe.config.ConfigFactory.parseFile(Path.of(file.nodes().get(0).config()).toFile());
         final ClusterFile.Node node = layOut(file.nodes().size(), seeds(file.nodes().size(), file.portOffset()), file.drives(),
-            file.driveSize(), first.getBytes("cistern.volume.slab-size"), first.getDuration("cistern.repair.retire-after"),
-            file.portOffset(), file.journal());
+            file.driveSize(), Tuning.of(first), file.portOffset(), file.journal());
         final List<ClusterFile.Node> nodes = new ArrayList<>(file.nodes());
         nodes.add(node);
         final ClusterFile updated = new ClusterFile(file.data(), file.portOffset(), file.drives(), file.driveSize(), file.journal(), nodes);
@@ -115,8 +130,7 @@ final class LocalCluster
 
     /** Makes the folders and drives of node {@code i} (0-based) and writes its configuration. */
     private ClusterFile.Node layOut(final int i, final List<String> seeds, final int drives, final long driveSize,
-                                    final long slabSize, final java.time.Duration retireAfter, final int portOffset,
-                                    final ClusterFile.Journal journal) throws IOException
+                                    final Tuning tuning, final int portOffset, final ClusterFile.Journal journal) throws IOException
     {
         final String name = "node-" + (i + 1);
         final Path dir = data.resolve(name);
@@ -146,8 +160,9 @@ final class LocalCluster
             "  management.port = " + http + "\n" +
             "  nbd.port = " + nbd + "\n" +
             "  aeron.port = " + aeron + "\n" +
-            "  volume.slab-size = " + slabSize + "\n" +
-            "  repair.retire-after = " + retireAfter.toMillis() + "ms\n" +
+            "  volume.slab-size = " + tuning.slabSize() + "\n" +
+            "  repair.retire-after = " + tuning.retireAfter().toMillis() + "ms\n" +
+            "  repair.bandwidth = " + tuning.repairBandwidth() + "\n" +
             "  journal {\n" +
             "    kind = h2\n" +
             "    url = \"" + journal.url() + "\"\n" +

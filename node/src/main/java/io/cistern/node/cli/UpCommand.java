@@ -43,6 +43,10 @@ final class UpCommand implements Callable<Integer>
             "(cistern.repair.retire-after; default: ${DEFAULT-VALUE}).")
     String retireAfter;
 
+    @Option(names = "--repair-bandwidth", defaultValue = "64M",
+        description = "The most each node's resyncs and rebuilds copy per second (cistern.repair.bandwidth; default: ${DEFAULT-VALUE}).")
+    String repairBandwidth;
+
     @Option(names = "--port-offset", defaultValue = "0",
         description = "Added to every default port, to run several clusters on one host (default: ${DEFAULT-VALUE}).")
     int portOffset;
@@ -86,6 +90,16 @@ final class UpCommand implements Callable<Integer>
             throw new CliException("--slab-size=" + slabSize + ": " + ex.getMessage());
         }
 
+        final long bandwidth;
+        try
+        {
+            bandwidth = ByteSize.parse(repairBandwidth);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CliException("--repair-bandwidth=" + repairBandwidth + ": " + ex.getMessage());
+        }
+
         final long started = System.nanoTime();
         final LocalCluster local = new LocalCluster(cluster.data, System.out);
         Files.createDirectories(local.data());
@@ -112,7 +126,7 @@ final class UpCommand implements Callable<Integer>
             }
             else
             {
-                file = local.create(nodes, drives, size, slab, retire, portOffset);
+                file = local.create(nodes, drives, size, new LocalCluster.Tuning(slab, retire, bandwidth), portOffset);
             }
 
             try

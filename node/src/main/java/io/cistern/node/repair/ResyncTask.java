@@ -185,6 +185,14 @@ public final class ResyncTask
                 Pacer.pace(started, copied, bandwidth);
             }
         }
+        // The copied bytes must be on the copy's drive before the journal says so, or a power loss would
+        // leave an in-sync copy without them.
+        status = localClient.flush(DataEndpoints.LOCAL, volumeId);
+        if (status != DataStatus.OK)
+        {
+            return new Outcome(volumeId, slab, copy, planned, copied, mapLost, "forcing the copy to its drive failed: " +
+                DataStatus.describe(status));
+        }
         try
         {
             layouts.placed(service.endResync(volumeId, slab, copy).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
@@ -199,6 +207,12 @@ public final class ResyncTask
     /** @return null once the checkpoint is in the journal, or why the resync must stop. */
     private String checkpoint(final long volumeId, final int slab, final int copy, final long since, final long offset)
     {
+        // What the checkpoint vouches for must survive a power loss first: the copy is on this node.
+        final int forced = localClient.flush(DataEndpoints.LOCAL, volumeId);
+        if (forced != DataStatus.OK)
+        {
+            return "forcing the copy to its drive before a checkpoint failed: " + DataStatus.describe(forced);
+        }
         try
         {
             service.checkpoint(volumeId, slab, copy, since, offset).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
