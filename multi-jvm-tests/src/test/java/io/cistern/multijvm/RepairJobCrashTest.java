@@ -18,16 +18,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A node crashing while it runs a rebuild job: three nodes, a mirror-2 volume of 64 MiB slabs, repairs
- * paced to 8 MiB/s so a rebuild of one extent takes seconds. The fullest node's drive is retired, so its
- * copies are rebuilt on the nodes without one; the node running one of those rebuild jobs is killed with
- * SIGKILL part way through and started again. The job resumes from its last checkpoint in the journal,
- * not from zero, and finishes; the volume is healthy and the data verifies through that node.
+ * Crashes under a running rebuild job: four nodes, a mirror-3 volume of 64 MiB slabs, repairs paced to
+ * 4 MiB/s so a rebuild of one extent takes seconds. The fullest node's drive is retired, so its copies are
+ * rebuilt on the nodes without one. Part way through one of those jobs:
+ * <ol>
+ *   <li>the node it copies from is killed with SIGKILL: once the cluster has downed that node, the job
+ *       goes on from its last checkpoint, reading from the slab's other in-sync copy on another node;</li>
+ *   <li>then the node running the job is killed and started again: the job resumes from its last
+ *       checkpoint in the journal, not from zero, and finishes.</li>
+ * </ol>
+ * With both nodes back the volume is healthy, nothing is left on the retired drive, and the data verifies.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
@@ -35,6 +41,7 @@ class RepairJobCrashTest
 {
     private static final int PORT_OFFSET = 4500;
     private static final long EXTENT = 64L << 20;
+    private static final long MIB = 1L << 20;
     private static final List<String> JOB = List.of("--name=crash", "--ioengine=nbd", "--rw=write", "--bs=256k", "--size=128M",
         "--iodepth=4", "--verify=crc32c", "--verify_fatal=1", "--verify_state_save=0", "--output-format=json");
 
@@ -51,10 +58,10 @@ class RepairJobCrashTest
         data = Files.createTempDirectory("cistern-job-crash-").resolve("cistern-data");
         logs.watch(data);
         cluster = new ClusterQueries(cli, data);
-        final CisternCli.Result up = cli.run(300, "up", "--nodes", "3", "--drives", "1", "--drive-size", "1G", "--slab-size", "64M",
-            "--repair-bandwidth", "8M", "--data", data.toString(), "--port-offset", Integer.toString(PORT_OFFSET));
+        final CisternCli.Result up = cli.run(300, "up", "--nodes", "4", "--drives", "1", "--drive-size", "1G", "--slab-size", "64M",
+            "--repair-bandwidth", "4M", "--data", data.toString(), "--port-offset", Integer.toString(PORT_OFFSET));
         assertEquals(0, up.exit(), up.output());
-        final CisternCli.Result create = cli.run(60, "volume", "create", "vol1", "--size", "128M", "--resiliency", "mirror-2",
+        final CisternCli.Result create = cli.run(60, "volume", "create", "vol1", "--size", "128M", "--resiliency", "mirror-3",
             "--provisioning", "fixed", "--data", data.toString());
         assertEquals(0, create.exit(), create.output());
         final Tools.Result fio = Tools.run(300, fio(1, "--do_verify=1"));
@@ -71,32 +78,52 @@ class RepairJobCrashTest
     }
 
     @Test
-    void aRebuildJobWhoseNodeCrashesResumesFromItsCheckpointAndFinishes() throws Exception
+    void aRebuildJobGoesOnFromItsCheckpointWhenTheNodeItReadsFromOrTheNodeRunningItCrashes() throws Exception
     {
         final String retired = fullestNode();
         final CisternCli.Result retire = cli.run(60, "drive", "retire", cluster.driveOf(retired).path("id").asText(),
             "--reason", "crash test", "--data", data.toString());
         assertEquals(0, retire.exit(), retire.output());
 
-        // Catch a rebuild job past a few checkpoints (one every 4 MiB), and kill its node.
-        final AtomicReference<JsonNode> caught = new AtomicReference<>();
-        Awaitility.await("a rebuild job has copied 12 MiB").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-            .until(() ->
-            {
-                caught.set(runningRebuild(retired));
-                return caught.get() != null;
-            });
-        final JsonNode job = caught.get();
+        // 1. Catch a rebuild job past a checkpoint (one every 4 MiB), and kill the node it copies from.
+        final JsonNode job = awaitJob("a rebuild job has copied 8 MiB", null, -1, -1,
+            j -> "REBUILD".equals(j.path("type").asText()) && j.path("bytesDone").asLong() >= 8 * MIB &&
+                j.path("bytesDone").asLong() <= 32 * MIB);
         final String runner = job.path("node").asText();
-        final ProcessHandle process = ProcessHandle.of(cluster.node(runner).path("pid").asLong()).orElseThrow();
-        process.destroyForcibly();
-        process.onExit().get(30, TimeUnit.SECONDS);
-        final long doneAtKill = job.path("bytesDone").asLong();
-        System.out.printf("%s killed while running %s at %d MiB of %d MiB%n", runner, job.path("id").asText(), doneAtKill >> 20,
-            job.path("bytesTotal").asLong() >> 20);
+        final int slab = job.path("slab").asInt();
+        final int copy = job.path("copy").asInt();
+        final String source = job.path("source").asText();
+        assertTrue(!source.isEmpty() && !source.equals(runner) && !source.equals(retired), job.toString());
+        kill(source);
+        System.out.printf("%s (the source) killed while %s ran %s at %d MiB%n", source, runner, job.path("id").asText(),
+            job.path("bytesDone").asLong() / MIB);
 
+        final JsonNode moved = awaitJob("the job goes on reading from another node", runner, slab, copy,
+            j -> "RUNNING".equals(j.path("state").asText()) && !j.path("source").asText().equals(source) &&
+                j.path("resumedFrom").asLong() > 0 && j.path("bytesDone").asLong() >= 8 * MIB);
+        final long firstResume = moved.path("resumedFrom").asLong();
+        assertTrue(firstResume >= 4 * MIB && firstResume <= job.path("bytesDone").asLong() + 8 * MIB,
+            "resumed from the checkpoint it reached before its source died: " + moved);
+        System.out.printf("%s went on from its checkpoint at %d MiB reading from %s%n", moved.path("id").asText(), firstResume / MIB,
+            moved.path("source").asText());
+
+        // 2. Kill the node running the job, and start it again.
+        final long doneAtKill = firstResume + moved.path("bytesDone").asLong();
+        kill(runner);
         final CisternCli.Result restart = cli.run(300, "node", "start", runner, "--data", data.toString());
         assertEquals(0, restart.exit(), restart.output());
+        final JsonNode resumed = awaitJob("the restarted node finishes the job", runner, slab, copy,
+            j -> "DONE".equals(j.path("state").asText()));
+        final long secondResume = resumed.path("resumedFrom").asLong();
+        System.out.printf("%s (the runner) killed at %d MiB and restarted: it resumed at %d MiB and copied the remaining %d MiB%n",
+            runner, doneAtKill / MIB, secondResume / MIB, resumed.path("bytesDone").asLong() / MIB);
+        assertTrue(secondResume > firstResume && secondResume <= doneAtKill + 8 * MIB,
+            "resumed from its last checkpoint, not from zero or the first resume: " + resumed);
+        assertEquals(EXTENT - secondResume, resumed.path("bytesDone").asLong(), "only what lay above it was copied: " + resumed);
+        assertEquals("REBUILD", resumed.path("type").asText(), resumed.toString());
+
+        final CisternCli.Result back = cli.run(300, "node", "start", source, "--data", data.toString());
+        assertEquals(0, back.exit(), back.output());
         Awaitility.await("the volume is healthy with nothing on the retired drive").atMost(Duration.ofSeconds(180))
             .pollInterval(Duration.ofSeconds(2))
             .until(() ->
@@ -105,18 +132,45 @@ class RepairJobCrashTest
                 return "HEALTHY".equals(detail.path("health").asText()) && detail.path("extentsByNode").path(retired).asInt() == 0;
             });
 
-        final JsonNode resumed = finishedJob(runner, job.path("slab").asInt(), job.path("copy").asInt());
-        final long from = resumed.path("resumedFrom").asLong();
-        System.out.printf("the restarted %s resumed the rebuild at %d MiB and copied the remaining %d MiB%n", runner, from >> 20,
-            resumed.path("bytesDone").asLong() >> 20);
-        assertTrue(from >= 4L << 20 && from <= doneAtKill + (4L << 20), "resumed from a checkpoint near where it was killed: " + resumed);
-        assertEquals(EXTENT - from, resumed.path("bytesDone").asLong(), "only what lay above the checkpoint was copied: " + resumed);
-        assertEquals("REBUILD", resumed.path("type").asText(), resumed.toString());
-
         final Tools.Result verify = Tools.run(300, fio(Integer.parseInt(runner.substring("node-".length())), "--verify_only"));
         assertEquals(0, verify.exit(), verify.output());
         final JsonNode read = ClusterQueries.JSON.readTree(verify.output().substring(verify.output().indexOf('{'))).path("jobs").get(0);
         assertEquals(128L << 20, read.path("read").path("io_bytes").asLong(), "every block read back and verified");
+    }
+
+    private void kill(final String node) throws Exception
+    {
+        final ProcessHandle process = ProcessHandle.of(cluster.node(node).path("pid").asLong()).orElseThrow();
+        process.destroyForcibly();
+        process.onExit().get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Polls the nodes' job lists (or one node's, for one copy) until a running job, or for one copy any
+     * job, matches.
+     */
+    private JsonNode awaitJob(final String what, final String node, final int slab, final int copy, final Predicate<JsonNode> matches)
+    {
+        final AtomicReference<JsonNode> caught = new AtomicReference<>();
+        Awaitility.await(what).atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+            .until(() ->
+            {
+                for (final String name : node != null ? List.of(node) : List.of("node-1", "node-2", "node-3", "node-4"))
+                {
+                    for (final JsonNode job : cluster.jobs(name))
+                    {
+                        final boolean ours = node == null ? "RUNNING".equals(job.path("state").asText()) :
+                            job.path("slab").asInt() == slab && job.path("copy").asInt() == copy;
+                        if (ours && matches.test(job))
+                        {
+                            caught.set(job);
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            });
+        return caught.get();
     }
 
     /** The node holding most extents: retiring its drive gives the most rebuild jobs to catch. */
@@ -136,40 +190,6 @@ class RepairJobCrashTest
         }
         assertTrue(fullest != null, "the volume has extents");
         return fullest;
-    }
-
-    private JsonNode runningRebuild(final String retired) throws Exception
-    {
-        for (final String node : List.of("node-1", "node-2", "node-3"))
-        {
-            if (node.equals(retired))
-            {
-                continue;
-            }
-            for (final JsonNode job : cluster.jobs(node))
-            {
-                if ("REBUILD".equals(job.path("type").asText()) && "RUNNING".equals(job.path("state").asText()) &&
-                    job.path("bytesDone").asLong() >= 12L << 20 && job.path("bytesDone").asLong() < EXTENT - (16L << 20))
-                {
-                    return job;
-                }
-            }
-        }
-        return null;
-    }
-
-    /** The job the restarted node ran for the copy, done. */
-    private JsonNode finishedJob(final String node, final int slab, final int copy) throws Exception
-    {
-        for (final JsonNode job : cluster.jobs(node))
-        {
-            if (job.path("slab").asInt() == slab && job.path("copy").asInt() == copy && "DONE".equals(job.path("state").asText()))
-            {
-                return job;
-            }
-        }
-        throw new AssertionError("the restarted " + node + " ran no finished job for copy " + copy + " of slab " + slab + ": " +
-            cluster.jobs(node));
     }
 
     private static String[] fio(final int node, final String mode)

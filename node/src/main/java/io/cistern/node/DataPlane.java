@@ -175,6 +175,7 @@ final class DataPlane implements AutoCloseable
         final VolumeService volumes = AskPattern.<NodeGuardian.Command, VolumeService>ask(
             system, NodeGuardian.GetVolumeService::new, timeout, system.scheduler())
             .toCompletableFuture().get(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
+        extents.confirmMovesWith(volumes::currentLayout);
         // Stale copies on this node's drives are brought back in sync by the resyncer, a few at a time, on
         // threads of their own (the copying blocks), together paced to the repair bandwidth.
         final int concurrency = settings.repair().concurrency();

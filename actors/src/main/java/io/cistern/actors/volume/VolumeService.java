@@ -189,6 +189,12 @@ public final class VolumeService
             });
     }
 
+    /** The layout of a placed slab as its Slab entity has it now (a node's table may be catching up). */
+    public CompletionStage<SlabLayout> currentLayout(final long volumeId, final int index)
+    {
+        return ask(slab(volumeId, index), Slab.GetLayout::new);
+    }
+
     /**
      * Has the Slab entity mark copies stale (bit mask) that missed a write to {@code offset}+{@code length}
      * of the slab's extents: persisted before the caller acknowledges the write.

@@ -50,12 +50,12 @@ final class JobCommand implements Runnable
                 System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.createObjectNode().set("jobs", all)));
                 return 0;
             }
-            final Table table = new Table("ID", "TYPE", "VOLUME", "SLAB", "COPY", "STATE", "DONE", "TOTAL", "RATE", "ETA", "DETAIL");
+            final Table table = new Table("ID", "TYPE", "VOLUME", "SLAB", "COPY", "FROM", "STATE", "DONE", "TOTAL", "RATE", "ETA", "DETAIL");
             for (final JsonNode j : all)
             {
                 final long eta = j.path("etaSeconds").asLong();
                 table.row(j.path("id").asText(), j.path("type").asText(), j.path("volumeId").asText(), j.path("slab").asText(),
-                    j.path("copy").asText(), j.path("state").asText(), ByteSize.format(j.path("bytesDone").asLong()),
+                    j.path("copy").asText(), j.path("source").asText().isEmpty() ? "-" : j.path("source").asText(), j.path("state").asText(), ByteSize.format(j.path("bytesDone").asLong()),
                     ByteSize.format(j.path("bytesTotal").asLong()), ByteSize.format(j.path("rate").asLong()) + "/s",
                     eta < 0 ? "-" : eta + "s", detail(j));
             }

@@ -51,6 +51,25 @@ public final class DataEndpoints
         return channelOfNode.get(nodeName);
     }
 
+    /**
+     * Whether the named node is a member the cluster has not downed or removed: one that is gone will not
+     * answer again in this incarnation, so what only it could do must be given to another copy.
+     */
+    public boolean isMember(final String nodeName)
+    {
+        for (final Member member : cluster.state().getMembers())
+        {
+            final org.apache.pekko.cluster.MemberStatus status = member.status();
+            if (nodeName.equals(PekkoConfig.nodeName(member.roles())) &&
+                (status == org.apache.pekko.cluster.MemberStatus.up() || status == org.apache.pekko.cluster.MemberStatus.weaklyUp() ||
+                 status == org.apache.pekko.cluster.MemberStatus.joining()))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The reply channel of a client id, or null if no member has it. */
     public String replyChannel(final int clientId)
     {

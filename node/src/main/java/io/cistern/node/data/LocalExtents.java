@@ -25,9 +25,12 @@ import java.nio.ByteOrder;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -51,6 +54,11 @@ public final class LocalExtents implements ExtentIo
     private final Map<Long, Map<ExtentFile, String>> openByVolume = new HashMap<>();
     private final ConcurrentLinkedQueue<long[]> freed = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<long[]> placed = new ConcurrentLinkedQueue<>();
+    /** Slabs with a copy that looks moved away, waiting for a way to ask their Slab entity; housekeeper only. */
+    private final Set<SlabKey> heldBack = new LinkedHashSet<>();
+    /** Layouts their Slab entities answered, to delete the copies that really moved away by. */
+    private final ConcurrentLinkedQueue<SlabLayout> confirmed = new ConcurrentLinkedQueue<>();
+    private volatile BiFunction<Long, Integer, CompletionStage<SlabLayout>> currentLayout;
     private final OpenExtents open;
 
     private final Function<String, String> serverChannels;
@@ -90,6 +98,17 @@ public final class LocalExtents implements ExtentIo
     public void slabPlaced(final long volumeId, final int index)
     {
         placed.add(new long[] {volumeId, index});
+    }
+
+    /**
+     * How the housekeeper asks a Slab entity for its layout now. The table learns layouts from the
+     * journal in order, so while a node catches up it holds older ones: a copy moved <em>to</em> this
+     * node would look moved away in the layout before the move. Only the entity knows, so nothing is
+     * deleted as moved until it confirms; until this is set, such slabs are held back.
+     */
+    public void confirmMovesWith(final BiFunction<Long, Integer, CompletionStage<SlabLayout>> current)
+    {
+        currentLayout = current;
     }
 
     /** Queues the files of a freed slab for deletion (any thread). */
@@ -393,9 +412,25 @@ public final class LocalExtents implements ExtentIo
                     deleteSlab(slab[0], (int)slab[1]);
                     work++;
                 }
+                final BiFunction<Long, Integer, CompletionStage<SlabLayout>> current = currentLayout;
                 while ((slab = placed.poll()) != null)
                 {
-                    deleteMoved(slab[0], (int)slab[1]);
+                    final SlabLayout layout = layouts.get(slab[0], (int)slab[1]);
+                    if (layout != null && movedAway(layout, layout))
+                    {
+                        heldBack.add(new SlabKey(slab[0], (int)slab[1]));
+                    }
+                    work++;
+                }
+                if (current != null && !heldBack.isEmpty())
+                {
+                    heldBack.forEach(held -> confirm(current, held.volumeId(), held.index()));
+                    heldBack.clear();
+                }
+                SlabLayout answer;
+                while ((answer = confirmed.poll()) != null)
+                {
+                    deleteMoved(answer);
                     work++;
                 }
                 return work;
@@ -409,24 +444,68 @@ public final class LocalExtents implements ExtentIo
         };
     }
 
-    /** Deletes this node's files of copies that the slab's current layout has on another drive. */
-    private void deleteMoved(final long volumeId, final int index)
+    private record SlabKey(long volumeId, int index)
     {
-        final SlabLayout layout = layouts.get(volumeId, index);
-        if (layout == null)
+    }
+
+    private void confirm(final BiFunction<Long, Integer, CompletionStage<SlabLayout>> current, final long volumeId, final int index)
+    {
+        current.apply(volumeId, index).whenComplete((layout, failure) ->
+        {
+            if (layout != null)
+            {
+                confirmed.add(layout);
+            }
+            else
+            {
+                // Only space is at stake: the slab's next layout change, or the node's next start, tries again.
+                LOG.info("Extents of slab {} of volume {} that look moved away are kept for now: its layout could not be " +
+                    "confirmed ({})", index, Long.toHexString(volumeId), failure.toString());
+            }
+        });
+    }
+
+    /** Whether a file of this node holds a copy that both layouts place on another drive. */
+    private boolean movedAway(final SlabLayout entity, final SlabLayout table)
+    {
+        boolean any = false;
+        for (final Map.Entry<String, ExtentStore> store : stores.entrySet())
+        {
+            for (final Extent extent : entity.extents())
+            {
+                any |= isMoved(store.getKey(), store.getValue(), entity, table, extent.copy());
+            }
+        }
+        return any;
+    }
+
+    private boolean isMoved(final String driveId, final ExtentStore store, final SlabLayout entity, final SlabLayout table, final int copy)
+    {
+        return !failures.isFailed(driveId) && store.contains(new ExtentId(entity.volumeId(), entity.index(), copy)) &&
+            !entity.extents().get(copy).driveId().equals(driveId) &&
+            (copy >= table.extents().size() || !table.extents().get(copy).driveId().equals(driveId));
+    }
+
+    /**
+     * Deletes this node's files of copies that the Slab entity's layout has on another drive, unless
+     * this node's table has since learned a layout that puts the copy back here.
+     */
+    private void deleteMoved(final SlabLayout entity)
+    {
+        final SlabLayout table = layouts.get(entity.volumeId(), entity.index());
+        if (table == null)
         {
             return;
         }
         for (final Map.Entry<String, ExtentStore> store : stores.entrySet())
         {
-            for (final Extent extent : layout.extents())
+            for (final Extent extent : entity.extents())
             {
-                final ExtentId id = new ExtentId(volumeId, index, extent.copy());
-                if (extent.driveId().equals(store.getKey()) || failures.isFailed(store.getKey()) || !store.getValue().contains(id))
+                if (isMoved(store.getKey(), store.getValue(), entity, table, extent.copy()))
                 {
-                    continue;
+                    delete(store.getKey(), store.getValue(), new ExtentId(entity.volumeId(), entity.index(), extent.copy()),
+                        "the copy was rebuilt on drive " + entity.extents().get(extent.copy()).driveId());
                 }
-                delete(store.getKey(), store.getValue(), id, "the copy was rebuilt on drive " + extent.driveId());
             }
         }
     }

@@ -20,9 +20,9 @@ public final class Jobs
     /**
      * One job as an administrator reads it; {@code rate} in bytes a second, {@code etaSeconds} -1 if unknown;
      * {@code resumedFrom} the extent offset of the checkpoint it resumed from (0: it started from the beginning),
-     * whose bytes are not in its totals.
+     * whose bytes are not in its totals; {@code source} the node it copies from.
      */
-    public record Job(String id, String type, String node, String volumeId, int slab, int copy, String drive, String state,
+    public record Job(String id, String type, String node, String volumeId, int slab, int copy, String drive, String source, String state,
                       long bytesTotal, long bytesDone, long rate, long etaSeconds, boolean mapLost, long resumedFrom, long badBlocks,
                       long repairedBlocks, String started, String finished, String detail)
     {
@@ -79,6 +79,7 @@ public final class Jobs
         private volatile long done;
         private volatile boolean mapLost;
         private volatile long resumedFrom;
+        private volatile String source = "";
         private volatile Instant finished;
         private volatile long finishedNs;
         private volatile String state = "RUNNING";
@@ -107,6 +108,12 @@ public final class Jobs
         {
             total = bytes;
             mapLost = lost;
+        }
+
+        @Override
+        public void source(final String node)
+        {
+            source = node;
         }
 
         @Override
@@ -149,7 +156,7 @@ public final class Jobs
             final long copiedNow = done;
             final long rate = (long)(copiedNow * 1e9 / elapsedNs);
             final long eta = end != null ? 0 : rate > 0 ? (total - copiedNow) / rate : -1;
-            return new Job(id, type, node, volumeId == 0 ? "" : Long.toHexString(volumeId), slab, copy, drive, state, total, copiedNow,
+            return new Job(id, type, node, volumeId == 0 ? "" : Long.toHexString(volumeId), slab, copy, drive, source, state, total, copiedNow,
                 rate, eta, mapLost, resumedFrom, badBlocks, repairedBlocks, started.toString(), end == null ? null : end.toString(), detail);
         }
     }

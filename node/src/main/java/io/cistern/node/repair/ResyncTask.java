@@ -52,6 +52,9 @@ public final class ResyncTask
 
         void planned(long bytes, boolean mapLost);
 
+        /** The node of the in-sync copy the resync reads from. */
+        void source(String node);
+
         /** The resync resumes a crashed one's work: everything it had to copy below {@code offset} is done. */
         void resumed(long offset);
 
@@ -98,7 +101,7 @@ public final class ResyncTask
         final Slab.Resync begun;
         try
         {
-            begun = service.beginResync(volumeId, slab, copy).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            begun = begin(volumeId, slab, copy);
         }
         catch (final Exception ex)
         {
@@ -118,6 +121,7 @@ public final class ResyncTask
         {
             return new Outcome(volumeId, slab, copy, 0, 0, false, "no copy of the slab is in sync");
         }
+        progress.source(primary.node());
         final boolean local = primary.node().equals(localNode);
         final DataClient via = local ? localClient : client;
         final String channel = local ? DataEndpoints.LOCAL : endpoints.serverChannel(primary.node());
@@ -202,6 +206,30 @@ public final class ResyncTask
             return new Outcome(volumeId, slab, copy, planned, copied, mapLost, "could not end: " + cause(ex));
         }
         return new Outcome(volumeId, slab, copy, planned, copied, mapLost, null);
+    }
+
+    /**
+     * Begins (or resumes) the resync with a primary that can answer. A primary whose node the cluster has
+     * downed never will: its copies are marked stale, whole (what it took and did not pass on is unknown,
+     * as when a flush finds a node gone), so another in-sync copy becomes the primary and the resync goes
+     * on from its checkpoint reading from there. The Slab refuses if no copy would be left in sync.
+     */
+    private Slab.Resync begin(final long volumeId, final int slab, final int copy) throws Exception
+    {
+        Slab.Resync begun = service.beginResync(volumeId, slab, copy).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        for (int tries = begun.layout().extents().size(); tries > 0; tries--)
+        {
+            final SlabLayout layout = begun.layout();
+            final Extent primary = layout.primary();
+            if (primary == null || primary.node().equals(localNode) || endpoints.isMember(primary.node()))
+            {
+                break;
+            }
+            service.markStale(volumeId, slab, 1 << primary.copy(), 0, layout.extentBytes()).toCompletableFuture()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            begun = service.beginResync(volumeId, slab, copy).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return begun;
     }
 
     /** @return null once the checkpoint is in the journal, or why the resync must stop. */
