@@ -68,6 +68,8 @@ client() { # name: 4k random reads and writes, 70/30, queue depth 16
       --time_based --runtime="$runtime" --ramp_time=2 --randrepeat=0 --output-format=json --output="$work/$1.json" >/dev/null
 }
 
+echo "== warming up (${runtime}s, not counted): fresh JVMs compile the data path on first use"
+client warmup
 echo "== client I/O before the rebuild (${runtime}s)"
 client before
 

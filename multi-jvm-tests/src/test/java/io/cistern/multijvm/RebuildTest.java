@@ -13,10 +13,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +50,7 @@ class RebuildTest
     final NodeLogs logs = new NodeLogs();
 
     private final CisternCli cli = new CisternCli();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private ClusterQueries cluster;
     private Path tmp;
     private Path data;
 
@@ -69,6 +65,7 @@ class RebuildTest
         tmp = Files.createTempDirectory("cistern-rebuild-");
         data = tmp.resolve("cistern-data");
         logs.watch(data);
+        cluster = new ClusterQueries(cli, data);
         final CisternCli.Result up = cli.run(300, "up", "--nodes", "4", "--drives", "1", "--drive-size", "1G", "--slab-size", "16M",
             "--retire-after", "10s", "--data", data.toString(), "--port-offset", Integer.toString(PORT_OFFSET));
         assertEquals(0, up.exit(), up.output());
@@ -94,9 +91,9 @@ class RebuildTest
     @Order(1)
     void aNodeGoneLongerThanTheRetireTimeoutHasItsExtentsRebuiltOnTheOthers() throws Exception
     {
-        final int onNode4 = show().path("detail").path("extentsByNode").path("node-4").asInt();
-        assertTrue(onNode4 > 0, "node 4 holds extents: " + show().path("detail"));
-        final ProcessHandle node4 = ProcessHandle.of(node("node-4").path("pid").asLong()).orElseThrow();
+        final int onNode4 = cluster.volume("vol1").path("detail").path("extentsByNode").path("node-4").asInt();
+        assertTrue(onNode4 > 0, "node 4 holds extents: " + cluster.volume("vol1").path("detail"));
+        final ProcessHandle node4 = ProcessHandle.of(cluster.node("node-4").path("pid").asLong()).orElseThrow();
         final Instant killed = Instant.now();
         node4.destroyForcibly();
         node4.onExit().get(30, TimeUnit.SECONDS);
@@ -104,10 +101,10 @@ class RebuildTest
         Awaitility.await("the volume is healthy on three nodes").atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(2))
             .until(() ->
             {
-                final JsonNode detail = show().path("detail");
+                final JsonNode detail = cluster.volume("vol1").path("detail");
                 return "HEALTHY".equals(detail.path("health").asText()) && detail.path("extentsByNode").path("node-4").asInt() == 0;
             });
-        final JsonNode detail = show().path("detail");
+        final JsonNode detail = cluster.volume("vol1").path("detail");
         assertEquals(12, detail.path("extentsByState").path("IN_SYNC").asInt(), detail.toString());
         for (final JsonNode slab : detail.path("slabs"))
         {
@@ -121,7 +118,7 @@ class RebuildTest
         long rate = 0;
         for (final String node : List.of("node-1", "node-2", "node-3"))
         {
-            for (final JsonNode job : jobs(node))
+            for (final JsonNode job : cluster.jobs(node))
             {
                 if ("DONE".equals(job.path("state").asText()))
                 {
@@ -146,13 +143,13 @@ class RebuildTest
     void theRetiredNodeComingBackDeletesItsOldExtents() throws Exception
     {
         final Path drive = data.resolve("node-4").resolve("drives").resolve("drive-1");
-        final String volume = show().path("id").asText();
+        final String volume = cluster.volume("vol1").path("id").asText();
         assertTrue(extentFiles(drive, volume) > 0, "node 4's old extents are still on its drive while it is down");
         final CisternCli.Result restart = cli.run(300, "node", "start", "node-4", "--data", data.toString());
         assertEquals(0, restart.exit(), restart.output());
         Awaitility.await("node 4's moved extents are deleted").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
             .until(() -> extentFiles(drive, volume) == 0);
-        assertEquals(0, show().path("detail").path("extentsByNode").path("node-4").asInt());
+        assertEquals(0, cluster.volume("vol1").path("detail").path("extentsByNode").path("node-4").asInt());
     }
 
     @Test
@@ -160,8 +157,8 @@ class RebuildTest
     void aDriveThatStopsTakingWritesIsFailedStopAndItsExtentsRebuilt() throws Exception
     {
         final Path drive = data.resolve("node-2").resolve("drives").resolve("drive-1");
-        final int onNode2 = show().path("detail").path("extentsByNode").path("node-2").asInt();
-        assertTrue(onNode2 > 0, "node 2 holds extents: " + show().path("detail"));
+        final int onNode2 = cluster.volume("vol1").path("detail").path("extentsByNode").path("node-2").asInt();
+        assertTrue(onNode2 > 0, "node 2 holds extents: " + cluster.volume("vol1").path("detail"));
         final Path log = tmp.resolve("fio-drive-loss.log");
         final List<String> command = new java.util.ArrayList<>(List.of("fio", nbd(1), "--do_verify=1", "--rate=8m"));
         command.addAll(1, JOB);
@@ -186,14 +183,14 @@ class RebuildTest
             assertEquals(64L << 20, written.path("write").path("io_bytes").asLong(), "every block was written");
             assertEquals(64L << 20, written.path("read").path("io_bytes").asLong(), "and verified");
 
-            final String driveId = driveOf("node-2").path("id").asText();
+            final String driveId = cluster.driveOf("node-2").path("id").asText();
             Awaitility.await("node 2's drive is UNHEALTHY").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> "UNHEALTHY".equals(driveOf("node-2").path("health").asText()));
-            assertTrue(driveOf("node-2").path("detail").asText().contains(drive.toString()), driveOf("node-2").toString());
+                .until(() -> "UNHEALTHY".equals(cluster.driveOf("node-2").path("health").asText()));
+            assertTrue(cluster.driveOf("node-2").path("detail").asText().contains(drive.toString()), cluster.driveOf("node-2").toString());
             Awaitility.await("node 2's extents are rebuilt elsewhere").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(2))
                 .until(() ->
                 {
-                    final JsonNode detail = show().path("detail");
+                    final JsonNode detail = cluster.volume("vol1").path("detail");
                     return "HEALTHY".equals(detail.path("health").asText()) && detail.path("extentsByNode").path("node-2").asInt() == 0;
                 });
             System.out.printf("node-2's drive made immutable mid-write; %d extents rebuilt, volume HEALTHY again after %.1f s%n", onNode2,
@@ -218,12 +215,12 @@ class RebuildTest
     @Order(4)
     void aRetiredDriveWhoseExtentsHaveNowhereToGoRaisesAFaultAndKeepsServing() throws Exception
     {
-        final JsonNode drive = driveOf("node-3");
+        final JsonNode drive = cluster.driveOf("node-3");
         final CisternCli.Result retire = cli.run(60, "drive", "retire", drive.path("id").asText().substring(0, 8),
             "--reason", "replacing it", "--data", data.toString());
         assertEquals(0, retire.exit(), retire.output());
         assertTrue(retire.output().contains("RETIRED"), retire.output());
-        assertEquals("RETIRED", driveOf("node-3").path("health").asText());
+        assertEquals("RETIRED", cluster.driveOf("node-3").path("health").asText());
 
         // Nodes 1 and 4 hold the slabs' other copies and node 2's drive has failed: no fault domain is left.
         Awaitility.await("a fault says the rebuild cannot be placed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
@@ -231,7 +228,7 @@ class RebuildTest
                 .path("faults").findValuesAsText("kind").contains("REBUILD_BLOCKED"));
         final CisternCli.Result faults = cli.run(60, "fault", "list", "--data", data.toString());
         assertTrue(faults.output().contains("REBUILD_BLOCKED") && faults.output().contains("has a healthy drive"), faults.output());
-        assertTrue(show().path("detail").path("extentsByNode").path("node-3").asInt() > 0, "the copies stay on the retired drive");
+        assertTrue(cluster.volume("vol1").path("detail").path("extentsByNode").path("node-3").asInt() > 0, "the copies stay on the retired drive");
 
         final List<String> verify = new java.util.ArrayList<>(List.of("fio", nbd(4), "--verify_only"));
         verify.addAll(1, JOB);
@@ -246,18 +243,6 @@ class RebuildTest
         assertEquals(0, chattr.exit(), "the test needs e2fsprogs' chattr on an ext4/xfs temp dir: " + chattr.output());
     }
 
-    private JsonNode driveOf(final String node) throws Exception
-    {
-        for (final JsonNode drive : JSON.readTree(cli.run(60, "drive", "list", "--json", "--data", data.toString()).output()).path("drives"))
-        {
-            if (drive.path("node").asText().equals(node))
-            {
-                return drive;
-            }
-        }
-        throw new AssertionError(node + " has no drive in the pool");
-    }
-
     private long extentFiles(final Path drive, final String volumeHex) throws Exception
     {
         try (Stream<Path> files = Files.list(drive))
@@ -265,30 +250,5 @@ class RebuildTest
             final String prefix = String.format("%16s", volumeHex).replace(' ', '0');
             return files.filter(f -> f.getFileName().toString().startsWith(prefix)).count();
         }
-    }
-
-    private JsonNode jobs(final String node) throws Exception
-    {
-        final HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(this.node(node).path("http").asText() +
-            "/api/v1/jobs")).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        return JSON.readTree(response.body()).path("jobs");
-    }
-
-    private JsonNode show() throws Exception
-    {
-        return JSON.readTree(cli.run(60, "volume", "show", "vol1", "--json", "--data", data.toString()).output());
-    }
-
-    private JsonNode node(final String name) throws Exception
-    {
-        for (final JsonNode process : JSON.readTree(data.resolve("cluster.json").toFile()).path("nodes"))
-        {
-            if (process.path("name").asText().equals(name))
-            {
-                return process;
-            }
-        }
-        throw new AssertionError(name + " is not in cluster.json");
     }
 }
