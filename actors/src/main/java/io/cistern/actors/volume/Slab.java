@@ -188,14 +188,9 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
             progress = new ArrayList<>(progress);
         }
 
-        public Active(final SlabLayout layout, final ArrayList<DirtyRange> dirty, final ArrayList<Moving> moving)
-        {
-            this(layout, dirty, moving, new ArrayList<>());
-        }
-
         public Active(final SlabLayout layout, final ArrayList<DirtyRange> dirty)
         {
-            this(layout, dirty, new ArrayList<>());
+            this(layout, dirty, new ArrayList<>(), new ArrayList<>());
         }
 
         public Active(final SlabLayout layout)

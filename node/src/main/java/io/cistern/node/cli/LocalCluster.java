@@ -63,13 +63,13 @@ final class LocalCluster
      */
     record Tuning(long slabSize, java.time.Duration retireAfter, long repairBandwidth)
     {
-        static final long DEFAULT_REPAIR_BANDWIDTH = 64L << 20;
-
-        /** The tuning a node's configuration file holds (one written before repair bandwidth was tunable has the default). */
-        static Tuning of(final com.typesafe.config.Config conf)
+        /** The tuning a node's configuration file holds; what it leaves out is reference.conf's default. */
+        static Tuning of(final Path nodeConf)
         {
+            final com.typesafe.config.Config conf = com.typesafe.config.ConfigFactory.parseFile(nodeConf.toFile())
+                .withFallback(com.typesafe.config.ConfigFactory.defaultReference());
             return new Tuning(conf.getBytes("cistern.volume.slab-size"), conf.getDuration("cistern.repair.retire-after"),
-                conf.hasPath("cistern.repair.bandwidth") ? conf.getBytes("cistern.repair.bandwidth") : DEFAULT_REPAIR_BANDWIDTH);
+                conf.getBytes("cistern.repair.bandwidth"));
         }
     }
 
@@ -106,9 +106,8 @@ final class LocalCluster
         {
             throw new CliException("the cluster in " + data + " has 16 nodes, the most a cluster has");
         }
-        final com.typesafe.config.Config first = com.typesafe.config.ConfigFactory.parseFile(Path.of(file.nodes().get(0).config()).toFile());
         final ClusterFile.Node node = layOut(file.nodes().size(), seeds(file.nodes().size(), file.portOffset()), file.drives(),
-            file.driveSize(), Tuning.of(first), file.portOffset(), file.journal());
+            file.driveSize(), Tuning.of(Path.of(file.nodes().get(0).config())), file.portOffset(), file.journal());
         final List<ClusterFile.Node> nodes = new ArrayList<>(file.nodes());
         nodes.add(node);
         final ClusterFile updated = new ClusterFile(file.data(), file.portOffset(), file.drives(), file.driveSize(), file.journal(), nodes);

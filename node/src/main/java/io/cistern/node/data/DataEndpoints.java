@@ -3,6 +3,7 @@ package io.cistern.node.data;
 import io.cistern.node.PekkoConfig;
 import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import scala.collection.Iterator;
 
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,10 +60,9 @@ public final class DataEndpoints
     {
         for (final Member member : cluster.state().getMembers())
         {
-            final org.apache.pekko.cluster.MemberStatus status = member.status();
+            final MemberStatus status = member.status();
             if (nodeName.equals(PekkoConfig.nodeName(member.roles())) &&
-                (status == org.apache.pekko.cluster.MemberStatus.up() || status == org.apache.pekko.cluster.MemberStatus.weaklyUp() ||
-                 status == org.apache.pekko.cluster.MemberStatus.joining()))
+                (status == MemberStatus.up() || status == MemberStatus.weaklyUp() || status == MemberStatus.joining()))
             {
                 return true;
             }

@@ -416,7 +416,7 @@ public final class LocalExtents implements ExtentIo
                 while ((slab = placed.poll()) != null)
                 {
                     final SlabLayout layout = layouts.get(slab[0], (int)slab[1]);
-                    if (layout != null && movedAway(layout, layout))
+                    if (layout != null && movedAway(layout))
                     {
                         heldBack.add(new SlabKey(slab[0], (int)slab[1]));
                     }
@@ -465,25 +465,25 @@ public final class LocalExtents implements ExtentIo
         });
     }
 
-    /** Whether a file of this node holds a copy that both layouts place on another drive. */
-    private boolean movedAway(final SlabLayout entity, final SlabLayout table)
+    /** Whether a file of this node holds a copy that the table's layout places on another drive. */
+    private boolean movedAway(final SlabLayout table)
     {
         boolean any = false;
         for (final Map.Entry<String, ExtentStore> store : stores.entrySet())
         {
-            for (final Extent extent : entity.extents())
+            for (final Extent extent : table.extents())
             {
-                any |= isMoved(store.getKey(), store.getValue(), entity, table, extent.copy());
+                any |= isMoved(store.getKey(), store.getValue(), table, table, extent.copy());
             }
         }
         return any;
     }
 
+    /** Whether this drive has a file of the copy and neither layout places the copy on it (a slab's copy count never changes). */
     private boolean isMoved(final String driveId, final ExtentStore store, final SlabLayout entity, final SlabLayout table, final int copy)
     {
         return !failures.isFailed(driveId) && store.contains(new ExtentId(entity.volumeId(), entity.index(), copy)) &&
-            !entity.extents().get(copy).driveId().equals(driveId) &&
-            (copy >= table.extents().size() || !table.extents().get(copy).driveId().equals(driveId));
+            !entity.extents().get(copy).driveId().equals(driveId) && !table.extents().get(copy).driveId().equals(driveId);
     }
 
     /**

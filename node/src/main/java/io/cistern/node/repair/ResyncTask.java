@@ -191,15 +191,14 @@ public final class ResyncTask
         }
         // The copied bytes must be on the copy's drive before the journal says so, or a power loss would
         // leave an in-sync copy without them.
-        status = localClient.flush(DataEndpoints.LOCAL, volumeId);
-        if (status != DataStatus.OK)
+        final String unforced = force(volumeId);
+        if (unforced != null)
         {
-            return new Outcome(volumeId, slab, copy, planned, copied, mapLost, "forcing the copy to its drive failed: " +
-                DataStatus.describe(status));
+            return new Outcome(volumeId, slab, copy, planned, copied, mapLost, unforced);
         }
         try
         {
-            layouts.placed(service.endResync(volumeId, slab, copy).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+            layouts.placed(await(service.endResync(volumeId, slab, copy)));
         }
         catch (final Exception ex)
         {
@@ -216,7 +215,7 @@ public final class ResyncTask
      */
     private Slab.Resync begin(final long volumeId, final int slab, final int copy) throws Exception
     {
-        Slab.Resync begun = service.beginResync(volumeId, slab, copy).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Slab.Resync begun = await(service.beginResync(volumeId, slab, copy));
         for (int tries = begun.layout().extents().size(); tries > 0; tries--)
         {
             final SlabLayout layout = begun.layout();
@@ -225,9 +224,8 @@ public final class ResyncTask
             {
                 break;
             }
-            service.markStale(volumeId, slab, 1 << primary.copy(), 0, layout.extentBytes()).toCompletableFuture()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            begun = service.beginResync(volumeId, slab, copy).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            await(service.markStale(volumeId, slab, 1 << primary.copy(), 0, layout.extentBytes()));
+            begun = await(service.beginResync(volumeId, slab, copy));
         }
         return begun;
     }
@@ -235,21 +233,38 @@ public final class ResyncTask
     /** @return null once the checkpoint is in the journal, or why the resync must stop. */
     private String checkpoint(final long volumeId, final int slab, final int copy, final long since, final long offset)
     {
-        // What the checkpoint vouches for must survive a power loss first: the copy is on this node.
-        final int forced = localClient.flush(DataEndpoints.LOCAL, volumeId);
-        if (forced != DataStatus.OK)
+        // What the checkpoint vouches for must survive a power loss first.
+        final String unforced = force(volumeId);
+        if (unforced != null)
         {
-            return "forcing the copy to its drive before a checkpoint failed: " + DataStatus.describe(forced);
+            return unforced + " before a checkpoint";
         }
         try
         {
-            service.checkpoint(volumeId, slab, copy, since, offset).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            await(service.checkpoint(volumeId, slab, copy, since, offset));
             return null;
         }
         catch (final Exception ex)
         {
             return "could not checkpoint at " + offset + ": " + cause(ex);
         }
+    }
+
+    /**
+     * Forces the volume's extents on this node, the copy's among them, to their drives.
+     *
+     * @return null once done, or why not.
+     */
+    private String force(final long volumeId)
+    {
+        final int status = localClient.flush(DataEndpoints.LOCAL, volumeId);
+        return status == DataStatus.OK ? null : "forcing the copy to its drive failed: " + DataStatus.describe(status);
+    }
+
+    /** Waits for the control plane's answer, at most the ask timeout. */
+    private <T> T await(final java.util.concurrent.CompletionStage<T> answer) throws Exception
+    {
+        return answer.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static long[] words(final UnsafeBuffer map, final int length)
