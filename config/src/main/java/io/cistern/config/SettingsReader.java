@@ -106,7 +106,7 @@ public final class SettingsReader
         final String faultDomain = declaredDomain == null || declaredDomain.isEmpty() ? name : declaredDomain;
         final Path dataDir = path("cistern.node.data-dir");
         final MediaType defaultMedia = enumValue("cistern.node.default-media-type", MediaType.class);
-        return new NodeSettings(name, host, faultDomain, dataDir, drives(defaultMedia));
+        return new NodeSettings(name, host, faultDomain, dataDir, drives(defaultMedia), defaultMedia);
     }
 
     private List<DriveSettings> drives(final MediaType defaultMedia)
@@ -133,22 +133,46 @@ public final class SettingsReader
                 problem(at, show(value), "must be an object such as { path = \"/srv/drive0\", media-type = SSD }");
                 continue;
             }
-            final Config drive = ((com.typesafe.config.ConfigObject)value).toConfig();
-            final Path path = drivePath(at + ".path", drive);
-            final MediaType media = drive.hasPath("media-type") ?
-                parseEnum(at + ".media-type", drive.getValue("media-type"), MediaType.class) : defaultMedia;
-            long capacity = 0;
-            if (drive.hasPath("capacity"))
+            final DriveSettings drive = drive(at, ((com.typesafe.config.ConfigObject)value).toConfig(), defaultMedia);
+            if (drive.path() != null && !seen.add(drive.path()))
             {
-                capacity = bytes(at + ".capacity", drive, "capacity");
+                problem(at + ".path", drive.path().toString(), "is listed more than once");
             }
-            if (path != null && !seen.add(path))
-            {
-                problem(at + ".path", path.toString(), "is listed more than once");
-            }
-            drives.add(new DriveSettings(path, media, capacity));
+            drives.add(drive);
         }
         return drives;
+    }
+
+    /**
+     * One drive as {@code cistern.node.drives} lists it ({@code path}, {@code media-type}, {@code capacity}),
+     * checked as the configuration's drives are: for a drive that joins a running node.
+     *
+     * @param at           where the drive came from, to name in errors.
+     * @param defaultMedia the node's {@code default-media-type}, for a drive that declares none.
+     * @throws SettingsException naming each thing wrong with it.
+     */
+    public static DriveSettings readDrive(final String at, final Config drive, final MediaType defaultMedia)
+    {
+        final SettingsReader reader = new SettingsReader(drive);
+        final DriveSettings settings = reader.drive(at, drive, defaultMedia);
+        if (!reader.problems.isEmpty())
+        {
+            throw new SettingsException(reader.problems);
+        }
+        return settings;
+    }
+
+    private DriveSettings drive(final String at, final Config drive, final MediaType defaultMedia)
+    {
+        final Path path = drivePath(at + ".path", drive);
+        final MediaType media = drive.hasPath("media-type") ?
+            parseEnum(at + ".media-type", drive.getValue("media-type"), MediaType.class) : defaultMedia;
+        long capacity = 0;
+        if (drive.hasPath("capacity"))
+        {
+            capacity = bytes(at + ".capacity", drive, "capacity");
+        }
+        return new DriveSettings(path, media, capacity);
     }
 
     private Path drivePath(final String key, final Config drive)

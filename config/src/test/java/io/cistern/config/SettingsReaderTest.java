@@ -56,6 +56,26 @@ class SettingsReaderTest
     }
 
     @Test
+    void aDriveJoiningARunningNodeIsCheckedAsTheConfigurationsDrivesAre() throws Exception
+    {
+        final Path d2 = Files.createDirectory(tmp.resolve("d2"));
+        assertEquals(new DriveSettings(d2, MediaType.HDD, 1L << 30), SettingsReader.readDrive("drive",
+            ConfigFactory.parseString("{\"path\": \"" + d2 + "\", \"media-type\": \"hdd\", \"capacity\": \"1G\"}"), MediaType.SSD));
+        assertEquals(new DriveSettings(d2, MediaType.PMEM, 0),
+            SettingsReader.readDrive("drive", ConfigFactory.parseString("path = \"" + d2 + "\""), MediaType.PMEM),
+            "no media type: the node's default");
+
+        final List<String> problems = assertThrows(SettingsException.class, () -> SettingsReader.readDrive("drive",
+            ConfigFactory.parseString("{ path = \"" + tmp.resolve("gone") + "\", media-type = tape, capacity = lots }"), MediaType.SSD))
+            .problems();
+        assertEquals(List.of("drive.path=" + tmp.resolve("gone") + ": does not exist",
+            "drive.media-type=tape: must be one of nvme, ssd, hdd, pmem",
+            "drive.capacity=lots: must be a size in bytes with an optional K, M, G or T suffix (binary units), e.g. 8G"), problems);
+        assertEquals(List.of("drive.path=(missing): every drive needs a path"), assertThrows(SettingsException.class,
+            () -> SettingsReader.readDrive("drive", ConfigFactory.parseString("media-type = ssd"), MediaType.SSD)).problems());
+    }
+
+    @Test
     void concurrentRepairJobsShareTheNodesBandwidth() throws Exception
     {
         final CisternSettings settings = read("cistern.node.drives = [" + drive(Files.createDirectory(tmp.resolve("d0"))) + "]\n" +

@@ -12,6 +12,7 @@ import io.cistern.node.data.FrontEnd;
 import io.cistern.node.data.FrontEndCounters;
 import io.cistern.node.data.LayoutTable;
 import io.cistern.node.data.LocalExtents;
+import io.cistern.node.data.NodeDrives;
 import io.cistern.node.data.VolumeExports;
 import io.cistern.node.nbd.NbdServer;
 import io.cistern.node.repair.Jobs;
@@ -20,8 +21,6 @@ import io.cistern.node.repair.ResyncTask;
 import io.cistern.node.repair.Resyncer;
 import io.cistern.node.repair.ScrubTask;
 import io.cistern.node.repair.Scrubber;
-import io.cistern.storage.DriveProbe;
-import io.cistern.storage.ExtentStore;
 import io.cistern.storage.LocalDrive;
 import io.cistern.transport.DataAgents;
 import io.cistern.transport.DataClient;
@@ -45,9 +44,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
@@ -64,7 +61,7 @@ final class DataPlane implements AutoCloseable
     private static final ErrorHandler ERRORS = error -> LOG.error("Data plane agent failed", error);
 
     private final EmbeddedMediaDriver mediaDriver;
-    private final List<ExtentStore> stores;
+    private final NodeDrives drives;
     private final LayoutTable layouts = new LayoutTable();
     private final LocalExtents extents;
     private final List<AgentRunner> runners = new ArrayList<>();
@@ -72,24 +69,19 @@ final class DataPlane implements AutoCloseable
     private DataClient client;
     private DataClient localClient;
     private NbdServer nbd;
-    private final java.util.Set<String> driveIds;
     private final Jobs jobs;
     private volatile ActorRef<Resyncer.Command> resyncer;
     private ExecutorService resyncThread;
     private ExecutorService scrubThread;
     private final DriveFailures failures = new DriveFailures();
-    private final Map<String, DriveProbe> probes;
     private ScheduledExecutorService probeThread;
 
-    private DataPlane(final EmbeddedMediaDriver mediaDriver, final Map<String, ExtentStore> stores, final Map<String, DriveProbe> probes,
-                      final String nodeName)
+    private DataPlane(final EmbeddedMediaDriver mediaDriver, final NodeDrives drives, final String nodeName)
     {
         this.mediaDriver = mediaDriver;
-        this.stores = new ArrayList<>(stores.values());
-        this.driveIds = java.util.Set.copyOf(stores.keySet());
-        this.probes = Map.copyOf(probes);
+        this.drives = drives;
         this.jobs = new Jobs(nodeName);
-        this.extents = new LocalExtents(layouts, stores, node ->
+        this.extents = new LocalExtents(layouts, drives.stores(), node ->
         {
             final DataEndpoints known = endpoints;
             return known == null ? null : known.serverChannel(node);
@@ -99,22 +91,26 @@ final class DataPlane implements AutoCloseable
     static DataPlane open(final CisternSettings settings, final List<LocalDrive> drives, final EmbeddedMediaDriver mediaDriver)
         throws IOException
     {
-        final Map<String, ExtentStore> stores = new HashMap<>();
-        final Map<String, DriveProbe> probes = new HashMap<>();
+        final NodeDrives opened = new NodeDrives();
         try
         {
             for (final LocalDrive drive : drives)
             {
-                stores.put(drive.header().id().toString(), ExtentStore.open(drive.path()));
-                probes.put(drive.header().id().toString(), new DriveProbe(drive.path(), drive.header().id()));
+                opened.add(drive);
             }
         }
         catch (final IOException ex)
         {
-            stores.values().forEach(CloseHelper::quietClose);
+            opened.close();
             throw ex;
         }
-        return new DataPlane(mediaDriver, stores, probes, settings.node().name());
+        return new DataPlane(mediaDriver, opened, settings.node().name());
+    }
+
+    /** This node's drives; a drive that joins the running node is added here. */
+    NodeDrives drives()
+    {
+        return drives;
     }
 
     /** Told by the pool view of every slab layout: the table learns it, and freed slabs' files go. */
@@ -180,18 +176,18 @@ final class DataPlane implements AutoCloseable
         // threads of their own (the copying blocks), together paced to the repair bandwidth.
         final int concurrency = settings.repair().concurrency();
         resyncThread = Executors.newFixedThreadPool(concurrency, daemon("resync"));
-        final ResyncTask resync = new ResyncTask(volumes, layouts, driveIds, client, localClient, endpoints, settings.node().name(), timeout,
+        final ResyncTask resync = new ResyncTask(volumes, layouts, drives.ids(), client, localClient, endpoints, settings.node().name(), timeout,
             settings.repair().bandwidthPerJob(), dataSettings.maxPayloadLength());
         final ActorRef<Resyncer.Command> copies = system.systemActorOf(
-            Resyncer.create(drive -> driveIds.contains(drive) && !failures.isFailed(drive), layouts, resync, resyncThread, jobs,
+            Resyncer.create(drive -> drives.ids().contains(drive) && !failures.isFailed(drive), layouts, resync, resyncThread, jobs,
                 Duration.ofSeconds(5), concurrency), "resyncer", Props.empty());
         resyncer = copies;
         JobsExtension.get(system).register(jobs);
         scrubThread = onThread("scrub");
-        final ScrubTask scrub = new ScrubTask(layouts, driveIds, client, localClient, endpoints, settings.node().name(),
+        final ScrubTask scrub = new ScrubTask(layouts, drives.ids(), client, localClient, endpoints, settings.node().name(),
             settings.repair().scrubBytesPerSecond());
         JobsExtension.get(system).register(system.systemActorOf(
-            Scrubber.create(driveIds, scrub, scrubThread, jobs, settings.repair().scrubInterval()), "scrubber", Props.empty()));
+            Scrubber.create(drives.ids(), scrub, scrubThread, jobs, settings.repair().scrubInterval()), "scrubber", Props.empty()));
         layouts.forEach(layout -> copies.tell(new Resyncer.LayoutSeen(layout)));
 
         // A failed drive: the pool is told (its extents are rebuilt elsewhere), and its in-sync copies are
@@ -217,7 +213,7 @@ final class DataPlane implements AutoCloseable
     {
         try
         {
-            probes.forEach((drive, probe) ->
+            drives.probes().forEach((drive, probe) ->
             {
                 if (!failures.isFailed(drive))
                 {
@@ -295,6 +291,6 @@ final class DataPlane implements AutoCloseable
             probeThread.shutdownNow();
         }
         CloseHelper.quietCloseAll(runners);
-        stores.forEach(CloseHelper::quietClose);
+        drives.close();
     }
 }

@@ -106,10 +106,10 @@ public final class NodeRunner
         }
 
         final ActorSystem<NodeGuardian.Command> system;
+        final String address = "pekko://" + PekkoConfig.SYSTEM_NAME + "@" + settings.node().host() + ":" + settings.cluster().port();
         try
         {
             final Config pekko = PekkoConfig.forNode(settings, file);
-            final String address = "pekko://" + PekkoConfig.SYSTEM_NAME + "@" + settings.node().host() + ":" + settings.cluster().port();
             system = ActorSystem.create(
                 NodeGuardian.create(
                     driveInfos(settings, drives, address),
@@ -131,8 +131,10 @@ public final class NodeRunner
             dataPlane.stopFrontEnds();
             return CompletableFuture.completedFuture(Done.getInstance());
         });
+        final DriveJoiner joiner = new DriveJoiner(settings, new NodeConfigFile(configFile), dataPlane.drives(), system, address);
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "stop-data-plane", () ->
         {
+            joiner.close();
             dataPlane.close();
             mediaDriver.close();
             return CompletableFuture.completedFuture(Done.getInstance());
@@ -143,6 +145,9 @@ public final class NodeRunner
             createSchema(system);
             system.tell(new NodeGuardian.JournalReady());
             dataPlane.start(system, settings);
+            // Drives join the running node from here on: `cistern drive add`, or an edit of its configuration file.
+            DriveJoinExtension.get(system).register(joiner);
+            joiner.watchConfig(settings.health().driveProbeInterval());
             PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
             LOG.info("Node {} started: cluster {}, management http://{}:{}", settings.node().name(),
                 Cluster.get(system).selfMember().address(), settings.node().host(), settings.managementPort());

@@ -72,7 +72,14 @@ public final class DriveDiscovery
         return found;
     }
 
-    private LocalDrive open(final DriveSettings drive, final String faultDomain) throws IOException
+    /**
+     * Opens one drive: recognises its header, or stamps a new one into an empty directory. Also how a
+     * drive joins a running node ({@code cistern drive add}); the duplicate-id check across drives is
+     * the caller's then.
+     *
+     * @throws DriveException naming the path and what is wrong with it.
+     */
+    public LocalDrive open(final DriveSettings drive, final String faultDomain) throws IOException
     {
         final Path path = drive.path();
         if (!Files.exists(path))

@@ -15,8 +15,12 @@ import org.apache.pekko.cluster.typed.Subscribe;
 import org.apache.pekko.pattern.StatusReply;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -35,6 +39,15 @@ public final class DriveRegistrar
     }
 
     public record GetProgress(ActorRef<Progress> replyTo) implements Command
+    {
+    }
+
+    /**
+     * A drive joining this running node ({@code cistern drive add}): registered and pinned like the drives
+     * found at start, answered once it is pinned here, or with the pool's refusal. A refused joining drive
+     * does not stop the node, unlike a refused drive of its start: the node has served without it.
+     */
+    public record Join(DriveInfo info, ActorRef<StatusReply<DriveStatus>> replyTo) implements Command
     {
     }
 
@@ -73,11 +86,11 @@ public final class DriveRegistrar
     {
     }
 
-    private record Accepted(DriveInfo info) implements Command
+    private record Accepted(DriveInfo info, DriveStatus status) implements Command
     {
     }
 
-    private record Pinned(String driveId) implements Command
+    private record Pinned(String driveId, DriveStatus status) implements Command
     {
     }
 
@@ -85,7 +98,7 @@ public final class DriveRegistrar
     {
     }
 
-    private record Rejected(String reason) implements Command
+    private record Rejected(String driveId, String reason) implements Command
     {
     }
 
@@ -93,7 +106,10 @@ public final class DriveRegistrar
 
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
-    private final List<DriveInfo> drives;
+    /** The drives found at start and those joined since, by id, in that order. */
+    private final Map<String, DriveInfo> drives = new LinkedHashMap<>();
+    /** Joining drives' askers, answered when the drive is pinned or refused. */
+    private final Map<String, List<ActorRef<StatusReply<DriveStatus>>>> joining = new HashMap<>();
     private final ClusterSharding sharding;
     private final ExternalShardAllocationClient allocation;
     private final Duration askTimeout;
@@ -116,7 +132,7 @@ public final class DriveRegistrar
     {
         this.context = context;
         this.timers = timers;
-        this.drives = List.copyOf(drives);
+        drives.forEach(drive -> this.drives.put(drive.id(), drive));
         this.sharding = sharding;
         this.allocation = allocation;
         this.askTimeout = askTimeout;
@@ -147,6 +163,7 @@ public final class DriveRegistrar
             .onMessage(Up.class, up -> onUp())
             .onMessage(Accepted.class, this::onAccepted)
             .onMessage(Pinned.class, pinned -> onPinned(pinned))
+            .onMessage(Join.class, this::onJoin)
             .onMessage(Retry.class, this::onRetry)
             .onMessage(RetryNow.class, now ->
             {
@@ -179,7 +196,7 @@ public final class DriveRegistrar
         {
             memberUp = true;
             context.getLog().info("Member is Up; registering {} drive(s)", drives.size());
-            drives.forEach(this::register);
+            drives.values().forEach(this::register);
         }
         return Behaviors.same();
     }
@@ -195,11 +212,11 @@ public final class DriveRegistrar
             {
                 if (failure == null)
                 {
-                    return new Accepted(info);
+                    return new Accepted(info, status);
                 }
                 if (failure instanceof StatusReply.ErrorMessage refused)
                 {
-                    return new Rejected(refused.getMessage());
+                    return new Rejected(info.id(), refused.getMessage());
                 }
                 return new Retry(info, failure.toString());
             });
@@ -210,7 +227,7 @@ public final class DriveRegistrar
         final DriveInfo info = accepted.info();
         context.pipeToSelf(
             allocation.setShardLocation(info.id(), selfAddress),
-            (done, failure) -> failure == null ? new Pinned(info.id()) : new Retry(info, "pinning failed: " + failure));
+            (done, failure) -> failure == null ? new Pinned(info.id(), accepted.status()) : new Retry(info, "pinning failed: " + failure));
         return Behaviors.same();
     }
 
@@ -219,6 +236,35 @@ public final class DriveRegistrar
         if (registered.add(pinned.driveId()) && registered.size() == drives.size())
         {
             context.getLog().info("All {} drive(s) registered and pinned to {}", drives.size(), selfAddress);
+        }
+        final List<ActorRef<StatusReply<DriveStatus>>> askers = joining.remove(pinned.driveId());
+        if (askers != null)
+        {
+            context.getLog().info("Drive {} joined the pool from {}", pinned.driveId(), drives.get(pinned.driveId()).path());
+            askers.forEach(asker -> asker.tell(StatusReply.success(pinned.status())));
+        }
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onJoin(final Join join)
+    {
+        final DriveInfo info = join.info();
+        final DriveInfo known = drives.get(info.id());
+        if (known != null && !known.path().equals(info.path()))
+        {
+            join.replyTo().tell(StatusReply.error("drive " + info.id() + " is already this node's drive at " + known.path()));
+            return Behaviors.same();
+        }
+        if (registered.contains(info.id()))
+        {
+            // Asked again (a retried `drive add`): registering again is harmless and answers with the entity's status.
+            registered.remove(info.id());
+        }
+        drives.put(info.id(), info);
+        joining.computeIfAbsent(info.id(), id -> new ArrayList<>()).add(join.replyTo());
+        if (memberUp)
+        {
+            register(info);
         }
         return Behaviors.same();
     }
@@ -255,6 +301,14 @@ public final class DriveRegistrar
 
     private Behavior<Command> onRejected(final Rejected rejected)
     {
+        final List<ActorRef<StatusReply<DriveStatus>>> askers = joining.remove(rejected.driveId());
+        if (askers != null)
+        {
+            context.getLog().error("Joining drive {} refused by the pool: {}", rejected.driveId(), rejected.reason());
+            drives.remove(rejected.driveId());
+            askers.forEach(asker -> asker.tell(StatusReply.error(rejected.reason())));
+            return Behaviors.same();
+        }
         context.getLog().error("Drive refused by the pool: {}", rejected.reason());
         if (refusal.isEmpty())
         {

@@ -26,6 +26,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.persistence.query.javadsl.EventsByTagQuery;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.util.Timeout;
 
 import java.time.Clock;
@@ -57,7 +58,6 @@ public final class NodeGuardian
     {
     }
 
-    /** The journal's tables exist: the node may start reading and writing events. */
     /** The data plane failed one of this node's drives stop; the pool is told, and rebuilds its extents. */
     public record DriveFailed(String driveId, String reason) implements Command
     {
@@ -73,6 +73,15 @@ public final class NodeGuardian
     {
     }
 
+    /**
+     * A drive the data plane has opened while the node runs ({@code cistern drive add}): registered with the
+     * pool and pinned here, answered with its status once it can take extents, or with the pool's refusal.
+     */
+    public record AddDrive(DriveInfo info, ActorRef<StatusReply<DriveStatus>> replyTo) implements Command
+    {
+    }
+
+    /** The journal's tables exist: the node may start reading and writing events. */
     public record JournalReady() implements Command
     {
     }
@@ -142,6 +151,11 @@ public final class NodeGuardian
                 .onMessage(GetDrives.class, get ->
                 {
                     get.replyTo().tell(List.of());
+                    return Behaviors.same();
+                })
+                .onMessage(AddDrive.class, add ->
+                {
+                    add.replyTo().tell(StatusReply.error("the node is still starting (its journal is not ready); try again"));
                     return Behaviors.same();
                 })
                 .build();
@@ -227,6 +241,11 @@ public final class NodeGuardian
             .onMessage(Optimize.class, optimize ->
             {
                 monitor.tell(new HealthMonitor.Optimize(optimize.replyTo()));
+                return Behaviors.same();
+            })
+            .onMessage(AddDrive.class, add ->
+            {
+                registrar.tell(new DriveRegistrar.Join(add.info(), add.replyTo()));
                 return Behaviors.same();
             })
             .onMessage(DriveFailed.class, failed ->

@@ -46,7 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Three cluster members in one JVM, each with two drives: every Drive entity runs on the member that
  * has the drive; a downed member's drives become LOST_COMMUNICATION (persisted, seen by the pool view
- * of a surviving member); when the member returns, its drives are HEALTHY again and move back to it.
+ * of a surviving member); when the member returns, its drives are HEALTHY again and move back to it. A
+ * drive joins a running member, and one that is another member's is refused without stopping it.
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -153,6 +154,29 @@ class ClusterDrivesTest
             }
         }
         awaitHealth(one, three.drives(), DriveHealth.HEALTHY);
+
+        // A drive joins node-2 while it runs: answered once it is registered and pinned there, seen by node-1's view.
+        final DriveInfo joined = new DriveInfo(UUID.randomUUID().toString(), "node-2", two.address(), "/drives/node-2/joined",
+            MediaType.HDD, 1L << 29, "node-2");
+        final TestProbe<StatusReply<DriveStatus>> join = two.kit().createTestProbe();
+        two.guardian().tell(new NodeGuardian.AddDrive(joined, join.ref()));
+        final StatusReply<DriveStatus> accepted = join.receiveMessage(PATIENCE);
+        assertTrue(accepted.isSuccess(), "joined: " + accepted);
+        assertEquals(joined, accepted.getValue().info());
+        awaitRunningOn(joined.id(), two.address());
+        awaitHealth(one, List.of(joined), DriveHealth.HEALTHY);
+        awaitReady(two);
+
+        // A drive that is another node's (a copied directory) is refused, and the node it tried to join keeps running.
+        final DriveInfo copied = new DriveInfo(joined.id(), "node-1", one.address(), "/drives/node-1/copy", MediaType.HDD, 1L << 29,
+            "node-1");
+        final TestProbe<StatusReply<DriveStatus>> refusal = first.createTestProbe();
+        one.guardian().tell(new NodeGuardian.AddDrive(copied, refusal.ref()));
+        final StatusReply<DriveStatus> refused = refusal.receiveMessage(PATIENCE);
+        assertTrue(refused.isError(), "a copy of node-2's drive joined node-1: " + refused);
+        assertTrue(refused.getError().getMessage().contains("node-2"), refused.getError().getMessage());
+        awaitReady(one);
+        awaitRunningOn(joined.id(), two.address());
 
         // Down node-3: its drives are reported lost, in the journal, as node-1's view shows.
         Cluster.get(first.system()).manager().tell(new Down(Cluster.get(three.kit().system()).selfMember().address()));

@@ -6,6 +6,16 @@ import io.cistern.actors.drive.Drive;
 import io.cistern.actors.drive.DriveStatus;
 import io.cistern.actors.health.HealthMonitor;
 import io.cistern.actors.node.NodeGuardian;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import io.cistern.config.DriveSettings;
+import io.cistern.config.SettingsException;
+import io.cistern.config.SettingsReader;
+import io.cistern.node.DriveJoinExtension;
+import io.cistern.node.DriveJoiner;
 import io.cistern.node.repair.JobsExtension;
 import io.cistern.node.Guardian;
 import io.cistern.node.PekkoConfig;
@@ -65,8 +75,11 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
                 AskPattern.<NodeGuardian.Command, HealthMonitor.Optimized>ask(guardian, NodeGuardian.Optimize::new, ASK_TIMEOUT,
                     guardian.scheduler()),
                 optimized -> complete(StatusCodes.ACCEPTED, optimized, Jackson.marshaller(json)))))),
-            path("drives", () -> get(() -> onSuccess(drives(), drives ->
-                completeOK(Map.of("drives", drives.stream().map(DriveDocument::of).toList()), Jackson.marshaller(json))))),
+            path("drives", () -> concat(
+                get(() -> onSuccess(drives(), drives ->
+                    completeOK(Map.of("drives", drives.stream().map(DriveDocument::of).toList()), Jackson.marshaller(json)))),
+                post(() -> entity(Unmarshaller.entityToString(), body -> onSuccess(addDrive(body), answer ->
+                    complete(answer.code(), answer.document(), Jackson.marshaller(json))))))),
             pathPrefix("drives", () -> pathPrefix(id -> path("retire", () -> post(() ->
                 entity(Unmarshaller.entityToString(), body -> onSuccess(retire(id, body), answer ->
                     complete(answer.code(), answer.document(), Jackson.marshaller(json)))))))),
@@ -87,6 +100,66 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
 
     private record Answer(StatusCode code, Object document)
     {
+    }
+
+    /**
+     * Adds a drive to this node while it runs ({@code cistern drive add}): the body is one drive as
+     * {@code cistern.node.drives} lists it, {@code {"path": "/srv/d3", "media-type": "ssd", "capacity": "1T"}},
+     * with an optional {@code "node"} that must be this node's name (a drive's path means something on
+     * one node only). 201 once the pool has it, 202 if its registration is still going on.
+     */
+    private CompletionStage<Answer> addDrive(final String body)
+    {
+        final DriveJoiner joiner = DriveJoinExtension.get(guardian).joiner();
+        if (joiner == null)
+        {
+            return answer(StatusCodes.SERVICE_UNAVAILABLE, "this node's data plane is not up yet");
+        }
+        final Config request;
+        try
+        {
+            request = ConfigFactory.parseString(body == null ? "" : body, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
+        }
+        catch (final ConfigException ex)
+        {
+            return answer(StatusCodes.BAD_REQUEST, "the body is not a JSON object: " + ex.getMessage());
+        }
+        if (request.hasPath("node") && !request.getValue("node").unwrapped().toString().equals(joiner.nodeName()))
+        {
+            return answer(StatusCodes.BAD_REQUEST, "this is " + joiner.nodeName() + "'s API, and a drive's path is local to its node: " +
+                "send the request to the API of " + request.getValue("node").unwrapped());
+        }
+        final DriveSettings drive;
+        try
+        {
+            drive = SettingsReader.readDrive("drive", request.withoutPath("node"), joiner.defaultMediaType());
+        }
+        catch (final SettingsException ex)
+        {
+            return answer(StatusCodes.BAD_REQUEST, String.join("; ", ex.problems()));
+        }
+        return joiner.add(drive).thenApply(result ->
+        {
+            switch (result.outcome())
+            {
+                case JOINED:
+                    return new Answer(StatusCodes.CREATED, Map.of("drive", DriveDocument.of(result.status()), "detail", result.detail()));
+                case PENDING:
+                    return new Answer(StatusCodes.ACCEPTED, Map.of("drive", Map.of("id", result.driveId(), "node", joiner.nodeName(),
+                        "path", drive.path().toString()), "detail", result.detail()));
+                case BAD_DRIVE:
+                    return new Answer(StatusCodes.BAD_REQUEST, Map.of("error", result.detail()));
+                case CONFLICT:
+                    return new Answer(StatusCodes.CONFLICT, Map.of("error", result.detail()));
+                default:
+                    return new Answer(StatusCodes.INTERNAL_SERVER_ERROR, Map.of("error", result.detail()));
+            }
+        });
+    }
+
+    private static CompletionStage<Answer> answer(final StatusCode code, final String error)
+    {
+        return CompletableFuture.completedFuture(new Answer(code, Map.of("error", error)));
     }
 
     /**

@@ -116,6 +116,24 @@ final class LocalCluster
         return updated;
     }
 
+    /**
+     * Makes an empty folder for one more file-backed drive of a node of this cluster, beside its others
+     * ({@code DATA/node-N/drives/drive-M}, the first M not taken). The node is not told; {@code drive add} does that.
+     */
+    Path newDriveFolder(final ClusterFile.Node node) throws IOException
+    {
+        final Path drives = data.resolve(node.name()).resolve("drives");
+        for (int m = 1; ; m++)
+        {
+            final Path drive = drives.resolve("drive-" + m);
+            if (!Files.exists(drive))
+            {
+                Files.createDirectories(drive);
+                return drive;
+            }
+        }
+    }
+
     /** The seed nodes of a cluster of {@code nodes}: its first three. */
     private static List<String> seeds(final int nodes, final int portOffset)
     {

@@ -72,7 +72,8 @@ public final class LocalExtents implements ExtentIo
     private final Set<ExtentFile> untracked = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /**
-     * @param stores         this node's extent stores, by drive id.
+     * @param stores         this node's extent stores, by drive id: a live view ({@link NodeDrives#stores()}), which a
+     *                       drive joining the running node is added to.
      * @param serverChannels the data server channel of a node, by name; null for a node not in the cluster.
      */
     public LocalExtents(final LayoutTable layouts, final Map<String, ExtentStore> stores,
@@ -81,7 +82,7 @@ public final class LocalExtents implements ExtentIo
         this.failures = failures;
         this.open = new OpenExtents(failures);
         this.layouts = layouts;
-        this.stores = Map.copyOf(stores);
+        this.stores = stores;
         this.serverChannels = serverChannels;
     }
 

@@ -86,7 +86,7 @@ public final class ResyncTask
     {
         this.service = service;
         this.layouts = layouts;
-        this.localDrives = java.util.Set.copyOf(localDrives);
+        this.localDrives = localDrives; // live: a drive that joins the running node is one of them
         this.client = client;
         this.localClient = localClient;
         this.endpoints = endpoints;

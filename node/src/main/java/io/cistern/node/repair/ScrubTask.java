@@ -39,7 +39,7 @@ public final class ScrubTask
               final DataClient localClient, final DataEndpoints endpoints, final String localNode, final long rate)
     {
         this.layouts = layouts;
-        this.localDrives = java.util.Set.copyOf(localDrives);
+        this.localDrives = localDrives; // live: a drive that joins the running node is one of them
         this.client = client;
         this.localClient = localClient;
         this.endpoints = endpoints;
