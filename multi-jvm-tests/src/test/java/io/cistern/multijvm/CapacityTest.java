@@ -5,13 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,9 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * New capacity is used without manual steps: a fourth node added to a three-node cluster holding a
  * mirror-3 volume (a quarter of each drive) gets copies moved onto it by rebalancing until the drives
- * are within ten percentage points of each other, and the data verifies through the new node.
+ * are within ten percentage points of each other, and the data verifies through the new node. Then two
+ * drives join running nodes, one by {@code cistern drive add} and one by an edit of its node's
+ * configuration file, and are filled the same way, without a restart.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class CapacityTest
 {
@@ -71,6 +78,7 @@ class CapacityTest
     }
 
     @Test
+    @Order(1)
     void aFourthNodeAddedToAClusterHoldingDataGetsCopiesByRebalancing() throws Exception
     {
         final CisternCli.Result even = cli.run(60, "pool", "optimize", "--data", data.toString());
@@ -114,6 +122,67 @@ class CapacityTest
         assertTrue(after.output().contains("nothing to move"), after.output());
     }
 
+    @Test
+    @Order(2)
+    void drivesAddedToRunningNodesJoinThePoolAndAreFilledByRebalancing() throws Exception
+    {
+        final Instant added = Instant.now();
+        final CisternCli.Result add = cli.run(120, "drive", "add", "--node", "node-1", "--data", data.toString());
+        assertEquals(0, add.exit(), add.output());
+        final Path byCli = data.resolve("node-1").resolve("drives").resolve("drive-2");
+        assertTrue(add.output().contains("at " + byCli + " on node-1: joined the pool"), add.output());
+        assertTrue(Files.readString(data.resolve("node-1").resolve("node.conf")).contains("cistern.node.drives += { path = \"" + byCli),
+            "drive add keeps the drive in node-1's configuration for its next start");
+        final CisternCli.Result again = cli.run(120, "drive", "add", byCli.toString(), "--node", "node-1", "--data", data.toString());
+        assertEquals(1, again.exit(), again.output());
+        assertTrue(again.output().contains(byCli + " is already drive "), again.output());
+
+        // An administrator lists a new drive in node-2's configuration: the running node picks it up.
+        final Path byConfig = Files.createDirectories(data.resolve("node-2").resolve("drives").resolve("drive-2"));
+        Files.writeString(data.resolve("node-2").resolve("node.conf"),
+            "cistern.node.drives += { path = \"" + byConfig + "\", media-type = hdd, capacity = 256M }\n", StandardOpenOption.APPEND);
+
+        Awaitility.await("copies move onto the added drives until the drives are even").atMost(Duration.ofSeconds(180))
+            .pollInterval(Duration.ofSeconds(2)).until(() ->
+            {
+                final JsonNode drives = drives();
+                return "HEALTHY".equals(show().path("detail").path("health").asText()) && allocated(drives, byCli) > 0 &&
+                    allocated(drives, byConfig) > 0 && spread() <= 10.0;
+            });
+        System.out.printf("drives added to node-1 (drive add) and node-2 (configuration); %d and %d MiB rebalanced onto them, " +
+            "drives within %.1f percentage points after %.1f s%n", allocated(drives(), byCli) >> 20, allocated(drives(), byConfig) >> 20,
+            spread(), Duration.between(added, Instant.now()).toMillis() / 1e3);
+        final JsonNode drives = drives();
+        assertEquals(6, drives.size(), drives.toString());
+        for (final JsonNode drive : drives)
+        {
+            assertEquals("HEALTHY", drive.path("health").asText(), drive.toString());
+        }
+        for (final JsonNode slab : show().path("detail").path("slabs"))
+        {
+            assertEquals(3, slab.path("extents").findValuesAsText("node").stream().distinct().count(), "three nodes per slab: " + slab);
+        }
+        final Tools.Result verify = Tools.run(300, fio(2, "--verify_only"));
+        assertEquals(0, verify.exit(), verify.output());
+    }
+
+    private static long allocated(final JsonNode drives, final Path path)
+    {
+        for (final JsonNode drive : drives)
+        {
+            if (drive.path("path").asText().equals(path.toString()))
+            {
+                return drive.path("allocatedBytes").asLong();
+            }
+        }
+        return -1;
+    }
+
+    private JsonNode drives() throws Exception
+    {
+        return JSON.readTree(cli.run(60, "drive", "list", "--json", "--data", data.toString()).output()).path("drives");
+    }
+
     private String[] fio(final int node, final String mode)
     {
         final List<String> command = new ArrayList<>(List.of("fio", nbd(node), mode));
@@ -126,7 +195,7 @@ class CapacityTest
     {
         double min = 100;
         double max = 0;
-        for (final JsonNode drive : JSON.readTree(cli.run(60, "drive", "list", "--json", "--data", data.toString()).output()).path("drives"))
+        for (final JsonNode drive : drives())
         {
             final double used = 100.0 * drive.path("allocatedBytes").asLong() / drive.path("capacityBytes").asLong();
             min = Math.min(min, used);
