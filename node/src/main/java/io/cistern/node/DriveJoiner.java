@@ -1,5 +1,6 @@
 package io.cistern.node;
 
+import io.cistern.actors.drive.DriveHealth;
 import io.cistern.actors.drive.DriveInfo;
 import io.cistern.actors.drive.DriveStatus;
 import io.cistern.actors.node.NodeGuardian;
@@ -37,8 +38,9 @@ import java.util.concurrent.TimeoutException;
  * rebalancing then moves copies onto it. {@code drive add} also appends the drive to the configuration
  * file, so the next start finds it.
  * <p>
- * Joins run one at a time on a thread of their own: each blocks on the disk and on the pool's answer,
- * and two joins of the same path must not race to stamp it.
+ * Joins run one at a time on a thread of their own (each blocks on the disk, and two joins of the same
+ * path must not race to stamp it); the pool's verdict is awaited without holding that thread, and a
+ * refusal, however late, takes the drive out of the data plane and the configuration file again.
  */
 public final class DriveJoiner implements AutoCloseable
 {
@@ -49,7 +51,7 @@ public final class DriveJoiner implements AutoCloseable
     {
         /** Registered and pinned: the drive takes extents now. */
         JOINED,
-        /** Opened and announced, but the pool has not answered yet; registration goes on. */
+        /** Opened and announced, but the pool has not answered yet (or not in the caller's time); registration goes on. */
         PENDING,
         /** The path cannot be a drive (missing, unwritable, someone else's data...). */
         BAD_DRIVE,
@@ -67,6 +69,13 @@ public final class DriveJoiner implements AutoCloseable
     {
     }
 
+    /**
+     * How long a join waits for the pool's verdict. The registrar tries again until the pool accepts or
+     * refuses the drive, so the verdict comes unless the node stops; the API answers long before (202).
+     */
+    private static final Duration VERDICT_PATIENCE = Duration.ofHours(1);
+    private static final Duration RETRY_PROBLEMS = Duration.ofSeconds(30);
+
     private final CisternSettings settings;
     private final NodeConfigFile config;
     private final NodeDrives drives;
@@ -79,7 +88,13 @@ public final class DriveJoiner implements AutoCloseable
         t.setDaemon(true);
         return t;
     });
+    /** The configuration file's time when it was last read without a problem left over; join thread only. */
     private long configSeen;
+    /** What the last look at the configuration file found wrong, logged once until it changes; join thread only. */
+    private String configProblem = "";
+    /** The file's time when a look found a problem, and when to look again though it has not changed since. */
+    private long configTried = -1;
+    private long retryAt;
 
     DriveJoiner(final CisternSettings settings, final NodeConfigFile config, final NodeDrives drives,
                 final ActorSystem<NodeGuardian.Command> system, final String address)
@@ -110,60 +125,104 @@ public final class DriveJoiner implements AutoCloseable
         return settings.node().defaultMediaType();
     }
 
-    /** Joins a drive and, if it joined or is joining, appends it to the configuration file ({@code cistern drive add}). */
-    public CompletableFuture<Result> add(final DriveSettings drive)
+    /**
+     * Joins a drive and appends it to the configuration file ({@code cistern drive add}).
+     *
+     * @param answerWithin when the answer is due (an HTTP request's patience): a join still waiting for the
+     *                     pool's verdict then is answered PENDING, and goes on.
+     */
+    public CompletableFuture<Result> add(final DriveSettings drive, final Duration answerWithin)
     {
-        return CompletableFuture.supplyAsync(() -> join(drive, true), thread);
+        final CompletableFuture<Result> verdict = new CompletableFuture<>();
+        thread.execute(() -> join(drive, true, verdict));
+        return verdict.completeOnTimeout(new Result(Outcome.PENDING, null, null, drive.path() + " is being added to " +
+            settings.node().name() + ", and the pool has not answered yet; cistern drive list shows it once the pool has it"),
+            answerWithin.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Joins the drives the configuration file lists that this node does not have yet, if the file changed. */
+    /**
+     * Joins the drives the configuration file lists that this node does not have yet, when the file has
+     * changed, or while what it lists could not all join (a directory not made yet, say).
+     */
     private void rescan()
     {
-        final long modified = config.lastModified();
-        if (modified == configSeen)
-        {
-            return;
-        }
-        configSeen = modified;
-        final List<DriveSettings> listed;
         try
         {
-            listed = SettingsReader.load(config.path()).node().drives();
-        }
-        catch (final SettingsException ex)
-        {
-            LOG.error("{} changed but is not valid, so no drive in it joins until it is: {}", config.path(),
-                String.join("; ", ex.problems()));
-            return;
+            final long modified = config.lastModified();
+            final long now = System.currentTimeMillis();
+            if (modified == configSeen || modified == configTried && now < retryAt)
+            {
+                return;
+            }
+            // A problem the file did not change for (a directory not made yet) is looked at again now and then,
+            // not at every interval: each try writes a probe file into the directory.
+            configTried = modified;
+            retryAt = now + RETRY_PROBLEMS.toMillis();
+            final List<DriveSettings> listed;
+            try
+            {
+                listed = SettingsReader.load(config.path()).node().drives();
+            }
+            catch (final SettingsException ex)
+            {
+                problem(config.path() + " is not valid, so no drive added to it joins until it is: " + String.join("; ", ex.problems()));
+                return;
+            }
+            String failed = "";
+            for (final DriveSettings drive : listed)
+            {
+                if (drives.idAt(drive.path()) == null)
+                {
+                    final CompletableFuture<Result> verdict = new CompletableFuture<>();
+                    join(drive, false, verdict);
+                    verdict.thenAccept(result -> LOG.info("Drive {} at {}, listed in {}: {}", result.driveId(), drive.path(),
+                        config.path(), result.detail()));
+                    final Result refused = verdict.getNow(null);
+                    if (refused != null && refused.outcome() != Outcome.JOINED)
+                    {
+                        failed += (failed.isEmpty() ? "" : "; ") + refused.detail();
+                    }
+                }
+            }
+            if (failed.isEmpty())
+            {
+                configSeen = modified;
+                configProblem = "";
+            }
+            else
+            {
+                problem("drive(s) listed in " + config.path() + " did not join (tried again while the file lists them): " + failed);
+            }
         }
         catch (final RuntimeException ex)
         {
-            LOG.error("{} changed but cannot be read: {}", config.path(), ex.toString());
-            return;
-        }
-        for (final DriveSettings drive : listed)
-        {
-            if (drives.idAt(drive.path()) == null)
-            {
-                final Result result = join(drive, false);
-                if (result.outcome() == Outcome.JOINED || result.outcome() == Outcome.PENDING)
-                {
-                    LOG.info("Drive {} at {}, added to {}, {}", result.driveId(), drive.path(), config.path(), result.detail());
-                }
-                else
-                {
-                    LOG.error("Drive at {}, added to {}, did not join: {}", drive.path(), config.path(), result.detail());
-                }
-            }
+            // Caught, or the scheduler would quietly stop looking at the file for good.
+            problem(config.path() + " cannot be looked at: " + ex);
         }
     }
 
-    private Result join(final DriveSettings drive, final boolean persist)
+    private void problem(final String problem)
+    {
+        if (!problem.equals(configProblem))
+        {
+            LOG.error(problem);
+            configProblem = problem;
+        }
+    }
+
+    /**
+     * Checks, opens and announces one drive on the join thread, and completes {@code verdict} when the pool
+     * has answered (or at once if the drive cannot join). A drive the pool refuses leaves the data plane and
+     * the configuration file again, however late the refusal comes.
+     */
+    private void join(final DriveSettings drive, final boolean persist, final CompletableFuture<Result> verdict)
     {
         final String known = drives.idAt(drive.path());
         if (known != null)
         {
-            return new Result(Outcome.CONFLICT, known, null, drive.path() + " is already drive " + known + " of " + settings.node().name());
+            verdict.complete(new Result(Outcome.CONFLICT, known, null, drive.path() + " is already drive " + known + " of " +
+                settings.node().name()));
+            return;
         }
         final LocalDrive local;
         try
@@ -172,25 +231,39 @@ public final class DriveJoiner implements AutoCloseable
         }
         catch (final DriveException ex)
         {
-            return new Result(Outcome.BAD_DRIVE, null, null, ex.getMessage());
+            verdict.complete(new Result(Outcome.BAD_DRIVE, null, null, ex.getMessage()));
+            return;
         }
         catch (final IOException ex)
         {
-            return new Result(Outcome.BAD_DRIVE, null, null, drive.path() + ": " + ex);
+            verdict.complete(new Result(Outcome.BAD_DRIVE, null, null, drive.path() + ": " + ex));
+            return;
         }
         final String id = local.header().id().toString();
         if (drives.pathOf(id) != null)
         {
-            return new Result(Outcome.CONFLICT, id, null, drive.path() + " has the drive id " + id + " of this node's drive at " +
-                drives.pathOf(id) + " (a copied drive directory?); each drive must have its own header");
+            verdict.complete(new Result(Outcome.CONFLICT, id, null, drive.path() + " has the drive id " + id + " of this node's drive at " +
+                drives.pathOf(id) + " (a copied drive directory?); each drive must have its own header"));
+            return;
         }
         // Before the data plane has it: a store holding another node's drive id would pass for that drive
         // here, and this node would keep writes meant for it. The Drive entity refuses it too, later.
-        final String owner = ownerElsewhere(id);
+        final String owner;
+        try
+        {
+            owner = ownerElsewhere(id);
+        }
+        catch (final ExecutionException | TimeoutException ex)
+        {
+            verdict.complete(new Result(Outcome.FAILED, id, null, "the pool did not say in time whether drive " + id + " at " +
+                drive.path() + " is another node's (" + ex + "); nothing was changed, try again"));
+            return;
+        }
         if (owner != null)
         {
-            return new Result(Outcome.CONFLICT, id, null, drive.path() + " has the drive id " + id + " of " + owner +
-                " (a copied drive directory?); a drive belongs to one node");
+            verdict.complete(new Result(Outcome.CONFLICT, id, null, drive.path() + " has the drive id " + id + " of " + owner +
+                " (a copied drive directory?); a drive belongs to one node"));
+            return;
         }
         try
         {
@@ -198,101 +271,94 @@ public final class DriveJoiner implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            return new Result(Outcome.FAILED, id, null, drive.path() + ": its extent store cannot be opened: " + ex);
+            verdict.complete(new Result(Outcome.FAILED, id, null, drive.path() + ": its extent store cannot be opened: " + ex));
+            return;
         }
-        String before = null;
-        if (persist)
+        final NodeConfigFile.Change change;
+        try
         {
-            try
-            {
-                before = config.appendDrive(drive, Clock.systemUTC().instant());
-                configSeen = config.lastModified();
-            }
-            catch (final IOException ex)
-            {
-                drives.remove(id);
-                return new Result(Outcome.FAILED, id, null, "the drive was not added: " + config.path() +
-                    " cannot take it, and a drive this node does not find at its next start must not take extents: " + ex.getMessage());
-            }
+            change = persist ? config.appendDrive(drive, Clock.systemUTC().instant()) : NodeConfigFile.Change.NONE;
+        }
+        catch (final IOException ex)
+        {
+            drives.remove(id);
+            verdict.complete(new Result(Outcome.FAILED, id, null, "the drive was not added: " + config.path() +
+                " cannot take it, and a drive this node does not find at its next start must not take extents: " + ex.getMessage()));
+            return;
         }
         LOG.info("Drive {} at {}: {} {} bytes ({}); registering it with the pool", id, local.path(), local.header().mediaType(),
             local.header().capacityBytes(), local.stamped() ? "new, header stamped" : "recognised");
         final DriveInfo info = NodeRunner.driveInfos(settings, List.of(local), address).get(0);
-        final Duration wait = settings.health().askTimeout().multipliedBy(3);
-        try
-        {
-            final StatusReply<DriveStatus> reply = AskPattern.<NodeGuardian.Command, StatusReply<DriveStatus>>ask(system,
-                    replyTo -> new NodeGuardian.AddDrive(info, replyTo), wait, system.scheduler())
-                .toCompletableFuture().get(wait.toMillis() + 1000, TimeUnit.MILLISECONDS);
-            if (reply.isError())
+        AskPattern.<NodeGuardian.Command, StatusReply<DriveStatus>>ask(system, replyTo -> new NodeGuardian.AddDrive(info, replyTo),
+                VERDICT_PATIENCE, system.scheduler())
+            .whenCompleteAsync((reply, failure) ->
             {
-                // Refused before anything could be placed on it: it leaves the data plane and the file again.
-                drives.remove(id);
-                unpersist(before);
-                return new Result(Outcome.CONFLICT, id, null, "the pool refused drive " + id + ": " + reply.getError().getMessage());
-            }
-            return new Result(Outcome.JOINED, id, reply.getValue(), "joined the pool; rebalancing moves copies onto it");
-        }
-        catch (final ExecutionException ex)
-        {
-            return pending(id, ex.getCause());
-        }
-        catch (final TimeoutException ex)
-        {
-            return pending(id, ex);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            return pending(id, ex);
-        }
-    }
-
-    /** Where the pool has this drive id on another node, or null if it has not (or cannot say in time). */
-    private String ownerElsewhere(final String id)
-    {
-        try
-        {
-            final List<DriveStatus> pool = AskPattern.<NodeGuardian.Command, List<DriveStatus>>ask(system, NodeGuardian.GetDrives::new,
-                settings.health().askTimeout(), system.scheduler()).toCompletableFuture()
-                .get(settings.health().askTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-            for (final DriveStatus drive : pool)
-            {
-                if (drive.id().equals(id) && !drive.info().node().equals(settings.node().name()))
+                if (failure != null)
                 {
-                    return "drive " + drive.info().path() + " of " + drive.info().node();
+                    LOG.error("Drive {} at {} has had no answer from the pool for {}: {}; it stays open on this node", id,
+                        local.path(), VERDICT_PATIENCE, failure.toString());
+                    verdict.complete(new Result(Outcome.PENDING, id, null, "the pool has not answered: " + failure));
                 }
-            }
-            return null;
+                else if (reply.isError())
+                {
+                    // Refused before anything could be placed on it: it leaves the data plane and the file again.
+                    drives.remove(id);
+                    unpersist(change);
+                    LOG.error("Drive {} at {} was refused by the pool and is not used{}: {}", id, local.path(),
+                        persist ? "" : "; remove it from " + config.path() + ", or the node refuses to start",
+                        reply.getError().getMessage());
+                    verdict.complete(new Result(Outcome.CONFLICT, id, null, "the pool refused drive " + id + ": " +
+                        reply.getError().getMessage()));
+                }
+                else
+                {
+                    final DriveStatus status = reply.getValue();
+                    verdict.complete(new Result(Outcome.JOINED, id, status, status.health() == DriveHealth.HEALTHY ?
+                        "joined the pool; rebalancing moves copies onto it" :
+                        "is in the pool again but " + status.health() + " (" + status.detail() + "), so it takes no extents"));
+                }
+            }, thread);
+    }
+
+    /**
+     * Where the pool has this drive id on another node, or null if it has not.
+     *
+     * @throws TimeoutException if this node's pool view did not answer: better no join than one that may
+     *                          shadow another node's drive.
+     */
+    private String ownerElsewhere(final String id) throws ExecutionException, TimeoutException
+    {
+        final Duration timeout = settings.health().askTimeout();
+        final List<DriveStatus> pool;
+        try
+        {
+            pool = AskPattern.<NodeGuardian.Command, List<DriveStatus>>ask(system, NodeGuardian.GetDrives::new, timeout,
+                system.scheduler()).toCompletableFuture().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            return null;
+            throw new TimeoutException("interrupted");
         }
-        catch (final ExecutionException | TimeoutException ex)
+        for (final DriveStatus drive : pool)
         {
-            LOG.warn("Cannot ask the pool whether drive {} is another node's ({}); its Drive entity decides", id, ex.toString());
-            return null;
+            if (drive.id().equals(id) && !drive.info().node().equals(settings.node().name()))
+            {
+                return "drive " + drive.info().path() + " of " + drive.info().node();
+            }
         }
+        return null;
     }
 
-    private static Result pending(final String id, final Throwable why)
+    private void unpersist(final NodeConfigFile.Change change)
     {
-        return new Result(Outcome.PENDING, id, null, "is open on this node and its registration with the pool goes on (" + why +
-            "); cistern drive list shows it once the pool has it");
-    }
-
-    private void unpersist(final String before)
-    {
-        if (before == null)
-        {
-            return;
-        }
         try
         {
-            config.restore(before);
-            configSeen = config.lastModified();
+            if (!config.undo(change))
+            {
+                LOG.error("{} has changed since drive add appended a drive the pool then refused; remove that drive from it by hand " +
+                    "before the node's next start", config.path());
+            }
         }
         catch (final IOException ex)
         {

@@ -20,7 +20,8 @@ import java.util.Locale;
  * node is appended ({@code cistern.node.drives += {...}}, HOCON's append to a list), so the node finds
  * it again at its next start. The rest of the file, and its comments, stay as the administrator wrote
  * them. A change is written beside the file, read back through the same checks a start makes, and
- * only then renamed over it, so a crash or a mistake never leaves a file the node cannot start from.
+ * only then renamed over it (the target of a symbolic link, keeping permissions and owner), so a crash
+ * or a mistake never leaves a file the node cannot start from.
  */
 final class NodeConfigFile
 {
@@ -49,15 +50,34 @@ final class NodeConfigFile
         }
     }
 
-    /**
-     * Appends a drive to {@code cistern.node.drives}.
-     *
-     * @return the file as it was, for {@link #restore} if the drive does not join after all.
-     * @throws IOException if the file cannot be read or replaced, or would no longer be valid.
-     */
-    String appendDrive(final DriveSettings drive, final Instant when) throws IOException
+    /** A change {@link #appendDrive} made: the file before and after it. */
+    record Change(String before, String after)
     {
-        final String before = Files.readString(file, StandardCharsets.UTF_8);
+        /** Nothing was changed (the file listed the drive already). */
+        static final Change NONE = new Change(null, null);
+    }
+
+    /**
+     * Appends a drive to {@code cistern.node.drives}, unless the file lists its path already.
+     *
+     * @return what changed, for {@link #undo} if the drive does not join after all.
+     * @throws IOException if the file cannot be read or replaced, or would not be valid.
+     */
+    Change appendDrive(final DriveSettings drive, final Instant when) throws IOException
+    {
+        final Path real = file.toRealPath();
+        try
+        {
+            if (SettingsReader.load(real).node().drives().stream().anyMatch(listed -> listed.path().equals(drive.path())))
+            {
+                return Change.NONE;
+            }
+        }
+        catch (final SettingsException ex)
+        {
+            throw new IOException(file + " is not valid as it is: " + String.join("; ", ex.problems()));
+        }
+        final String before = Files.readString(real, StandardCharsets.UTF_8);
         final StringBuilder entry = new StringBuilder()
             .append(before.isEmpty() || before.endsWith("\n") ? "" : "\n")
             .append("# Added by `cistern drive add` at ").append(when).append('\n')
@@ -68,19 +88,40 @@ final class NodeConfigFile
             entry.append(", capacity = ").append(drive.capacityBytes());
         }
         entry.append(" }\n");
-        replace(before + entry);
-        return before;
+        final String after = before + entry;
+        replace(real, after);
+        return new Change(before, after);
     }
 
-    /** Puts back the file as {@link #appendDrive} found it. */
-    void restore(final String before) throws IOException
+    /**
+     * Takes a change back, if the file is still as the change left it.
+     *
+     * @return false if the file has changed since (an administrator's edit is not overwritten).
+     */
+    boolean undo(final Change change) throws IOException
     {
-        replace(before);
+        if (change.after() == null)
+        {
+            return true;
+        }
+        final Path real = file.toRealPath();
+        if (!Files.readString(real, StandardCharsets.UTF_8).equals(change.after()))
+        {
+            return false;
+        }
+        replace(real, change.before());
+        return true;
     }
 
-    private void replace(final String text) throws IOException
+    /**
+     * Writes the text beside the file (same extension, so it is parsed with the same syntax), checks it as
+     * a start would, and renames it over the file with the file's permissions and owner.
+     */
+    private static void replace(final Path real, final String text) throws IOException
     {
-        final Path next = file.resolveSibling(file.getFileName() + ".next");
+        final String name = real.getFileName().toString();
+        final int dot = name.lastIndexOf('.');
+        final Path next = real.resolveSibling(dot > 0 ? name.substring(0, dot) + ".next" + name.substring(dot) : name + ".next");
         try (FileChannel channel = FileChannel.open(next, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE))
         {
@@ -90,12 +131,19 @@ final class NodeConfigFile
         try
         {
             SettingsReader.load(next);
+            Files.setPosixFilePermissions(next, Files.getPosixFilePermissions(real));
+            Files.setOwner(next, Files.getOwner(real));
         }
         catch (final SettingsException ex)
         {
             Files.deleteIfExists(next);
-            throw new IOException(file + " would not be valid with the change: " + String.join("; ", ex.problems()));
+            throw new IOException(real + " would not be valid with the change: " + String.join("; ", ex.problems()));
         }
-        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        catch (final IOException | UnsupportedOperationException ex)
+        {
+            Files.deleteIfExists(next);
+            throw new IOException(real + " cannot be replaced keeping its permissions and owner: " + ex, ex);
+        }
+        Files.move(next, real, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -108,6 +108,8 @@ public final class DriveRegistrar
     private final TimerScheduler<Command> timers;
     /** The drives found at start and those joined since, by id, in that order. */
     private final Map<String, DriveInfo> drives = new LinkedHashMap<>();
+    private final int startDrives;
+    private final Set<String> startDriveIds;
     /** Joining drives' askers, answered when the drive is pinned or refused. */
     private final Map<String, List<ActorRef<StatusReply<DriveStatus>>>> joining = new HashMap<>();
     private final ClusterSharding sharding;
@@ -133,6 +135,8 @@ public final class DriveRegistrar
         this.context = context;
         this.timers = timers;
         drives.forEach(drive -> this.drives.put(drive.id(), drive));
+        this.startDrives = drives.size();
+        this.startDriveIds = Set.copyOf(this.drives.keySet());
         this.sharding = sharding;
         this.allocation = allocation;
         this.askTimeout = askTimeout;
@@ -233,9 +237,9 @@ public final class DriveRegistrar
 
     private Behavior<Command> onPinned(final Pinned pinned)
     {
-        if (registered.add(pinned.driveId()) && registered.size() == drives.size())
+        if (registered.add(pinned.driveId()) && !joining.containsKey(pinned.driveId()) && startDrivesRegistered() == startDrives)
         {
-            context.getLog().info("All {} drive(s) registered and pinned to {}", drives.size(), selfAddress);
+            context.getLog().info("All {} drive(s) registered and pinned to {}", startDrives, selfAddress);
         }
         final List<ActorRef<StatusReply<DriveStatus>>> askers = joining.remove(pinned.driveId());
         if (askers != null)
@@ -250,15 +254,10 @@ public final class DriveRegistrar
     {
         final DriveInfo info = join.info();
         final DriveInfo known = drives.get(info.id());
-        if (known != null && !known.path().equals(info.path()))
+        if (known != null)
         {
             join.replyTo().tell(StatusReply.error("drive " + info.id() + " is already this node's drive at " + known.path()));
             return Behaviors.same();
-        }
-        if (registered.contains(info.id()))
-        {
-            // Asked again (a retried `drive add`): registering again is harmless and answers with the entity's status.
-            registered.remove(info.id());
         }
         drives.put(info.id(), info);
         joining.computeIfAbsent(info.id(), id -> new ArrayList<>()).add(join.replyTo());
@@ -267,6 +266,11 @@ public final class DriveRegistrar
             register(info);
         }
         return Behaviors.same();
+    }
+
+    private int startDrivesRegistered()
+    {
+        return (int)registered.stream().filter(startDriveIds::contains).count();
     }
 
     private Behavior<Command> onRetry(final Retry retry)
@@ -320,7 +324,8 @@ public final class DriveRegistrar
 
     private Behavior<Command> reply(final GetProgress get)
     {
-        get.replyTo().tell(new Progress(memberUp, registered.size(), drives.size(), refusal));
+        // Readiness is about the drives the node started with: a drive joining later does not take the node out of service.
+        get.replyTo().tell(new Progress(memberUp, startDrivesRegistered(), startDrives, refusal));
         return Behaviors.same();
     }
 

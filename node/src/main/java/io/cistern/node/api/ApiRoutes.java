@@ -138,15 +138,19 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
         {
             return answer(StatusCodes.BAD_REQUEST, String.join("; ", ex.problems()));
         }
-        return joiner.add(drive).thenApply(result ->
+        // Answered before pekko-http's request timeout (20 s); a join the pool has not answered by then goes on.
+        return joiner.add(drive, Duration.ofSeconds(15)).thenApply(result ->
         {
             switch (result.outcome())
             {
                 case JOINED:
                     return new Answer(StatusCodes.CREATED, Map.of("drive", DriveDocument.of(result.status()), "detail", result.detail()));
                 case PENDING:
-                    return new Answer(StatusCodes.ACCEPTED, Map.of("drive", Map.of("id", result.driveId(), "node", joiner.nodeName(),
-                        "path", drive.path().toString()), "detail", result.detail()));
+                    final Map<String, String> joining = new java.util.LinkedHashMap<>();
+                    joining.put("id", result.driveId() == null ? "" : result.driveId());
+                    joining.put("node", joiner.nodeName());
+                    joining.put("path", drive.path().toString());
+                    return new Answer(StatusCodes.ACCEPTED, Map.of("drive", joining, "detail", result.detail()));
                 case BAD_DRIVE:
                     return new Answer(StatusCodes.BAD_REQUEST, Map.of("error", result.detail()));
                 case CONFLICT:

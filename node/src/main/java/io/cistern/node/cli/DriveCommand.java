@@ -138,7 +138,8 @@ final class DriveCommand implements Runnable
             }
             final JsonNode added = api.json(answer, url);
             final JsonNode d = added.path("drive");
-            System.out.println("Drive " + d.path("id").asText() + " at " + d.path("path").asText() + " on " + d.path("node").asText() +
+            final String id = d.path("id").asText();
+            System.out.println("Drive " + (id.isEmpty() ? "" : id + " ") + "at " + d.path("path").asText() + " on " + d.path("node").asText() +
                 ": " + added.path("detail").asText());
             return 0;
         }
