@@ -176,18 +176,19 @@ final class DataPlane implements AutoCloseable
         // threads of their own (the copying blocks), together paced to the repair bandwidth.
         final int concurrency = settings.repair().concurrency();
         resyncThread = Executors.newFixedThreadPool(concurrency, daemon("resync"));
-        final ResyncTask resync = new ResyncTask(volumes, layouts, drives.ids(), client, localClient, endpoints, settings.node().name(), timeout,
+        final java.util.Set<String> driveIds = drives.ids(); // live: drives that join later are in it
+        final ResyncTask resync = new ResyncTask(volumes, layouts, driveIds, client, localClient, endpoints, settings.node().name(), timeout,
             settings.repair().bandwidthPerJob(), dataSettings.maxPayloadLength());
         final ActorRef<Resyncer.Command> copies = system.systemActorOf(
-            Resyncer.create(drive -> drives.ids().contains(drive) && !failures.isFailed(drive), layouts, resync, resyncThread, jobs,
+            Resyncer.create(drive -> driveIds.contains(drive) && !failures.isFailed(drive), layouts, resync, resyncThread, jobs,
                 Duration.ofSeconds(5), concurrency), "resyncer", Props.empty());
         resyncer = copies;
         JobsExtension.get(system).register(jobs);
         scrubThread = onThread("scrub");
-        final ScrubTask scrub = new ScrubTask(layouts, drives.ids(), client, localClient, endpoints, settings.node().name(),
+        final ScrubTask scrub = new ScrubTask(layouts, driveIds, client, localClient, endpoints, settings.node().name(),
             settings.repair().scrubBytesPerSecond());
         JobsExtension.get(system).register(system.systemActorOf(
-            Scrubber.create(drives.ids(), scrub, scrubThread, jobs, settings.repair().scrubInterval()), "scrubber", Props.empty()));
+            Scrubber.create(driveIds, scrub, scrubThread, jobs, settings.repair().scrubInterval()), "scrubber", Props.empty()));
         layouts.forEach(layout -> copies.tell(new Resyncer.LayoutSeen(layout)));
 
         // A failed drive: the pool is told (its extents are rebuilt elsewhere), and its in-sync copies are
@@ -258,7 +259,8 @@ final class DataPlane implements AutoCloseable
         return Executors.newSingleThreadExecutor(daemon(name));
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(final String name)
+    /** Daemon threads of one name: the node's helper threads must not keep a stopping JVM alive. */
+    static java.util.concurrent.ThreadFactory daemon(final String name)
     {
         return r ->
         {

@@ -82,12 +82,7 @@ public final class DriveJoiner implements AutoCloseable
     private final ActorSystem<NodeGuardian.Command> system;
     private final String address;
     private final DriveDiscovery discovery = new DriveDiscovery(Clock.systemUTC());
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r ->
-    {
-        final Thread t = new Thread(r, "drive-join");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(DataPlane.daemon("drive-join"));
     /** The configuration file's time when it was last read without a problem left over; join thread only. */
     private long configSeen;
     /** What the last look at the configuration file found wrong, logged once until it changes; join thread only. */

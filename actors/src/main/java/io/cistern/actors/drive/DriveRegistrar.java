@@ -108,7 +108,7 @@ public final class DriveRegistrar
     private final TimerScheduler<Command> timers;
     /** The drives found at start and those joined since, by id, in that order. */
     private final Map<String, DriveInfo> drives = new LinkedHashMap<>();
-    private final int startDrives;
+    /** The drives found at start: the node's readiness waits for these, not for drives that join later. */
     private final Set<String> startDriveIds;
     /** Joining drives' askers, answered when the drive is pinned or refused. */
     private final Map<String, List<ActorRef<StatusReply<DriveStatus>>>> joining = new HashMap<>();
@@ -135,7 +135,6 @@ public final class DriveRegistrar
         this.context = context;
         this.timers = timers;
         drives.forEach(drive -> this.drives.put(drive.id(), drive));
-        this.startDrives = drives.size();
         this.startDriveIds = Set.copyOf(this.drives.keySet());
         this.sharding = sharding;
         this.allocation = allocation;
@@ -237,9 +236,10 @@ public final class DriveRegistrar
 
     private Behavior<Command> onPinned(final Pinned pinned)
     {
-        if (registered.add(pinned.driveId()) && !joining.containsKey(pinned.driveId()) && startDrivesRegistered() == startDrives)
+        if (registered.add(pinned.driveId()) && startDriveIds.contains(pinned.driveId()) &&
+            startDrivesRegistered() == startDriveIds.size())
         {
-            context.getLog().info("All {} drive(s) registered and pinned to {}", startDrives, selfAddress);
+            context.getLog().info("All {} drive(s) registered and pinned to {}", startDriveIds.size(), selfAddress);
         }
         final List<ActorRef<StatusReply<DriveStatus>>> askers = joining.remove(pinned.driveId());
         if (askers != null)
@@ -325,7 +325,7 @@ public final class DriveRegistrar
     private Behavior<Command> reply(final GetProgress get)
     {
         // Readiness is about the drives the node started with: a drive joining later does not take the node out of service.
-        get.replyTo().tell(new Progress(memberUp, startDrivesRegistered(), startDrives, refusal));
+        get.replyTo().tell(new Progress(memberUp, startDrivesRegistered(), startDriveIds.size(), refusal));
         return Behaviors.same();
     }
 

@@ -181,8 +181,7 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
             }
             catch (final com.fasterxml.jackson.core.JsonProcessingException ex)
             {
-                return CompletableFuture.completedFuture(new Answer(StatusCodes.BAD_REQUEST,
-                    Map.of("error", "the body is not JSON: " + ex.getOriginalMessage())));
+                return answer(StatusCodes.BAD_REQUEST, "the body is not JSON: " + ex.getOriginalMessage());
             }
         }
         final String why = reason;
@@ -191,9 +190,9 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
             final List<DriveStatus> matches = drives.stream().filter(d -> d.id().startsWith(idOrPrefix)).toList();
             if (matches.size() != 1)
             {
-                return CompletableFuture.completedFuture(new Answer(matches.isEmpty() ? StatusCodes.NOT_FOUND : StatusCodes.BAD_REQUEST,
-                    Map.of("error", matches.isEmpty() ? "no drive of the pool has an id starting " + idOrPrefix + " (cistern drive list)" :
-                        idOrPrefix + " names " + matches.size() + " drives; give more of the id")));
+                return answer(matches.isEmpty() ? StatusCodes.NOT_FOUND : StatusCodes.BAD_REQUEST,
+                    matches.isEmpty() ? "no drive of the pool has an id starting " + idOrPrefix + " (cistern drive list)" :
+                        idOrPrefix + " names " + matches.size() + " drives; give more of the id");
             }
             return ClusterSharding.get(guardian).entityRefFor(Drive.ENTITY_TYPE_KEY, matches.get(0).id())
                 .<DriveStatus>askWithStatus(replyTo -> new Drive.Retire(why, replyTo), ASK_TIMEOUT)
