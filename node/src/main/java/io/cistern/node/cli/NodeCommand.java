@@ -1,6 +1,6 @@
 package io.cistern.node.cli;
 
-import io.cistern.node.NodeRunner;
+import io.cistern.node.process.NodeRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

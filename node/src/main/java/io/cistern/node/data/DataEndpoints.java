@@ -1,6 +1,6 @@
 package io.cistern.node.data;
 
-import io.cistern.node.PekkoConfig;
+import io.cistern.node.process.PekkoConfig;
 import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;

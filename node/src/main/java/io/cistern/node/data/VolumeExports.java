@@ -2,8 +2,8 @@ package io.cistern.node.data;
 
 import io.cistern.actors.volume.VolumeException;
 import io.cistern.actors.volume.VolumeInfo;
-import io.cistern.node.nbd.BlockDevice;
-import io.cistern.node.nbd.Exports;
+import io.cistern.node.frontend.nbd.BlockDevice;
+import io.cistern.node.frontend.nbd.Exports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package io.cistern.node.nbd;
+package io.cistern.node.frontend.nbd;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.cistern.node;
+package io.cistern.node.process;
 
 import io.cistern.config.CisternSettings;
 import io.cistern.config.DriveSettings;

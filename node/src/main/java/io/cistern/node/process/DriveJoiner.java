@@ -1,4 +1,4 @@
-package io.cistern.node;
+package io.cistern.node.process;
 
 import io.cistern.actors.drive.DriveHealth;
 import io.cistern.actors.drive.DriveInfo;

@@ -1,4 +1,4 @@
-package io.cistern.node;
+package io.cistern.node.process;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,4 +1,4 @@
-package io.cistern.node;
+package io.cistern.node.process;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;

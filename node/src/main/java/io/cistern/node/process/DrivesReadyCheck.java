@@ -1,4 +1,4 @@
-package io.cistern.node;
+package io.cistern.node.process;
 
 import io.cistern.actors.node.NodeGuardian;
 import org.apache.pekko.actor.ActorSystem;

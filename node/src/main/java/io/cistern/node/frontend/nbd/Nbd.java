@@ -1,4 +1,4 @@
-package io.cistern.node.nbd;
+package io.cistern.node.frontend.nbd;
 
 /**
  * Numbers of the NBD protocol, as NetworkBlockDevice/nbd {@code doc/proto.md} defines them. Each group

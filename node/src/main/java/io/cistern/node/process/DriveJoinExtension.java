@@ -1,4 +1,4 @@
-package io.cistern.node;
+package io.cistern.node.process;
 
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;

@@ -1,4 +1,4 @@
-package io.cistern.node;
+package io.cistern.node.process;
 
 import io.cistern.actors.node.NodeGuardian;
 import io.cistern.actors.pool.SlabListener;
@@ -14,7 +14,7 @@ import io.cistern.node.data.LayoutTable;
 import io.cistern.node.data.LocalExtents;
 import io.cistern.node.data.NodeDrives;
 import io.cistern.node.data.VolumeExports;
-import io.cistern.node.nbd.NbdServer;
+import io.cistern.node.frontend.nbd.NbdServer;
 import io.cistern.node.repair.Jobs;
 import io.cistern.node.repair.JobsExtension;
 import io.cistern.node.repair.ResyncTask;
