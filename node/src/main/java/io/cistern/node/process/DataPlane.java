@@ -8,12 +8,13 @@ import io.cistern.actors.volume.VolumeService;
 import io.cistern.config.CisternSettings;
 import io.cistern.node.data.DataEndpoints;
 import io.cistern.node.data.DriveFailures;
-import io.cistern.node.data.FrontEnd;
-import io.cistern.node.data.FrontEndCounters;
 import io.cistern.node.data.LayoutTable;
 import io.cistern.node.data.LocalExtents;
 import io.cistern.node.data.NodeDrives;
-import io.cistern.node.data.VolumeExports;
+import io.cistern.node.data.PeerRoutes;
+import io.cistern.node.metrics.MetricsRegistry;
+import io.cistern.node.volume.ClusterVolumes;
+import io.cistern.node.volume.DataPath;
 import io.cistern.node.frontend.nbd.NbdServer;
 import io.cistern.node.repair.Jobs;
 import io.cistern.node.repair.JobsExtension;
@@ -74,6 +75,7 @@ final class DataPlane implements AutoCloseable
     private ExecutorService resyncThread;
     private ExecutorService scrubThread;
     private final DriveFailures failures = new DriveFailures();
+    private final MetricsRegistry metrics = new MetricsRegistry();
     private ScheduledExecutorService probeThread;
 
     private DataPlane(final EmbeddedMediaDriver mediaDriver, final NodeDrives drives, final String nodeName)
@@ -166,6 +168,7 @@ final class DataPlane implements AutoCloseable
             settings.aeron().idleStrategy(), ERRORS));
         runners.add(DataAgents.start(new CompositeAgent(client, localClient), settings.aeron().idleStrategy(), ERRORS));
         LOG.info("Data server on {} (client id {})", channel, DataEndpoints.clientId(hostPort));
+        final PeerRoutes routes = new PeerRoutes(endpoints, client, localClient, settings.node().name());
 
         final Duration timeout = settings.health().askTimeout();
         final VolumeService volumes = AskPattern.<NodeGuardian.Command, VolumeService>ask(
@@ -177,7 +180,7 @@ final class DataPlane implements AutoCloseable
         final int concurrency = settings.repair().concurrency();
         resyncThread = Executors.newFixedThreadPool(concurrency, daemon("resync"));
         final java.util.Set<String> driveIds = drives.ids(); // live: drives that join later are in it
-        final ResyncTask resync = new ResyncTask(volumes, layouts, driveIds, client, localClient, endpoints, settings.node().name(), timeout,
+        final ResyncTask resync = new ResyncTask(volumes, layouts, driveIds, routes, timeout,
             settings.repair().bandwidthPerJob(), dataSettings.maxPayloadLength());
         final ActorRef<Resyncer.Command> copies = system.systemActorOf(
             Resyncer.create(drive -> driveIds.contains(drive) && !failures.isFailed(drive), layouts, resync, resyncThread, jobs,
@@ -185,8 +188,7 @@ final class DataPlane implements AutoCloseable
         resyncer = copies;
         JobsExtension.get(system).register(jobs);
         scrubThread = onThread("scrub");
-        final ScrubTask scrub = new ScrubTask(layouts, driveIds, client, localClient, endpoints, settings.node().name(),
-            settings.repair().scrubBytesPerSecond());
+        final ScrubTask scrub = new ScrubTask(layouts, driveIds, routes, settings.repair().scrubBytesPerSecond());
         JobsExtension.get(system).register(system.systemActorOf(
             Scrubber.create(driveIds, scrub, scrubThread, jobs, settings.repair().scrubInterval()), "scrubber", Props.empty()));
         layouts.forEach(layout -> copies.tell(new Resyncer.LayoutSeen(layout)));
@@ -202,8 +204,8 @@ final class DataPlane implements AutoCloseable
         final long probeMillis = settings.health().driveProbeInterval().toMillis();
         probeThread.scheduleWithFixedDelay(this::probe, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
 
-        final VolumeExports exports = new VolumeExports(new FrontEnd(volumes, layouts, client, localClient, extents.open(), endpoints,
-            settings.node().name(), new FrontEndCounters(), dataSettings.maxPayloadLength(), timeout));
+        final ClusterVolumes exports = new ClusterVolumes(new DataPath(volumes, layouts, routes, extents.open(), metrics,
+            dataSettings.maxPayloadLength(), timeout));
         final long incarnation = Cluster.get(Adapter.toClassic(system)).selfUniqueAddress().longUid();
         nbd = NbdServer.start(settings.node().host(), settings.nbdPort(), exports,
             Attachments.prefix("nbd", settings.node().name(), incarnation));

@@ -5,7 +5,7 @@ import io.cistern.actors.volume.Extent;
 import io.cistern.actors.volume.Slab;
 import io.cistern.actors.volume.SlabLayout;
 import io.cistern.actors.volume.VolumeService;
-import io.cistern.node.data.DataEndpoints;
+import io.cistern.node.data.PeerRoutes;
 import io.cistern.node.data.LayoutTable;
 import io.cistern.transport.DataClient;
 import io.cistern.transport.DataStatus;
@@ -71,26 +71,18 @@ public final class ResyncTask
     private final VolumeService service;
     private final LayoutTable layouts;
     private final java.util.Set<String> localDrives;
-    private final DataClient client;
-    private final DataClient localClient;
-    private final DataEndpoints endpoints;
-    private final String localNode;
+    private final PeerRoutes routes;
     private final Duration timeout;
     private final long bandwidth;
     private final int piece;
 
     public ResyncTask(final VolumeService service, final LayoutTable layouts, final java.util.Set<String> localDrives,
-                      final DataClient client, final DataClient localClient,
-               final DataEndpoints endpoints, final String localNode, final Duration timeout, final long bandwidth,
-               final int maxPayload)
+                      final PeerRoutes routes, final Duration timeout, final long bandwidth, final int maxPayload)
     {
         this.service = service;
         this.layouts = layouts;
         this.localDrives = localDrives; // live: a drive that joins the running node is one of them
-        this.client = client;
-        this.localClient = localClient;
-        this.endpoints = endpoints;
-        this.localNode = localNode;
+        this.routes = routes;
         this.timeout = timeout;
         this.bandwidth = bandwidth;
         this.piece = Math.max(ResyncPlan.BLOCK, maxPayload / ResyncPlan.BLOCK * ResyncPlan.BLOCK);
@@ -122,9 +114,8 @@ public final class ResyncTask
             return new Outcome(volumeId, slab, copy, 0, 0, false, "no copy of the slab is in sync");
         }
         progress.source(primary.node());
-        final boolean local = primary.node().equals(localNode);
-        final DataClient via = local ? localClient : client;
-        final String channel = local ? DataEndpoints.LOCAL : endpoints.serverChannel(primary.node());
+        final DataClient via = routes.client(primary.node());
+        final String channel = routes.channel(primary.node());
         if (channel == null)
         {
             return new Outcome(volumeId, slab, copy, 0, 0, false, "the primary's node " + primary.node() + " is not in the cluster");
@@ -220,7 +211,7 @@ public final class ResyncTask
         {
             final SlabLayout layout = begun.layout();
             final Extent primary = layout.primary();
-            if (primary == null || primary.node().equals(localNode) || endpoints.isMember(primary.node()))
+            if (primary == null || routes.isLocal(primary.node()) || routes.isMember(primary.node()))
             {
                 break;
             }
@@ -257,7 +248,7 @@ public final class ResyncTask
      */
     private String force(final long volumeId)
     {
-        final int status = localClient.flush(DataEndpoints.LOCAL, volumeId);
+        final int status = routes.client(routes.localNode()).flush(routes.channel(routes.localNode()), volumeId);
         return status == DataStatus.OK ? null : "forcing the copy to its drive failed: " + DataStatus.describe(status);
     }
 

@@ -3,7 +3,7 @@ package io.cistern.node.repair;
 import io.cistern.actors.volume.Extent;
 import io.cistern.actors.volume.ExtentState;
 import io.cistern.actors.volume.SlabLayout;
-import io.cistern.node.data.DataEndpoints;
+import io.cistern.node.data.PeerRoutes;
 import io.cistern.node.data.LayoutTable;
 import io.cistern.transport.DataClient;
 import io.cistern.transport.DataStatus;
@@ -28,22 +28,20 @@ public final class ScrubTask
 
     private final LayoutTable layouts;
     private final java.util.Set<String> localDrives;
-    private final DataClient client;
+    private final PeerRoutes routes;
     private final DataClient localClient;
-    private final DataEndpoints endpoints;
-    private final String localNode;
+    private final String localChannel;
     private final long rate;
     private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(CHUNK));
 
-    public ScrubTask(final LayoutTable layouts, final java.util.Set<String> localDrives, final DataClient client,
-              final DataClient localClient, final DataEndpoints endpoints, final String localNode, final long rate)
+    public ScrubTask(final LayoutTable layouts, final java.util.Set<String> localDrives, final PeerRoutes routes, final long rate)
     {
         this.layouts = layouts;
         this.localDrives = localDrives; // live: a drive that joins the running node is one of them
-        this.client = client;
-        this.localClient = localClient;
-        this.endpoints = endpoints;
-        this.localNode = localNode;
+        this.routes = routes;
+        // Reads go through this node's own data server, so they are ordered with its writes.
+        this.localClient = routes.client(routes.localNode());
+        this.localChannel = routes.channel(routes.localNode());
         this.rate = rate;
     }
 
@@ -100,7 +98,7 @@ public final class ScrubTask
         {
             return null; // moved or no longer in sync since the pass began: not this pass's to check
         }
-        final int status = localClient.read(DataEndpoints.LOCAL, volumeId, slab, copy, layout.epoch(), at, length, buffer, 0);
+        final int status = localClient.read(localChannel, volumeId, slab, copy, layout.epoch(), at, length, buffer, 0);
         if (status == DataStatus.OK || status == DataStatus.STALE_EPOCH)
         {
             return null; // a layout changing under the pass: the next pass reads it
@@ -112,16 +110,15 @@ public final class ScrubTask
         // Which blocks: each on its own, and each bad one rewritten from a good copy through the primary.
         for (long block = at; block < at + length; block += BLOCK)
         {
-            if (localClient.read(DataEndpoints.LOCAL, volumeId, slab, copy, layout.epoch(), block, BLOCK, buffer, 0) !=
+            if (localClient.read(localChannel, volumeId, slab, copy, layout.epoch(), block, BLOCK, buffer, 0) !=
                 DataStatus.CHECKSUM_MISMATCH)
             {
                 continue;
             }
             final Extent primary = layout.primary();
-            final boolean local = primary != null && primary.node().equals(localNode);
-            final String channel = primary == null ? null : local ? DataEndpoints.LOCAL : endpoints.serverChannel(primary.node());
+            final String channel = primary == null ? null : routes.channel(primary.node());
             final int repaired = channel == null ? DataStatus.NOT_CONNECTED :
-                (local ? localClient : client).repair(channel, volumeId, slab, copy, layout.epoch(), block, BLOCK);
+                routes.client(primary.node()).repair(channel, volumeId, slab, copy, layout.epoch(), block, BLOCK);
             job.badBlock(repaired == DataStatus.OK);
         }
         return null;

@@ -1,5 +1,8 @@
 package io.cistern.node.frontend.nbd;
 
+import io.cistern.node.volume.VolumeCatalog;
+import io.cistern.node.volume.VolumeIo;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +34,7 @@ final class Connection implements Runnable
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
 
     private final SocketChannel channel;
-    private final Exports exports;
+    private final VolumeCatalog exports;
     private final String client;
     private final NbdCounters counters;
     private final Request request = new Request();
@@ -50,14 +53,14 @@ final class Connection implements Runnable
     private final class Slot implements Runnable
     {
         final ByteBuffer payload = ByteBuffer.allocateDirect(Nbd.MAX_PAYLOAD);
-        final BlockDevice device;
+        final VolumeIo device;
         int type;
         long cookie;
         long offset;
         long length;
         boolean fua;
 
-        Slot(final BlockDevice device)
+        Slot(final VolumeIo device)
         {
             this.device = device;
         }
@@ -77,7 +80,7 @@ final class Connection implements Runnable
         }
     }
 
-    Connection(final SocketChannel channel, final Exports exports, final String client, final NbdCounters counters)
+    Connection(final SocketChannel channel, final VolumeCatalog exports, final String client, final NbdCounters counters)
     {
         this.channel = channel;
         this.exports = exports;
@@ -143,7 +146,7 @@ final class Connection implements Runnable
         }
     }
 
-    private void transmit(final BlockDevice device) throws IOException, InterruptedException
+    private void transmit(final VolumeIo device) throws IOException, InterruptedException
     {
         while (!broken)
         {
@@ -189,7 +192,7 @@ final class Connection implements Runnable
         }
     }
 
-    private Slot take(final BlockDevice device) throws InterruptedException
+    private Slot take(final VolumeIo device) throws InterruptedException
     {
         final Slot ready = free.poll();
         if (ready != null)
@@ -227,7 +230,7 @@ final class Connection implements Runnable
 
     private void serve(final Slot slot)
     {
-        final BlockDevice device = slot.device;
+        final VolumeIo device = slot.device;
         int error;
         ByteBuffer data = null;
         try
@@ -237,19 +240,19 @@ final class Connection implements Runnable
             case Nbd.CMD_READ ->
             {
                 slot.payload.clear().limit((int)slot.length);
-                error = device.read(slot.offset, slot.payload);
+                error = NbdErrors.errno(device.read(slot.offset, slot.payload));
                 slot.payload.flip();
                 counters.reads.increment();
                 data = error == 0 ? slot.payload : null;
             }
             case Nbd.CMD_WRITE ->
             {
-                error = device.write(slot.offset, slot.payload, slot.fua);
+                error = NbdErrors.errno(device.write(slot.offset, slot.payload, slot.fua));
                 counters.writes.increment();
             }
-            case Nbd.CMD_FLUSH -> error = device.flush();
-            case Nbd.CMD_TRIM -> error = device.trim(slot.offset, slot.length, slot.fua);
-            case Nbd.CMD_WRITE_ZEROES -> error = device.writeZeroes(slot.offset, slot.length, slot.fua);
+            case Nbd.CMD_FLUSH -> error = NbdErrors.errno(device.flush());
+            case Nbd.CMD_TRIM -> error = NbdErrors.errno(device.trim(slot.offset, slot.length, slot.fua));
+            case Nbd.CMD_WRITE_ZEROES -> error = NbdErrors.errno(device.writeZeroes(slot.offset, slot.length, slot.fua));
             default -> error = Nbd.EINVAL;
         }
         }

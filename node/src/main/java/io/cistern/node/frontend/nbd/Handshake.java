@@ -1,5 +1,8 @@
 package io.cistern.node.frontend.nbd;
 
+import io.cistern.node.volume.VolumeCatalog;
+import io.cistern.node.volume.VolumeIo;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,19 +19,19 @@ import java.nio.charset.StandardCharsets;
 final class Handshake
 {
     /** An export chosen for transmission. */
-    record Chosen(String name, BlockDevice device)
+    record Chosen(String name, VolumeIo device)
     {
     }
 
     private static final int MAX_OPTION_LENGTH = 4096;
 
     private final SocketChannel channel;
-    private final Exports exports;
+    private final VolumeCatalog exports;
     private final String client;
     private final ByteBuffer buffer = ByteBuffer.allocate(MAX_OPTION_LENGTH + 64).order(ByteOrder.BIG_ENDIAN);
     private boolean noZeroes;
 
-    Handshake(final SocketChannel channel, final Exports exports, final String client)
+    Handshake(final SocketChannel channel, final VolumeCatalog exports, final String client)
     {
         this.channel = channel;
         this.exports = exports;
@@ -101,7 +104,7 @@ final class Handshake
     private Chosen exportName(final ByteBuffer data) throws IOException
     {
         final String name = StandardCharsets.UTF_8.decode(data).toString();
-        final BlockDevice device = open(name);
+        final VolumeIo device = open(name);
         if (device == null)
         {
             return null;
@@ -168,12 +171,12 @@ final class Handshake
         {
             wantsName |= data.getShort() == Nbd.INFO_NAME;
         }
-        final BlockDevice device;
+        final VolumeIo device;
         try
         {
             device = exports.open(name, client);
         }
-        catch (final Exports.ExportException ex)
+        catch (final VolumeCatalog.OpenRefused ex)
         {
             reply(option, Nbd.REP_ERR_POLICY, ex.getMessage());
             return null;
@@ -194,7 +197,7 @@ final class Handshake
         }
     }
 
-    private Chosen chosenAfterInfo(final int option, final String name, final BlockDevice device, final boolean wantsName)
+    private Chosen chosenAfterInfo(final int option, final String name, final VolumeIo device, final boolean wantsName)
         throws IOException
     {
         final ByteBuffer info = ByteBuffer.allocate(64).order(ByteOrder.BIG_ENDIAN);
@@ -220,19 +223,19 @@ final class Handshake
         return null;
     }
 
-    private BlockDevice open(final String name)
+    private VolumeIo open(final String name)
     {
         try
         {
             return exports.open(name, client);
         }
-        catch (final Exports.ExportException ex)
+        catch (final VolumeCatalog.OpenRefused ex)
         {
             return null;
         }
     }
 
-    static int transmissionFlags(final BlockDevice device)
+    static int transmissionFlags(final VolumeIo device)
     {
         int flags = Nbd.TFLAG_HAS_FLAGS | Nbd.TFLAG_SEND_FLUSH | Nbd.TFLAG_SEND_FUA | Nbd.TFLAG_SEND_TRIM |
             Nbd.TFLAG_SEND_WRITE_ZEROES;

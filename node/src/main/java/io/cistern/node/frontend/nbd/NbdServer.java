@@ -1,5 +1,7 @@
 package io.cistern.node.frontend.nbd;
 
+import io.cistern.node.volume.VolumeCatalog;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,13 +23,13 @@ public final class NbdServer implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(NbdServer.class);
 
     private final ServerSocketChannel server;
-    private final Exports exports;
+    private final VolumeCatalog exports;
     private final String clientPrefix;
     private final NbdCounters counters = new NbdCounters();
     private final AtomicLong connectionIds = new AtomicLong();
     private final Thread acceptor;
 
-    private NbdServer(final ServerSocketChannel server, final Exports exports, final String clientPrefix)
+    private NbdServer(final ServerSocketChannel server, final VolumeCatalog exports, final String clientPrefix)
     {
         this.server = server;
         this.exports = exports;
@@ -37,7 +39,7 @@ public final class NbdServer implements AutoCloseable
     }
 
     /** @param clientPrefix how this server's connections are named when they attach to an export. */
-    public static NbdServer start(final String host, final int port, final Exports exports, final String clientPrefix)
+    public static NbdServer start(final String host, final int port, final VolumeCatalog exports, final String clientPrefix)
         throws IOException
     {
         final ServerSocketChannel channel = ServerSocketChannel.open();

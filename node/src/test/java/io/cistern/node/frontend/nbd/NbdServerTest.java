@@ -1,5 +1,8 @@
 package io.cistern.node.frontend.nbd;
 
+import io.cistern.node.volume.VolumeCatalog;
+import io.cistern.node.volume.VolumeIo;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,15 +36,15 @@ class NbdServerTest
     @TempDir
     Path tmp;
 
-    private final MemoryDevice device = new MemoryDevice(SIZE);
-    private final MemoryDevice spare = new MemoryDevice(4096);
+    private final MemoryVolume device = new MemoryVolume(SIZE);
+    private final MemoryVolume spare = new MemoryVolume(4096);
     private final List<String> closed = new ArrayList<>();
     private NbdServer server;
 
     @BeforeEach
     void start() throws IOException
     {
-        server = NbdServer.start("127.0.0.1", 0, new Exports()
+        server = NbdServer.start("127.0.0.1", 0, new VolumeCatalog()
         {
             @Override
             public List<String> names()
@@ -50,17 +53,17 @@ class NbdServerTest
             }
 
             @Override
-            public BlockDevice open(final String name, final String client)
+            public VolumeIo open(final String name, final String client)
             {
                 if (name.equals("busy"))
                 {
-                    throw new ExportException("busy is being deleted");
+                    throw new OpenRefused("busy is being deleted");
                 }
                 return name.equals("disk") ? device : name.equals("spare") ? spare : null;
             }
 
             @Override
-            public synchronized void close(final String name, final String client, final BlockDevice d)
+            public synchronized void close(final String name, final String client, final VolumeIo d)
             {
                 closed.add(name);
             }

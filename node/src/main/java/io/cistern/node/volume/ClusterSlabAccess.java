@@ -1,0 +1,216 @@
+package io.cistern.node.volume;
+
+import io.cistern.actors.volume.Extent;
+import io.cistern.actors.volume.SlabLayout;
+import io.cistern.actors.volume.VolumeException;
+import io.cistern.actors.volume.VolumeInfo;
+import io.cistern.node.data.PeerRoutes;
+import io.cistern.node.volume.redundancy.SlabAccess;
+import io.cistern.storage.BlockReader;
+import io.cistern.storage.ExtentFile;
+import io.cistern.storage.IoStatus;
+import io.cistern.transport.DataStatus;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A node's {@link SlabAccess} for one volume: frames over the Aeron data plane (through {@link PeerRoutes}),
+ * direct reads of this node's extent files, and the Slab entities for layouts and stale marks. Actors are
+ * asked only when a layout is missing or stale, or a copy must be marked. One instance per thread.
+ */
+final class ClusterSlabAccess implements SlabAccess
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterSlabAccess.class);
+    /**
+     * How long a write waits for copies that missed it to be marked stale: long enough for the cluster to
+     * down a vanished node and move its entities (down-unreachable-after plus a recovery).
+     */
+    private static final long MARK_FOR_NS = TimeUnit.SECONDS.toNanos(60);
+    private static final long MARK_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long REFRESH_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** What {@link #layout} answers for a slab that is certainly not placed (never written): it reads as zeroes. */
+    static final SlabLayout UNPLACED = new SlabLayout(-1, -1, -1, 0, new ArrayList<>());
+
+    private final VolumeInfo info;
+    private final DataPath path;
+    private final PeerRoutes routes;
+    private final BlockReader blockReader;
+    private final UnsafeBuffer wire = new UnsafeBuffer(0, 0);
+    private VolumeStatus lastFetchFailure = VolumeStatus.UNAVAILABLE;
+
+    ClusterSlabAccess(final VolumeInfo info, final DataPath path, final int maxChunk)
+    {
+        this.info = info;
+        this.path = path;
+        this.routes = path.routes();
+        this.blockReader = new BlockReader(maxChunk);
+    }
+
+    @Override
+    public String localNode()
+    {
+        return routes.localNode();
+    }
+
+    @Override
+    public SlabLayout current(final long volumeId, final int slab)
+    {
+        return path.layouts().get(volumeId, slab);
+    }
+
+    /**
+     * The layout of a slab: from the table, else from the Slab entity (placing it if asked to);
+     * {@link #UNPLACED} if the entity says it is not placed, null if it could not be asked.
+     */
+    SlabLayout layout(final int slab, final boolean placeIfMissing)
+    {
+        final SlabLayout known = path.layouts().get(info.volumeId(), slab);
+        return known != null ? known : fetch(slab, placeIfMissing);
+    }
+
+    /** Why the last {@link #layout} came back null: no room to place it, or the control plane did not answer. */
+    VolumeStatus lastFetchFailure()
+    {
+        return lastFetchFailure;
+    }
+
+    @Override
+    public SlabLayout refresh(final SlabLayout stale)
+    {
+        LockSupport.parkNanos(REFRESH_PAUSE_NS);
+        final SlabLayout fresh = fetch(stale.index(), false);
+        return fresh == null || fresh == UNPLACED ? stale : fresh;
+    }
+
+    private SlabLayout fetch(final int slab, final boolean placeIfMissing)
+    {
+        try
+        {
+            final SlabLayout layout = path.service().layout(info, slab, placeIfMissing).toCompletableFuture()
+                .get(path.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            path.layouts().placed(layout);
+            return layout;
+        }
+        catch (final ExecutionException | CompletionException ex)
+        {
+            final Throwable cause = ex.getCause();
+            if (cause instanceof VolumeException v && v.kind() == VolumeException.Kind.NOT_FOUND)
+            {
+                return UNPLACED;
+            }
+            lastFetchFailure = cause instanceof VolumeException v && v.kind() == VolumeException.Kind.INSUFFICIENT_CAPACITY ?
+                VolumeStatus.NO_SPACE : VolumeStatus.UNAVAILABLE;
+            LOG.warn("No layout for slab {} of volume {}: {}", slab, info.name(), cause == null ? ex : cause.getMessage());
+            return null;
+        }
+        catch (final Exception ex)
+        {
+            lastFetchFailure = VolumeStatus.UNAVAILABLE;
+            LOG.warn("No layout for slab {} of volume {}: {}", slab, info.name(), ex.toString());
+            return null;
+        }
+    }
+
+    /**
+     * Retried while the Slab entity cannot be reached (its node may be the one that went away, and the
+     * cluster takes a few seconds to move it), for at most {@link #MARK_FOR_NS}.
+     */
+    @Override
+    public SlabLayout markStale(final SlabLayout layout, final int copies, final long inExtent, final long length)
+    {
+        final long deadline = System.nanoTime() + MARK_FOR_NS;
+        while (true)
+        {
+            try
+            {
+                final SlabLayout marked = path.service().markStale(info, layout.index(), copies, inExtent, length)
+                    .toCompletableFuture().get(path.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                path.layouts().placed(marked);
+                if (marked.epoch() != layout.epoch())
+                {
+                    LOG.warn("Copies {} of slab {} of volume {} missed a write: marked stale, layout epoch {} -> {}, {} of {} in sync",
+                        Integer.toBinaryString(copies), layout.index(), info.name(), layout.epoch(), marked.epoch(),
+                        marked.inSyncCount(), marked.extents().size());
+                }
+                return marked;
+            }
+            catch (final Exception ex)
+            {
+                final Throwable cause = ex.getCause() == null ? ex : ex.getCause();
+                final boolean retry = !(cause instanceof VolumeException v) || v.kind() == VolumeException.Kind.UNAVAILABLE;
+                if (!retry || System.nanoTime() > deadline)
+                {
+                    LOG.error("Copies {} of slab {} of volume {} missed a write and could not be marked stale: {}",
+                        Integer.toBinaryString(copies), layout.index(), info.name(), cause.toString());
+                    return null;
+                }
+                LockSupport.parkNanos(MARK_PAUSE_NS);
+            }
+        }
+    }
+
+    @Override
+    public boolean readLocal(final SlabLayout layout, final Extent copy, final long inExtent, final int length, final ByteBuffer dst)
+    {
+        if (!blockReader.fits(inExtent, length))
+        {
+            return false;
+        }
+        final ExtentFile file = path.openExtents().get(info.volumeId(), layout.index(), copy.copy(), copy.driveId());
+        return file != null && blockReader.read(file, inExtent, dst, dst.position(), length) == IoStatus.OK;
+    }
+
+    @Override
+    public int read(final SlabLayout layout, final Extent copy, final long inExtent, final int length, final ByteBuffer dst)
+    {
+        final String channel = routes.channel(copy.node());
+        if (channel == null)
+        {
+            return DataStatus.NOT_CONNECTED;
+        }
+        wire.wrap(dst);
+        return routes.client(copy.node()).read(channel, info.volumeId(), layout.index(), copy.copy(), layout.epoch(), inExtent,
+            length, wire, dst.position());
+    }
+
+    @Override
+    public int sequencedWrite(final SlabLayout layout, final Extent sequencer, final long inExtent, final ByteBuffer src,
+                              final int length, final boolean fua)
+    {
+        final String channel = routes.channel(sequencer.node());
+        if (channel == null)
+        {
+            return DataStatus.NOT_CONNECTED;
+        }
+        wire.wrap(src);
+        return routes.client(sequencer.node()).mirrorWrite(channel, info.volumeId(), layout.index(), sequencer.copy(),
+            layout.epoch(), inExtent, wire, src.position(), length, fua);
+    }
+
+    @Override
+    public int repair(final SlabLayout layout, final Extent sequencer, final int badCopy, final long inExtent, final int length)
+    {
+        final String channel = routes.channel(sequencer.node());
+        if (channel == null)
+        {
+            return DataStatus.NOT_CONNECTED;
+        }
+        return routes.client(sequencer.node()).repair(channel, info.volumeId(), layout.index(), badCopy, layout.epoch(), inExtent,
+            length);
+    }
+
+    @Override
+    public int flush(final String node, final long volumeId)
+    {
+        final String channel = routes.channel(node);
+        return channel == null ? DataStatus.NOT_CONNECTED : routes.client(node).flush(channel, volumeId);
+    }
+}

@@ -1,0 +1,250 @@
+package io.cistern.node.volume;
+
+import io.cistern.actors.volume.SlabLayout;
+import io.cistern.actors.volume.VolumeInfo;
+import io.cistern.node.metrics.VolumeMetrics;
+import io.cistern.node.volume.redundancy.Redundancy;
+import io.cistern.node.volume.redundancy.SlabStrategy;
+import io.cistern.transport.DataStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A volume of the pool as one client session sees it through this node: the volume I/O core. It checks
+ * the range, cuts a request at slab boundaries and at the data plane's frame size, finds each slab's
+ * layout (placing a thin volume's slab at its first write; an unplaced slab reads as zeroes) and hands
+ * each piece to the volume's {@link SlabStrategy}, which decides what goes to which extent. It counts
+ * what it did in the volume's metrics and answers in {@link VolumeStatus}.
+ * <p>
+ * One instance per thread: its strategy and buffers are its own ({@link #concurrentView()} makes another).
+ */
+final class ClusterVolume implements VolumeIo
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterVolume.class);
+    private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
+
+    private final VolumeInfo info;
+    private final DataPath path;
+    private final Redundancy redundancy;
+    private final ClusterSlabAccess access;
+    private final SlabStrategy strategy;
+    private final VolumeMetrics metrics;
+    private final int maxChunk;
+
+    ClusterVolume(final VolumeInfo info, final DataPath path)
+    {
+        this.info = info;
+        this.path = path;
+        this.redundancy = Redundancy.of(info.resiliency());
+        this.maxChunk = path.maxChunk();
+        this.access = new ClusterSlabAccess(info, path, maxChunk);
+        this.metrics = path.metrics().volume(info.name());
+        this.strategy = redundancy.newStrategy(access, metrics, maxChunk);
+    }
+
+    @Override
+    public VolumeIo concurrentView()
+    {
+        return new ClusterVolume(info, path);
+    }
+
+    @Override
+    public String name()
+    {
+        return info.name();
+    }
+
+    @Override
+    public long size()
+    {
+        return info.sizeBytes();
+    }
+
+    @Override
+    public boolean flushCoversAllConnections()
+    {
+        // A write is acknowledged only once every in-sync copy has it, and a flush forces every node's
+        // extents of the volume, whichever connection wrote them.
+        return true;
+    }
+
+    @Override
+    public VolumeStatus read(final long offset, final ByteBuffer dst)
+    {
+        final long started = System.nanoTime();
+        final int total = dst.remaining();
+        if (!VolumeIo.inRange(info.sizeBytes(), offset, total))
+        {
+            return refused("read", offset, total);
+        }
+        final int end = dst.limit();
+        long at = offset;
+        while (dst.position() < end)
+        {
+            final int length = chunk(at, end - dst.position());
+            final int slab = slabOf(at);
+            final SlabLayout layout = access.layout(slab, false);
+            if (layout == null)
+            {
+                // Not "never written": the layout could not be had. Zeroes here would be a lie.
+                return failed("read", slab, access.lastFetchFailure(), DataStatus.NOT_CONNECTED);
+            }
+            if (layout == ClusterSlabAccess.UNPLACED)
+            {
+                zero(dst, length);
+            }
+            else
+            {
+                final int status = strategy.read(layout, at % info.slabSizeBytes(), length, dst);
+                if (status != DataStatus.OK)
+                {
+                    return failed("read", slab, VolumeStatus.of(status), status);
+                }
+            }
+            dst.position(dst.position() + length);
+            at += length;
+        }
+        metrics.reads.increment();
+        metrics.bytesRead.add(total);
+        metrics.readLatency.recordNanos(System.nanoTime() - started);
+        return VolumeStatus.OK;
+    }
+
+    @Override
+    public VolumeStatus write(final long offset, final ByteBuffer src, final boolean fua)
+    {
+        final long started = System.nanoTime();
+        final int total = src.remaining();
+        if (!VolumeIo.inRange(info.sizeBytes(), offset, total))
+        {
+            return refused("write", offset, total);
+        }
+        final VolumeStatus status = writeRange(offset, src, fua);
+        if (status == VolumeStatus.OK)
+        {
+            metrics.writes.increment();
+            metrics.bytesWritten.add(total);
+            metrics.writeLatency.recordNanos(System.nanoTime() - started);
+        }
+        return status;
+    }
+
+    private VolumeStatus writeRange(final long offset, final ByteBuffer src, final boolean fua)
+    {
+        long at = offset;
+        while (src.hasRemaining())
+        {
+            final int length = chunk(at, src.remaining());
+            final int slab = slabOf(at);
+            final SlabLayout layout = access.layout(slab, true);
+            if (layout == null || layout == ClusterSlabAccess.UNPLACED)
+            {
+                return failed("write", slab, layout == null ? access.lastFetchFailure() : VolumeStatus.UNAVAILABLE,
+                    DataStatus.NO_SUCH_EXTENT);
+            }
+            final int status = strategy.write(layout, at % info.slabSizeBytes(), src, length, fua);
+            if (status != DataStatus.OK)
+            {
+                return failed("write", slab, VolumeStatus.of(status), status);
+            }
+            src.position(src.position() + length);
+            at += length;
+        }
+        return VolumeStatus.OK;
+    }
+
+    @Override
+    public VolumeStatus flush()
+    {
+        final long started = System.nanoTime();
+        final int status = strategy.flush(info.volumeId(), info.slabCount());
+        if (status != DataStatus.OK)
+        {
+            return failed("flush", -1, VolumeStatus.of(status), status);
+        }
+        metrics.flushes.increment();
+        metrics.flushLatency.recordNanos(System.nanoTime() - started);
+        return VolumeStatus.OK;
+    }
+
+    @Override
+    public VolumeStatus trim(final long offset, final long length, final boolean fua)
+    {
+        return writeZeroes(offset, length, fua);
+    }
+
+    @Override
+    public VolumeStatus writeZeroes(final long offset, final long length, final boolean fua)
+    {
+        if (!VolumeIo.inRange(info.sizeBytes(), offset, length))
+        {
+            return refused("zero", offset, length);
+        }
+        long at = offset;
+        final long end = offset + length;
+        while (at < end)
+        {
+            final int chunk = chunk(at, (int)Math.min(end - at, ZEROES.capacity()));
+            final int slab = slabOf(at);
+            // An unplaced slab already reads as zeroes: zeroing it must not allocate it.
+            final SlabLayout layout = access.layout(slab, false);
+            if (layout == null)
+            {
+                return failed("zero", slab, access.lastFetchFailure(), DataStatus.NOT_CONNECTED);
+            }
+            if (layout != ClusterSlabAccess.UNPLACED)
+            {
+                final VolumeStatus status = write(at, ZEROES.duplicate().limit(chunk).position(0), fua);
+                if (status != VolumeStatus.OK)
+                {
+                    return status;
+                }
+            }
+            at += chunk;
+        }
+        return VolumeStatus.OK;
+    }
+
+    private int slabOf(final long at)
+    {
+        return (int)(at / info.slabSizeBytes());
+    }
+
+    private int chunk(final long at, final int remaining)
+    {
+        final long toSlabEnd = info.slabSizeBytes() - at % info.slabSizeBytes();
+        return (int)Math.min(Math.min(remaining, maxChunk), toSlabEnd);
+    }
+
+    private static void zero(final ByteBuffer dst, final int length)
+    {
+        final ByteBuffer zeroes = ZEROES.duplicate();
+        int left = length;
+        int at = dst.position();
+        while (left > 0)
+        {
+            final int n = Math.min(left, zeroes.capacity());
+            dst.put(at, zeroes.limit(n).position(0), 0, n);
+            at += n;
+            left -= n;
+        }
+    }
+
+    private VolumeStatus refused(final String what, final long offset, final long length)
+    {
+        metrics.failedRequests.increment();
+        LOG.warn("{} of {} bytes at {} of volume {} refused: the volume has {} bytes", what, length, offset, info.name(),
+            info.sizeBytes());
+        return VolumeStatus.OUT_OF_RANGE;
+    }
+
+    private VolumeStatus failed(final String what, final int slab, final VolumeStatus status, final int dataStatus)
+    {
+        metrics.failedRequests.increment();
+        LOG.warn("{} of volume {} (slab {}) failed: {} ({})", what, info.name(), slab, status.meaning(),
+            DataStatus.describe(dataStatus));
+        return status;
+    }
+}

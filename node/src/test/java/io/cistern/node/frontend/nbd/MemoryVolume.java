@@ -1,0 +1,73 @@
+package io.cistern.node.frontend.nbd;
+
+import io.cistern.node.volume.VolumeIo;
+import io.cistern.node.volume.VolumeStatus;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/** A volume whose bytes are in memory, so the NBD server's protocol can be tested alone. */
+final class MemoryVolume implements VolumeIo
+{
+    final byte[] bytes;
+    int flushes;
+    int fuaWrites;
+
+    MemoryVolume(final int size)
+    {
+        this.bytes = new byte[size];
+    }
+
+    @Override
+    public String name()
+    {
+        return "memory";
+    }
+
+    @Override
+    public long size()
+    {
+        return bytes.length;
+    }
+
+    @Override
+    public synchronized VolumeStatus read(final long offset, final ByteBuffer dst)
+    {
+        dst.put(bytes, (int)offset, dst.remaining());
+        return VolumeStatus.OK;
+    }
+
+    @Override
+    public synchronized VolumeStatus write(final long offset, final ByteBuffer src, final boolean fua)
+    {
+        fuaWrites += fua ? 1 : 0;
+        src.get(bytes, (int)offset, src.remaining());
+        return VolumeStatus.OK;
+    }
+
+    @Override
+    public synchronized VolumeStatus flush()
+    {
+        flushes++;
+        return VolumeStatus.OK;
+    }
+
+    @Override
+    public synchronized VolumeStatus trim(final long offset, final long length, final boolean fua)
+    {
+        return writeZeroes(offset, length, fua);
+    }
+
+    @Override
+    public synchronized VolumeStatus writeZeroes(final long offset, final long length, final boolean fua)
+    {
+        Arrays.fill(bytes, (int)offset, (int)(offset + length), (byte)0);
+        return VolumeStatus.OK;
+    }
+
+    @Override
+    public boolean flushCoversAllConnections()
+    {
+        return true;
+    }
+}
