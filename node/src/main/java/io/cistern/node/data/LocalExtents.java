@@ -8,6 +8,8 @@ import io.cistern.storage.ExtentFile;
 import io.cistern.storage.ExtentId;
 import io.cistern.storage.ExtentStore;
 import io.cistern.storage.IoStatus;
+import io.cistern.node.metrics.DriveMetrics;
+import io.cistern.node.metrics.MetricsRegistry;
 import io.cistern.storage.WriteIntentMap;
 import io.cistern.transport.DataStatus;
 import io.cistern.transport.ExtentIo;
@@ -63,6 +65,7 @@ public final class LocalExtents implements ExtentIo
 
     private final Function<String, String> serverChannels;
     private final DriveFailures failures;
+    private final MetricsRegistry metrics;
 
     private static final ExtentState[] WRITE_TARGETS = {ExtentState.IN_SYNC, ExtentState.REBUILDING};
     /** Write-intent maps of extents written while their slab is degraded; data server thread only. */
@@ -77,9 +80,11 @@ public final class LocalExtents implements ExtentIo
      * @param serverChannels the data server channel of a node, by name; null for a node not in the cluster.
      */
     public LocalExtents(final LayoutTable layouts, final Map<String, ExtentStore> stores,
-                        final Function<String, String> serverChannels, final DriveFailures failures)
+                        final Function<String, String> serverChannels, final DriveFailures failures,
+                        final MetricsRegistry metrics)
     {
         this.failures = failures;
+        this.metrics = metrics;
         this.open = new OpenExtents(failures);
         this.layouts = layouts;
         this.stores = stores;
@@ -141,7 +146,10 @@ public final class LocalExtents implements ExtentIo
         {
             return missing(volumeId, slab, copy);
         }
-        return checked(file, file.read(offset, view(dst, dstOffset, length)));
+        final long started = System.nanoTime();
+        final int status = checked(file, file.read(offset, view(dst, dstOffset, length)));
+        account(volumeId, slab, copy, status, length, started, false);
+        return status;
     }
 
     @Override
@@ -157,7 +165,36 @@ public final class LocalExtents implements ExtentIo
         {
             return DataStatus.IO_ERROR;
         }
-        return checked(file, file.write(offset, view(src, srcOffset, length), fua));
+        final long started = System.nanoTime();
+        final int status = checked(file, file.write(offset, view(src, srcOffset, length), fua));
+        account(volumeId, slab, copy, status, length, started, true);
+        return status;
+    }
+
+    /** Counts an extent I/O against its drive's metrics. */
+    private void account(final long volumeId, final int slab, final int copy, final int status, final int length,
+                         final long started, final boolean write)
+    {
+        final SlabLayout layout = fencedLayout(volumeId, slab);
+        if (layout == null)
+        {
+            return;
+        }
+        final DriveMetrics drive = metrics.drive(layout.extents().get(copy).driveId());
+        if (status == DataStatus.OK)
+        {
+            (write ? drive.writes : drive.reads).increment();
+            (write ? drive.bytesWritten : drive.bytesRead).add(length);
+            (write ? drive.writeLatency : drive.readLatency).recordNanos(System.nanoTime() - started);
+        }
+        else if (status == DataStatus.CHECKSUM_MISMATCH)
+        {
+            drive.checksumFailures.increment();
+        }
+        else if (status == DataStatus.FAILED_STOP)
+        {
+            drive.ioErrors.increment();
+        }
     }
 
     /**

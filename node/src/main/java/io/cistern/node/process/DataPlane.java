@@ -87,7 +87,7 @@ final class DataPlane implements AutoCloseable
         {
             final DataEndpoints known = endpoints;
             return known == null ? null : known.serverChannel(node);
-        }, failures);
+        }, failures, metrics);
     }
 
     static DataPlane open(final CisternSettings settings, final List<LocalDrive> drives, final EmbeddedMediaDriver mediaDriver)

@@ -3,9 +3,12 @@ package io.cistern.node.data;
 import io.cistern.actors.volume.Extent;
 import io.cistern.actors.volume.ExtentState;
 import io.cistern.actors.volume.SlabLayout;
+import io.cistern.node.metrics.DriveMetrics;
+import io.cistern.node.metrics.MetricsRegistry;
 import io.cistern.storage.ExtentId;
 import io.cistern.storage.ExtentStore;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,13 +41,14 @@ class LocalExtentsTest
     private ExtentStore store;
     private final LayoutTable table = new LayoutTable();
     private LocalExtents extents;
+    private final MetricsRegistry metrics = new MetricsRegistry();
 
     @BeforeEach
     void open() throws Exception
     {
         store = ExtentStore.open(drive);
         store.create(COPY_0, EXTENT).close();
-        extents = new LocalExtents(table, Map.of("here", store), node -> null, new DriveFailures());
+        extents = new LocalExtents(table, Map.of("here", store), node -> null, new DriveFailures(), metrics);
     }
 
     @AfterEach
@@ -107,5 +111,25 @@ class LocalExtentsTest
         extents.slabPlaced(VOLUME, 0);
         houseKeep(extents.housekeeper());
         assertTrue(store.contains(COPY_0));
+    }
+
+    @Test
+    void extentIoIsCountedAgainstItsDrive() throws Exception
+    {
+        store.create(new ExtentId(VOLUME, 1, 0), EXTENT); // left open: the data server's to use
+        table.placed(new SlabLayout(VOLUME, 1, 1, EXTENT, new ArrayList<>(List.of(
+            new Extent(0, "here", "node-x", ExtentState.IN_SYNC), new Extent(1, "other", "node-y", ExtentState.IN_SYNC)))));
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[8192]);
+        buffer.setMemory(0, 8192, (byte)7);
+        assertEquals(0, extents.write(VOLUME, 1, 0, 4096, buffer, 0, 8192, false));
+        assertEquals(0, extents.read(VOLUME, 1, 0, 4096, 8192, buffer, 0));
+        final DriveMetrics here = metrics.drive("here");
+        assertEquals(1, here.writes.sum());
+        assertEquals(1, here.reads.sum());
+        assertEquals(8192, here.bytesWritten.sum());
+        assertEquals(8192, here.bytesRead.sum());
+        assertEquals(1, here.writeLatency.snapshot().getTotalCount());
+        assertEquals(1, here.readLatency.snapshot().getTotalCount());
+        assertFalse(metrics.drives().containsKey("other"), "copy 1 is on another node: nothing done here");
     }
 }
