@@ -8,11 +8,15 @@ public record CisternSettings(
     NodeSettings node,
     ClusterSettings cluster,
     int managementPort,
-    int nbdPort,
+    NbdSettings nbd,
     AeronSettings aeron,
     JournalSettings journal,
     HealthSettings health,
     VolumeSettings volume,
     RepairSettings repair)
 {
+    public int nbdPort()
+    {
+        return nbd.port();
+    }
 }

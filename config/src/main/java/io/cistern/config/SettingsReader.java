@@ -73,6 +73,8 @@ public final class SettingsReader
             positiveDuration("cistern.cluster.down-unreachable-after"));
         final int managementPort = port("cistern.management.port");
         final int nbdPort = port("cistern.nbd.port");
+        final NbdSettings nbd = new NbdSettings(nbdPort, positiveDuration("cistern.nbd.handshake-timeout"),
+            intInRange("cistern.nbd.max-connections", 1, 65536), intInRange("cistern.nbd.max-handshakes", 1, 65536));
         final AeronSettings aeron = aeron(node.dataDir());
         final JournalSettings journal = journal();
         final HealthSettings health = new HealthSettings(
@@ -91,7 +93,7 @@ public final class SettingsReader
         final RepairSettings repair = new RepairSettings(bytes("cistern.repair.bandwidth", config, "cistern.repair.bandwidth"),
             intInRange("cistern.repair.concurrency", 1, 16),
             bytes("cistern.repair.scrub-rate", config, "cistern.repair.scrub-rate"), positiveDuration("cistern.repair.scrub-interval"));
-        return new CisternSettings(node, cluster, managementPort, nbdPort, aeron, journal, health, volume, repair);
+        return new CisternSettings(node, cluster, managementPort, nbd, aeron, journal, health, volume, repair);
     }
 
     private NodeSettings node()

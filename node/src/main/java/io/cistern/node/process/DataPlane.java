@@ -207,7 +207,7 @@ final class DataPlane implements AutoCloseable
         final ClusterVolumes exports = new ClusterVolumes(new DataPath(volumes, layouts, routes, extents.open(), metrics,
             dataSettings.maxPayloadLength(), timeout));
         final long incarnation = Cluster.get(Adapter.toClassic(system)).selfUniqueAddress().longUid();
-        nbd = NbdServer.start(settings.node().host(), settings.nbdPort(), exports,
+        nbd = NbdServer.start(settings.node().host(), settings.nbd(), exports,
             Attachments.prefix("nbd", settings.node().name(), incarnation));
     }
 

@@ -47,6 +47,9 @@ final class Connection implements Runnable
     private int slotsMade;
     private ExecutorService workers;
     private volatile boolean broken;
+    private volatile String abortReason;
+    private final Runnable handshakeDone;
+    private final ThrottledLog protocolErrors;
     private int inFlight;
 
     /** One request in flight: what it asks and the buffer its bytes travel in. */
@@ -80,12 +83,37 @@ final class Connection implements Runnable
         }
     }
 
-    Connection(final SocketChannel channel, final VolumeCatalog exports, final String client, final NbdCounters counters)
+    Connection(final SocketChannel channel, final VolumeCatalog exports, final String client, final NbdCounters counters,
+               final Runnable handshakeDone, final ThrottledLog protocolErrors)
     {
+        this.protocolErrors = protocolErrors;
         this.channel = channel;
         this.exports = exports;
         this.client = client;
         this.counters = counters;
+        this.handshakeDone = handshakeDone;
+    }
+
+    String client()
+    {
+        return client;
+    }
+
+    /**
+     * Closes the connection from another thread (its handshake took too long, or made room for a newer
+     * one): the blocked read ends with an exception and the connection's thread cleans up.
+     */
+    void abort(final String reason)
+    {
+        abortReason = reason;
+        try
+        {
+            channel.close();
+        }
+        catch (final IOException ignored)
+        {
+            // closing is all that was asked
+        }
     }
 
     @Override
@@ -94,7 +122,14 @@ final class Connection implements Runnable
         Handshake.Chosen chosen = null;
         try (channel)
         {
-            chosen = new Handshake(channel, exports, client).run();
+            final Handshake handshake = new Handshake(channel, exports, client);
+            chosen = handshake.run();
+            handshakeDone.run();
+            if (handshake.refusal() != null)
+            {
+                counters.malformed.increment();
+                protocolErrors.warn("NBD client {} broke the handshake, connection closed: {}", client, handshake.refusal());
+            }
             if (chosen != null)
             {
                 LOG.info("NBD client {} attached to export {}", client, chosen.name());
@@ -113,7 +148,15 @@ final class Connection implements Runnable
         }
         catch (final IOException ex)
         {
-            LOG.info("NBD connection {} ended: {}", client, ex.toString());
+            if (abortReason == null)
+            {
+                LOG.info("NBD connection {} ended: {}", client, ex.toString());
+            }
+            else
+            {
+                // Counted and logged (once per episode) by the server; one line per connection would flood.
+                LOG.debug("NBD connection {} closed: {}", client, abortReason);
+            }
         }
         catch (final InterruptedException ex)
         {

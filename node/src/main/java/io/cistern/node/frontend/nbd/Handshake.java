@@ -30,12 +30,20 @@ final class Handshake
     private final String client;
     private final ByteBuffer buffer = ByteBuffer.allocate(MAX_OPTION_LENGTH + 64).order(ByteOrder.BIG_ENDIAN);
     private boolean noZeroes;
+    /** Why the handshake ended without an export when the client broke the protocol; null otherwise. */
+    private String refusal;
 
     Handshake(final SocketChannel channel, final VolumeCatalog exports, final String client)
     {
         this.channel = channel;
         this.exports = exports;
         this.client = client;
+    }
+
+    /** Why the last {@link #run} closed the connection for a protocol violation; null if it did not. */
+    String refusal()
+    {
+        return refusal;
     }
 
     /** @return the export chosen, or null if the client aborted or asked for an export that cannot be served. */
@@ -50,6 +58,12 @@ final class Handshake
             // Plain newstyle clients cannot be told about errors; fixed newstyle is all we speak.
             return null;
         }
+        if ((clientFlags & ~(Nbd.FLAG_C_FIXED_NEWSTYLE | Nbd.FLAG_C_NO_ZEROES)) != 0)
+        {
+            // "Client flags": a flag the server does not know means the server MUST close the connection.
+            refusal = "client flags 0x" + Integer.toHexString(clientFlags) + " include ones this server does not know";
+            return null;
+        }
         noZeroes = (clientFlags & Nbd.FLAG_C_NO_ZEROES) != 0;
         while (true)
         {
@@ -59,13 +73,16 @@ final class Handshake
             final long length = Integer.toUnsignedLong(header.getInt());
             if (magic != Nbd.IHAVEOPT)
             {
+                refusal = "an option header with magic 0x" + Long.toHexString(magic) + " instead of IHAVEOPT";
                 return null;
             }
             if (length > MAX_OPTION_LENGTH)
             {
-                discard(length);
-                reply(option, Nbd.REP_ERR_INVALID, "option payload of " + length + " bytes is too large");
-                continue;
+                // Reading (or skipping) a length off the wire would let a client hold the connection for as
+                // long as it likes to send it: say why and close at once.
+                refusal = "option " + option + " declares " + length + " bytes of data, more than " + MAX_OPTION_LENGTH;
+                reply(option, Nbd.REP_ERR_TOO_BIG, refusal);
+                return null;
             }
             final ByteBuffer data = receive((int)length);
             switch (option)
@@ -282,20 +299,5 @@ final class Handshake
         }
         buffer.flip();
         return buffer;
-    }
-
-    private void discard(final long length) throws IOException
-    {
-        long left = length;
-        while (left > 0)
-        {
-            buffer.clear().limit((int)Math.min(buffer.capacity(), left));
-            final int read = channel.read(buffer);
-            if (read < 0)
-            {
-                throw new EOFException("client closed the connection during the handshake");
-            }
-            left -= read;
-        }
     }
 }

@@ -37,6 +37,7 @@ public final class Nbd
     public static final int REP_ERR_POLICY = 2 | 1 << 31;
     public static final int REP_ERR_INVALID = 3 | 1 << 31;
     public static final int REP_ERR_UNKNOWN = 6 | 1 << 31;
+    public static final int REP_ERR_TOO_BIG = 9 | 1 << 31;
 
     // "Information types" (NBD_OPT_INFO / NBD_OPT_GO)
     public static final int INFO_EXPORT = 0;

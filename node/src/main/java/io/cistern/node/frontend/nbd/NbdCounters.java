@@ -11,6 +11,9 @@ public final class NbdCounters
     final LongAdder errors = new LongAdder();
     final LongAdder refused = new LongAdder();
     final LongAdder malformed = new LongAdder();
+    final LongAdder refusedConnections = new LongAdder();
+    final LongAdder evictedHandshakes = new LongAdder();
+    final LongAdder handshakeTimeouts = new LongAdder();
 
     public long connections()
     {
@@ -39,7 +42,25 @@ public final class NbdCounters
         return refused.sum();
     }
 
-    /** Connections ended for a request with a bad magic. */
+    /** Connections closed at once because the node had cistern.nbd.max-connections open. */
+    public long refusedConnections()
+    {
+        return refusedConnections.sum();
+    }
+
+    /** Connections closed in the handshake to make room for a newer one (cistern.nbd.max-handshakes). */
+    public long evictedHandshakes()
+    {
+        return evictedHandshakes.sum();
+    }
+
+    /** Connections closed for not finishing the handshake within cistern.nbd.handshake-timeout. */
+    public long handshakeTimeouts()
+    {
+        return handshakeTimeouts.sum();
+    }
+
+    /** Connections ended for breaking the protocol: a bad magic, unknown client flags, an oversize option. */
     public long malformed()
     {
         return malformed.sum();

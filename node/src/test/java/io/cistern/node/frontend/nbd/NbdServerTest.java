@@ -1,5 +1,6 @@
 package io.cistern.node.frontend.nbd;
 
+import io.cistern.config.NbdSettings;
 import io.cistern.node.volume.VolumeCatalog;
 import io.cistern.node.volume.VolumeIo;
 
@@ -17,6 +18,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,7 +46,7 @@ class NbdServerTest
     @BeforeEach
     void start() throws IOException
     {
-        server = NbdServer.start("127.0.0.1", 0, new VolumeCatalog()
+        server = NbdServer.start("127.0.0.1", new NbdSettings(0, Duration.ofSeconds(10), 64, 16), new VolumeCatalog()
         {
             @Override
             public List<String> names()
@@ -127,7 +129,7 @@ class NbdServerTest
     }
 
     /** A hand-written client: just enough of the handshake to reach transmission. */
-    private SocketChannel connect() throws IOException
+    static SocketChannel connect(final NbdServer server) throws IOException
     {
         final SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", server.port()));
         final ByteBuffer greeting = read(channel, 18);
@@ -153,7 +155,7 @@ class NbdServerTest
         }
     }
 
-    private static ByteBuffer read(final SocketChannel channel, final int length) throws IOException
+    static ByteBuffer read(final SocketChannel channel, final int length) throws IOException
     {
         final ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.BIG_ENDIAN);
         while (buffer.hasRemaining())
@@ -166,7 +168,7 @@ class NbdServerTest
         return buffer.flip();
     }
 
-    private static void write(final SocketChannel channel, final ByteBuffer buffer) throws IOException
+    static void write(final SocketChannel channel, final ByteBuffer buffer) throws IOException
     {
         while (buffer.hasRemaining())
         {
@@ -192,7 +194,7 @@ class NbdServerTest
     @Test
     void wrongRequestsGetErrorsAndTheConnectionKeepsServing() throws Exception
     {
-        try (SocketChannel channel = connect())
+        try (SocketChannel channel = connect(server))
         {
             assertEquals(Nbd.EINVAL, request(channel, Nbd.CMD_READ, 1, SIZE - 512, 1024, null), "read past the end");
             assertEquals(Nbd.EINVAL, request(channel, Nbd.CMD_WRITE, 2, SIZE, 16, new byte[16]), "write past the end, payload skipped");
@@ -214,7 +216,7 @@ class NbdServerTest
     @Test
     void aBadMagicEndsOnlyThatConnection() throws Exception
     {
-        try (SocketChannel channel = connect())
+        try (SocketChannel channel = connect(server))
         {
             write(channel, RequestTest.header(0xdeadbeef, 0, Nbd.CMD_READ, 1, 0, 512));
             final ByteBuffer sink = ByteBuffer.allocate(1);
