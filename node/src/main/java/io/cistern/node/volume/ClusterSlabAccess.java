@@ -35,6 +35,8 @@ final class ClusterSlabAccess implements SlabAccess
      */
     private static final long MARK_FOR_NS = TimeUnit.SECONDS.toNanos(60);
     private static final long MARK_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** How long a layout is asked for while the Slab entity cannot be reached (see {@link #fetch}). */
+    private static final long FETCH_FOR_NS = TimeUnit.SECONDS.toNanos(30);
     private static final long REFRESH_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(50);
     /** What {@link #layout} answers for a slab that is certainly not placed (never written): it reads as zeroes. */
     static final SlabLayout UNPLACED = new SlabLayout(-1, -1, -1, 0, new ArrayList<>());
@@ -90,32 +92,52 @@ final class ClusterSlabAccess implements SlabAccess
         return fresh == null || fresh == UNPLACED ? stale : fresh;
     }
 
+    /**
+     * Asks the Slab entity for a layout. While the entity cannot be reached (its node may have just died,
+     * and the cluster takes a few seconds to down it and start the entity elsewhere) it asks again until
+     * {@link #FETCH_FOR_NS}: a client sees a stall, not an I/O error. What the entity answers (not placed, no
+     * room) is final.
+     */
     private SlabLayout fetch(final int slab, final boolean placeIfMissing)
     {
-        try
+        final long deadline = System.nanoTime() + FETCH_FOR_NS;
+        while (true)
         {
-            final SlabLayout layout = path.service().layout(info, slab, placeIfMissing).toCompletableFuture()
-                .get(path.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            path.layouts().placed(layout);
-            return layout;
-        }
-        catch (final ExecutionException | CompletionException ex)
-        {
-            final Throwable cause = ex.getCause();
+            Throwable cause;
+            try
+            {
+                final SlabLayout layout = path.service().layout(info, slab, placeIfMissing).toCompletableFuture()
+                    .get(path.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                path.layouts().placed(layout);
+                return layout;
+            }
+            catch (final ExecutionException | CompletionException ex)
+            {
+                cause = ex.getCause() == null ? ex : ex.getCause();
+            }
+            catch (final Exception ex)
+            {
+                cause = ex;
+            }
             if (cause instanceof VolumeException v && v.kind() == VolumeException.Kind.NOT_FOUND)
             {
                 return UNPLACED;
             }
-            lastFetchFailure = cause instanceof VolumeException v && v.kind() == VolumeException.Kind.INSUFFICIENT_CAPACITY ?
-                VolumeStatus.NO_SPACE : VolumeStatus.UNAVAILABLE;
-            LOG.warn("No layout for slab {} of volume {}: {}", slab, info.name(), cause == null ? ex : cause.getMessage());
-            return null;
-        }
-        catch (final Exception ex)
-        {
-            lastFetchFailure = VolumeStatus.UNAVAILABLE;
-            LOG.warn("No layout for slab {} of volume {}: {}", slab, info.name(), ex.toString());
-            return null;
+            final boolean settled = cause instanceof VolumeException v && v.kind() != VolumeException.Kind.UNAVAILABLE;
+            if (settled || System.nanoTime() > deadline)
+            {
+                lastFetchFailure = cause instanceof VolumeException v && v.kind() == VolumeException.Kind.INSUFFICIENT_CAPACITY ?
+                    VolumeStatus.NO_SPACE : VolumeStatus.UNAVAILABLE;
+                LOG.warn("No layout for slab {} of volume {}: {}", slab, info.name(), cause.toString());
+                return null;
+            }
+            // A layout the pool view learns meanwhile (the journal's events reach every node) ends the wait too.
+            final SlabLayout learned = path.layouts().get(info.volumeId(), slab);
+            if (learned != null)
+            {
+                return learned;
+            }
+            LockSupport.parkNanos(MARK_PAUSE_NS);
         }
     }
 
