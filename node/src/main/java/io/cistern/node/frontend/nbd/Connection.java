@@ -48,6 +48,7 @@ final class Connection implements Runnable
     private ExecutorService workers;
     private volatile boolean broken;
     private volatile String abortReason;
+    private volatile Handshake handshake;
     private final Runnable handshakeDone;
     private final ThrottledLog protocolErrors;
     private int inFlight;
@@ -99,6 +100,13 @@ final class Connection implements Runnable
         return client;
     }
 
+    /** Whether the server, not the client, is what the handshake waits for now (a volume being opened). */
+    boolean serverBusy()
+    {
+        final Handshake current = handshake;
+        return current != null && current.opening();
+    }
+
     /**
      * Closes the connection from another thread (its handshake took too long, or made room for a newer
      * one): the blocked read ends with an exception and the connection's thread cleans up.
@@ -123,6 +131,7 @@ final class Connection implements Runnable
         try (channel)
         {
             final Handshake handshake = new Handshake(channel, exports, client);
+            this.handshake = handshake;
             chosen = handshake.run();
             handshakeDone.run();
             if (handshake.refusal() != null)

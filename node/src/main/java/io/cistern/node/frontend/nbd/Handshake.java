@@ -32,12 +32,20 @@ final class Handshake
     private boolean noZeroes;
     /** Why the handshake ended without an export when the client broke the protocol; null otherwise. */
     private String refusal;
+    /** True while the server, not the client, is taking its time: opening (attaching) a volume. */
+    private volatile boolean opening;
 
     Handshake(final SocketChannel channel, final VolumeCatalog exports, final String client)
     {
         this.channel = channel;
         this.exports = exports;
         this.client = client;
+    }
+
+    /** Whether the server is opening a volume for the client: the handshake's deadline does not run meanwhile. */
+    boolean opening()
+    {
+        return opening;
     }
 
     /** Why the last {@link #run} closed the connection for a protocol violation; null if it did not. */
@@ -191,13 +199,16 @@ final class Handshake
         final VolumeIo device;
         try
         {
+            opening = true;
             device = exports.open(name, client);
         }
         catch (final VolumeCatalog.OpenRefused ex)
         {
+            opening = false;
             reply(option, Nbd.REP_ERR_POLICY, ex.getMessage());
             return null;
         }
+        opening = false;
         if (device == null)
         {
             reply(option, Nbd.REP_ERR_UNKNOWN, "no export named '" + name + "'");
@@ -244,11 +255,16 @@ final class Handshake
     {
         try
         {
+            opening = true;
             return exports.open(name, client);
         }
         catch (final VolumeCatalog.OpenRefused ex)
         {
             return null;
+        }
+        finally
+        {
+            opening = false;
         }
     }
 

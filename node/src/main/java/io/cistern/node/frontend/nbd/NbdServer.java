@@ -192,6 +192,12 @@ public final class NbdServer implements AutoCloseable
 
     private void expire(final Connection connection)
     {
+        if (connection.serverBusy())
+        {
+            // The client is waiting for us (a volume's control plane is slow to answer): not its fault.
+            deadlines.schedule(() -> expire(connection), settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
         final boolean late;
         synchronized (handshaking)
         {
