@@ -265,6 +265,82 @@ class VolumeDataPathTest
         assertEquals(0, pool.path("allocatedBytes").asLong(), "the pool got the space back");
     }
 
+    /**
+     * A forced delete while clients write through other nodes: the clients' writes fail from then on (fio
+     * stops with an error long before its run time), no extent of either volume comes back, and the pool
+     * gets every byte back, also after a node restarts and replays the journal.
+     */
+    @Test
+    @Order(7)
+    void forcedDeletesFenceConnectedClientsAndEveryByteReturnsToThePool() throws Exception
+    {
+        final long before = allocated();
+        assertEquals(0, cli.run(60, "volume", "create", "gone-thin", "--size", "128M", "--resiliency", "mirror-3",
+            "--data", data.toString()).exit());
+        assertEquals(0, cli.run(60, "volume", "create", "gone-fixed", "--size", "64M", "--resiliency", "mirror-3",
+            "--provisioning", "fixed", "--data", data.toString()).exit());
+        final List<String> prefixes = new ArrayList<>();
+        for (final String name : List.of("gone-thin", "gone-fixed"))
+        {
+            final JsonNode volume = JSON.readTree(cli.run(60, "volume", "show", name, "--json", "--data", data.toString()).output());
+            prefixes.add(String.format("%016x", Long.parseUnsignedLong(volume.path("id").asText(), 16)));
+        }
+        final List<Process> writers = new ArrayList<>();
+        final List<Path> outputs = new ArrayList<>();
+        for (final String[] target : new String[][] {{"2", "gone-thin"}, {"3", "gone-fixed"}})
+        {
+            final Path output = tmp.resolve("fio-" + target[1] + ".out");
+            outputs.add(output);
+            writers.add(new ProcessBuilder("fio", "--name=" + target[1], "--ioengine=nbd",
+                "--uri=" + nbd(Integer.parseInt(target[0]), target[1]), "--rw=randwrite", "--bs=64k", "--iodepth=4",
+                "--time_based", "--runtime=180", "--size=64M").redirectErrorStream(true).redirectOutput(output.toFile()).start());
+        }
+        Awaitility.await("the thin volume's writes have placed slabs").atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> JSON.readTree(cli.run(60, "volume", "show", "gone-thin", "--json", "--data", data.toString()).output())
+                .path("detail").path("slabsPlaced").asInt() > 0);
+        final long deletedAt = System.nanoTime();
+        for (final String name : List.of("gone-thin", "gone-fixed"))
+        {
+            final CisternCli.Result deleted = cli.run(60, "volume", "delete", name, "--force", "--data", data.toString());
+            assertEquals(0, deleted.exit(), deleted.output());
+        }
+        for (int i = 0; i < writers.size(); i++)
+        {
+            final Process writer = writers.get(i);
+            assertTrue(writer.waitFor(90, TimeUnit.SECONDS), "fio went on writing to a deleted volume");
+            final String output = Files.readString(outputs.get(i));
+            System.out.println(output);
+            assertNotEquals(0, writer.exitValue(), "fio must see its writes fail: " + output);
+        }
+        System.out.printf("writers failed %.1f s after the deletes%n", (System.nanoTime() - deletedAt) / 1e9);
+
+        Awaitility.await("every byte of both volumes is back in the pool").atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofSeconds(1)).until(() -> allocated() == before);
+        for (final String prefix : prefixes)
+        {
+            Awaitility.await("no extent of " + prefix + " is left or comes back").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1)).until(() -> extentFiles(prefix) == 0);
+        }
+
+        final JsonNode cluster = JSON.readTree(data.resolve("cluster.json").toFile());
+        final ProcessHandle node2 = ProcessHandle.of(cluster.path("nodes").get(1).path("pid").asLong()).orElseThrow();
+        node2.destroyForcibly();
+        node2.onExit().get(30, TimeUnit.SECONDS);
+        final CisternCli.Result restart = cli.run(300, "node", "start", "node-2", "--data", data.toString());
+        assertEquals(0, restart.exit(), restart.output());
+        assertEquals(before, allocated(), "after node-2 replayed the journal");
+        for (final String prefix : prefixes)
+        {
+            assertEquals(0, extentFiles(prefix), "no extent of " + prefix + " after the restart");
+        }
+    }
+
+    private long allocated() throws Exception
+    {
+        return JSON.readTree(cli.run(60, "pool", "--json", "--data", data.toString()).output()).path("allocatedBytes").asLong();
+    }
+
     private long extentFiles(final String volumePrefix) throws Exception
     {
         try (java.util.stream.Stream<Path> files = Files.walk(data, 5))

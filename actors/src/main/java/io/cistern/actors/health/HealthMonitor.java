@@ -116,6 +116,10 @@ public final class HealthMonitor
     {
     }
 
+    private record OrphansSeen(List<SlabLayout> slabs) implements Command
+    {
+    }
+
     private record VolumesSeen(List<VolumeInfo> volumes) implements Command
     {
     }
@@ -187,6 +191,7 @@ public final class HealthMonitor
                 return reconcile();
             })
             .onMessage(Reconcile.class, tick -> reconcile())
+            .onMessage(OrphansSeen.class, this::onOrphansSeen)
             .onMessage(DrivesSeen.class, this::onDrivesSeen)
             .onMessage(VolumesSeen.class, this::onVolumesSeen)
             .onMessage(SlabsSeen.class, this::onSlabsSeen)
@@ -228,6 +233,20 @@ public final class HealthMonitor
             drives == null ? new Reported("pool view did not list drives: " + failure) : new DrivesSeen(drives));
         context.ask(volumeListClass(), poolView, ASK_TIMEOUT, PoolView.GetVolumes::new, (volumes, failure) ->
             volumes == null ? new Reported("pool view did not list volumes: " + failure) : new VolumesSeen(volumes));
+        context.ask(PoolView.OrphanSlabs.class, poolView, ASK_TIMEOUT, PoolView.GetOrphanSlabs::new, (orphans, failure) ->
+            orphans == null ? new Reported("pool view did not list orphan slabs: " + failure) : new OrphansSeen(orphans.slabs()));
+        return Behaviors.same();
+    }
+
+    /** Slabs of deleted volumes that are still placed: freed, so their space returns to the pool. */
+    private Behavior<Command> onOrphansSeen(final OrphansSeen seen)
+    {
+        for (final SlabLayout slab : seen.slabs())
+        {
+            context.getLog().info("Freeing slab {} of deleted volume {}", slab.index(), Long.toHexString(slab.volumeId()));
+            sharding.entityRefFor(Slab.ENTITY_TYPE_KEY, Slab.entityId(slab.volumeId(), slab.index()))
+                .tell(new Slab.Free(outcomes()));
+        }
         return Behaviors.same();
     }
 

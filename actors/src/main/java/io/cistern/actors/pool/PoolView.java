@@ -65,6 +65,18 @@ public final class PoolView
     {
     }
 
+    /**
+     * Placed slabs of volumes this view has seen deleted: a delete whose frees did not all land (a node
+     * died, a thin slab was placed as the delete ran) leaves them, and the health monitor frees them.
+     */
+    public record GetOrphanSlabs(ActorRef<OrphanSlabs> replyTo) implements Command
+    {
+    }
+
+    public record OrphanSlabs(List<SlabLayout> slabs)
+    {
+    }
+
     private record Seen(String tag, EventEnvelope envelope) implements Command
     {
     }
@@ -87,6 +99,8 @@ public final class PoolView
     private final Map<String, Drive.State> drives = new HashMap<>();
     private final Map<String, Volume.State> volumes = new HashMap<>();
     private final Map<String, Slab.State> slabs = new HashMap<>();
+    /** Ids of volumes seen deleted; a volume id is never reused (a new volume of the same name gets a new one). */
+    private final java.util.Set<Long> deletedVolumes = new java.util.HashSet<>();
     private final Map<String, Offset> offsets = new HashMap<>();
     private final Map<String, UniqueKillSwitch> streams = new HashMap<>();
 
@@ -134,6 +148,19 @@ public final class PoolView
             .onMessage(GetDrives.class, this::onGetDrives)
             .onMessage(GetVolumes.class, this::onGetVolumes)
             .onMessage(GetSlabs.class, this::onGetSlabs)
+            .onMessage(GetOrphanSlabs.class, get ->
+            {
+                final List<SlabLayout> orphans = new ArrayList<>();
+                for (final Slab.State state : slabs.values())
+                {
+                    if (state instanceof Slab.Active active && deletedVolumes.contains(active.layout().volumeId()))
+                    {
+                        orphans.add(active.layout());
+                    }
+                }
+                get.replyTo().tell(new OrphanSlabs(orphans));
+                return Behaviors.same();
+            })
             .onMessage(GetAllSlabs.class, get ->
             {
                 final List<SlabLayout> placed = new ArrayList<>();
@@ -172,7 +199,13 @@ public final class PoolView
         }
         else if (event instanceof Volume.Event e)
         {
-            volumes.put(id, Volume.apply(volumes.getOrDefault(id, new Volume.Absent()), e));
+            final Volume.State before = volumes.getOrDefault(id, new Volume.Absent());
+            volumes.put(id, Volume.apply(before, e));
+            if (e instanceof Volume.Deleted && before instanceof Volume.Live live)
+            {
+                deletedVolumes.add(live.info().volumeId());
+                slabListener.volumeDeleted(live.info().volumeId());
+            }
         }
         else if (event instanceof Slab.Event e)
         {

@@ -25,4 +25,9 @@ public interface SlabListener
     void placed(SlabLayout layout);
 
     void freed(long volumeId, int index);
+
+    /** A volume was deleted: its clients' I/O fails from now on, whatever layouts they still hold. */
+    default void volumeDeleted(final long volumeId)
+    {
+    }
 }

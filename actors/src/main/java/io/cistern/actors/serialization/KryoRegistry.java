@@ -102,6 +102,7 @@ public final class KryoRegistry
         ids.put(209, Slab.Progress.class);
         ids.put(210, Slab.Unplaced.class);
         ids.put(211, Slab.Active.class);
+        ids.put(212, Slab.Gone.class);
         // 220-229: health monitor
         ids.put(220, io.cistern.actors.health.HealthMonitor.GetFaults.class);
         ids.put(221, io.cistern.actors.health.HealthMonitor.Faults.class);

@@ -172,6 +172,14 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
     }
 
     /**
+     * Freed with its deleted volume: never placed again (a volume id is never reused), so a client still
+     * writing to the deleted volume cannot bring its space back.
+     */
+    public record Gone() implements State
+    {
+    }
+
+    /**
      * @param dirty    the ranges each stale copy is known to have missed, merged; what a resync must copy at
      *                 least. One entry per copy and disjoint range, so it stays small: failed writes are
      *                 reported only until the copy is marked, later writes do not reach it at all.
@@ -259,6 +267,15 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
             .onCommand(Checkpoint.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
             .onCommand(GetLayout.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
             .onCommand(Free.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")));
+        builder.forStateType(Gone.class)
+            .onCommand(Place.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error(gone())))
+            .onCommand(MarkStale.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error(gone())))
+            .onCommand(BeginResync.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error(gone())))
+            .onCommand(Replace.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error(gone())))
+            .onCommand(EndResync.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error(gone())))
+            .onCommand(Checkpoint.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error(gone())))
+            .onCommand(GetLayout.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error(gone())))
+            .onCommand(Free.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error(gone())));
         builder.forStateType(Active.class)
             .onCommand(Place.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.layout())))
             .onCommand(GetLayout.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.layout())))
@@ -271,6 +288,12 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
                 .persist(new Freed(s.layout().volumeId(), s.layout().index()))
                 .thenReply(c.replyTo(), next -> StatusReply.success(s.layout())));
         return builder.build();
+    }
+
+    /** The refusal of a freed slab; {@link VolumeService#classify} reads it as "not found". */
+    private String gone()
+    {
+        return "slab " + id + " belonged to a deleted volume and is not placed";
     }
 
     private ReplyEffect<Event, State> place(final Unplaced state, final Place command)
@@ -441,6 +464,10 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
         if (event instanceof Placed placed)
         {
             return new Active(placed.layout());
+        }
+        if (event instanceof Freed)
+        {
+            return new Gone();
         }
         if (event instanceof MarkedStale stale && state instanceof Active active)
         {

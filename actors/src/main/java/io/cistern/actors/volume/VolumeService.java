@@ -175,7 +175,17 @@ public final class VolumeService
                 {
                     return CompletableFuture.failedFuture(cause);
                 }
-                return drives().thenCompose(drives ->
+                // A thin slab is placed only for a volume that still exists under this id: a client still
+                // writing to a deleted volume must not bring its space back.
+                return get(info.name()).thenCompose(now ->
+                {
+                    if (now.volumeId() != info.volumeId())
+                    {
+                        throw new VolumeException(VolumeException.Kind.NOT_FOUND, "volume " + info.name() + " (id " +
+                            Long.toHexString(info.volumeId()) + ") was deleted");
+                    }
+                    return drives();
+                }).thenCompose(drives ->
                 {
                     final Placement.Choice choice = Placement.choose(candidates(drives), info.resiliency().copies(),
                         info.faultDomain(), info.slabSizeBytes(), index);

@@ -101,6 +101,7 @@ class KryoSerializerTest
         samples.put(Slab.Placed.class, List.of(new Slab.Placed(layout)));
         samples.put(Slab.Freed.class, List.of(new Slab.Freed(42L, 3)));
         samples.put(Slab.Unplaced.class, List.of(new Slab.Unplaced()));
+        samples.put(Slab.Gone.class, List.of(new Slab.Gone()));
         final Slab.DirtyRange dirty = new Slab.DirtyRange(1, 8192, 4096);
         samples.put(Slab.Active.class, List.of(new Slab.Active(layout), new Slab.Active(layout, new ArrayList<>(List.of(dirty))),
             new Slab.Active(layout, new ArrayList<>(List.of(dirty)), new ArrayList<>(List.of(new Slab.Moving(1, Slab.REBALANCE))),

@@ -248,8 +248,31 @@ class SlabTest
         place(extents("d1", "d2"));
         final var freed = slab.<StatusReply<SlabLayout>>runCommand(Slab.Free::new);
         assertEquals(new Slab.Freed(VOLUME, 3), freed.event());
-        assertInstanceOf(Slab.Unplaced.class, freed.state());
-        assertEquals("slab 2a-3 is not placed",
+        assertInstanceOf(Slab.Gone.class, freed.state());
+        assertEquals("slab 2a-3 belonged to a deleted volume and is not placed",
             slab.<StatusReply<SlabLayout>>runCommand(Slab.GetLayout::new).reply().getError().getMessage());
+        assertEquals(VolumeException.Kind.NOT_FOUND, VolumeService.classify(
+            slab.<StatusReply<SlabLayout>>runCommand(Slab.GetLayout::new).reply().getError().getMessage()));
+    }
+
+    @Test
+    void aFreedSlabIsNeverPlacedAgain()
+    {
+        place(extents("d1", "d2"));
+        slab.<StatusReply<SlabLayout>>runCommand(Slab.Free::new);
+        final var again = slab.<StatusReply<SlabLayout>>runCommand(replyTo ->
+            new Slab.Place(VOLUME, 3, 1 << 20, extents("d3", "d4"), replyTo));
+        assertTrue(again.reply().isError(), "a client still writing to a deleted volume cannot bring its space back");
+        assertTrue(again.hasNoEvents());
+        assertInstanceOf(Slab.Gone.class, again.state());
+    }
+
+    @Test
+    void aPlacementAfterAFreeInAnOldJournalStillReplays()
+    {
+        // Journals written before freed slabs were refused a new placement may hold one: replay takes it.
+        final SlabLayout layout = new SlabLayout(VOLUME, 3, 1, 1 << 20, extents("d5", "d6"));
+        assertInstanceOf(Slab.Active.class, Slab.apply(Slab.apply(new Slab.Unplaced(), new Slab.Freed(VOLUME, 3)),
+            new Slab.Placed(layout)));
     }
 }

@@ -18,6 +18,27 @@ public final class LayoutTable implements SlabListener
 {
     private static final SlabLayout[] NONE = new SlabLayout[0];
     private volatile Long2ObjectHashMap<SlabLayout[]> byVolume = new Long2ObjectHashMap<>();
+    /** Ids of deleted volumes, sorted: copy-on-write like the layouts, looked up without allocating. */
+    private volatile long[] deleted = new long[0];
+
+    /** A volume was deleted: its clients' I/O is fenced from now on. */
+    @Override
+    public synchronized void volumeDeleted(final long volumeId)
+    {
+        if (Arrays.binarySearch(deleted, volumeId) < 0)
+        {
+            final long[] next = Arrays.copyOf(deleted, deleted.length + 1);
+            next[deleted.length] = volumeId;
+            Arrays.sort(next);
+            deleted = next;
+        }
+    }
+
+    /** Whether this node has learned that the volume was deleted. */
+    public boolean isDeleted(final long volumeId)
+    {
+        return Arrays.binarySearch(deleted, volumeId) >= 0;
+    }
 
     @Override
     public synchronized void placed(final SlabLayout layout)

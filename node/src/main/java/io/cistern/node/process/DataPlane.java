@@ -138,6 +138,12 @@ final class DataPlane implements AutoCloseable
                 layouts.freed(volumeId, index);
                 extents.slabFreed(volumeId, index);
             }
+
+            @Override
+            public void volumeDeleted(final long volumeId)
+            {
+                layouts.volumeDeleted(volumeId);
+            }
         };
     }
 

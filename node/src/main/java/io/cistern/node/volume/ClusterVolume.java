@@ -32,6 +32,7 @@ final class ClusterVolume implements VolumeIo
     private final SlabStrategy strategy;
     private final VolumeMetrics metrics;
     private final int maxChunk;
+    private boolean fencedLogged;
 
     ClusterVolume(final VolumeInfo info, final DataPath path)
     {
@@ -79,6 +80,10 @@ final class ClusterVolume implements VolumeIo
         {
             return refused("read", offset, total);
         }
+        if (deleted())
+        {
+            return fenced("read");
+        }
         final int end = dst.limit();
         long at = offset;
         while (dst.position() < end)
@@ -121,6 +126,10 @@ final class ClusterVolume implements VolumeIo
         {
             return refused("write", offset, total);
         }
+        if (deleted())
+        {
+            return fenced("write");
+        }
         final VolumeStatus status = writeRange(offset, src, fua);
         if (status == VolumeStatus.OK)
         {
@@ -139,10 +148,14 @@ final class ClusterVolume implements VolumeIo
             final int length = chunk(at, src.remaining());
             final int slab = slabOf(at);
             final SlabLayout layout = access.layout(slab, true);
-            if (layout == null || layout == ClusterSlabAccess.UNPLACED)
+            if (layout == null)
             {
-                return failed("write", slab, layout == null ? access.lastFetchFailure() : VolumeStatus.UNAVAILABLE,
-                    DataStatus.NO_SUCH_EXTENT);
+                return failed("write", slab, access.lastFetchFailure(), DataStatus.NO_SUCH_EXTENT);
+            }
+            if (layout == ClusterSlabAccess.UNPLACED)
+            {
+                // Asked to place it and told it is not placed: the volume was deleted under the client.
+                return fenced("write");
             }
             final int status = strategy.write(layout, at % info.slabSizeBytes(), src, length, fua);
             if (status != DataStatus.OK)
@@ -158,6 +171,10 @@ final class ClusterVolume implements VolumeIo
     @Override
     public VolumeStatus flush()
     {
+        if (deleted())
+        {
+            return fenced("flush");
+        }
         final long started = System.nanoTime();
         final int status = strategy.flush(info.volumeId(), info.slabCount());
         if (status != DataStatus.OK)
@@ -181,6 +198,10 @@ final class ClusterVolume implements VolumeIo
         if (!VolumeIo.inRange(info.sizeBytes(), offset, length))
         {
             return refused("zero", offset, length);
+        }
+        if (deleted())
+        {
+            return fenced("zero");
         }
         long at = offset;
         final long end = offset + length;
@@ -230,6 +251,24 @@ final class ClusterVolume implements VolumeIo
             at += n;
             left -= n;
         }
+    }
+
+    /** Whether the volume was deleted while this client had it open (the node's pool view says so). */
+    private boolean deleted()
+    {
+        return path.layouts().isDeleted(info.volumeId());
+    }
+
+    private VolumeStatus fenced(final String what)
+    {
+        metrics.failedRequests.increment();
+        if (!fencedLogged)
+        {
+            fencedLogged = true; // once per view: a client may go on asking thousands of times
+            LOG.warn("{} of volume {} refused: the volume was deleted; every later request of this client fails", what,
+                info.name());
+        }
+        return VolumeStatus.FENCED;
     }
 
     private VolumeStatus refused(final String what, final long offset, final long length)
