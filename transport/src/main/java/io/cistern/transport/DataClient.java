@@ -64,6 +64,8 @@ public final class DataClient implements Agent, AutoCloseable
     private final ManyToManyConcurrentArrayQueue<PendingRequest> freeSlots;
     private final int slotMask;
     private final ConcurrentHashMap<String, ConcurrentPublication> publications = new ConcurrentHashMap<>();
+    /** Servers' streams that have taken a request: "not connected" on one means the server went away. */
+    private final java.util.Set<ConcurrentPublication> connectedOnce = ConcurrentHashMap.newKeySet();
     private final Function<String, ConcurrentPublication> newPublication;
     private final DataFrameDecoder replyDecoder = new DataFrameDecoder();
     private final FragmentAssembler assembler;
@@ -457,7 +459,7 @@ public final class DataClient implements Agent, AutoCloseable
         return publication != null ? publication : publications.computeIfAbsent(serverChannel, newPublication);
     }
 
-    private static int send(
+    private int send(
         final ConcurrentPublication publication,
         final PendingRequest slot,
         final DirectBuffer payload,
@@ -473,10 +475,17 @@ public final class DataClient implements Agent, AutoCloseable
                 publication.offer(slot.header(), 0, HEADER_LENGTH, payload, payloadOffset, length);
             if (result > 0)
             {
+                if (!connectedOnce.contains(publication))
+                {
+                    connectedOnce.add(publication);
+                }
                 return OK;
             }
-            if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
+            if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED ||
+                (result == Publication.NOT_CONNECTED && connectedOnce.contains(publication)))
             {
+                // Closed, or a server that answered before has gone away: the caller fails over now
+                // instead of at the deadline.
                 return NOT_CONNECTED;
             }
             if (System.nanoTime() - deadline >= 0)

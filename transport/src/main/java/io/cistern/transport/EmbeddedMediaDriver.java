@@ -18,6 +18,7 @@ public final class EmbeddedMediaDriver implements AutoCloseable
 {
     private final MediaDriver driver;
     private final Aeron aeron;
+    static final long PEER_GONE_AFTER_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     private EmbeddedMediaDriver(final MediaDriver driver, final Aeron aeron)
     {
@@ -38,7 +39,11 @@ public final class EmbeddedMediaDriver implements AutoCloseable
             .receiverIdleStrategy(IdleStrategies.of(settings.idleStrategy()))
             .sharedNetworkIdleStrategy(IdleStrategies.of(settings.idleStrategy()))
             // Term buffers are sparse files: a node with many idle streams does not commit their memory.
-            .termBufferSparseFile(true);
+            .termBufferSparseFile(true)
+            // A peer whose status messages stop for this long counts as gone (Aeron's default is 5 s):
+            // writes forwarded to a killed node then miss it at once instead of at their deadline, and
+            // the copy is marked stale sooner (docs/architecture.md, Invariants).
+            .publicationConnectionTimeoutNs(PEER_GONE_AFTER_NS);
         final MediaDriver driver = MediaDriver.launch(context);
         try
         {

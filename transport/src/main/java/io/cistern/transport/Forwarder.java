@@ -12,6 +12,7 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.collections.Object2ObjectHashMap;
+import org.agrona.collections.ObjectHashSet;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -70,6 +71,11 @@ public final class Forwarder implements Agent, AutoCloseable
     private final UnsafeBuffer header = new UnsafeBuffer(
         BufferUtil.allocateDirectAligned(BitUtil.CACHE_LINE_LENGTH, BitUtil.CACHE_LINE_LENGTH));
     private final Object2ObjectHashMap<String, ExclusivePublication> publications = new Object2ObjectHashMap<>();
+    /**
+     * Peers' streams that have taken a frame: "not connected" on one of these means the peer went away
+     * (its status messages stopped), not that the stream is still being set up, so waiting is pointless.
+     */
+    private final ObjectHashSet<ExclusivePublication> connectedOnce = new ObjectHashSet<>();
     private final Pending[] pending;
     private final int[] free;
     private final int indexMask;
@@ -286,10 +292,16 @@ public final class Forwarder implements Agent, AutoCloseable
             publication.offer(header, 0, HEADER_LENGTH, payload, payloadOffset, payloadLength);
         if (result > 0)
         {
+            if (!connectedOnce.contains(publication))
+            {
+                connectedOnce.add(publication);
+            }
             return;
         }
-        if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
+        if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED || lost(publication, result))
         {
+            // A peer that is gone misses the write now rather than holding the server up until the deadline:
+            // every other request, and every other copy's forwards, would wait behind it.
             answered(p, peerCopy, NOT_CONNECTED);
             return;
         }
@@ -331,6 +343,12 @@ public final class Forwarder implements Agent, AutoCloseable
         }
     }
 
+    /** Whether an offer's result says the peer behind a stream that once worked has gone away. */
+    private boolean lost(final ExclusivePublication publication, final long result)
+    {
+        return result == Publication.NOT_CONNECTED && connectedOnce.contains(publication);
+    }
+
     private void stick(final ExclusivePublication publication, final int peerCopy)
     {
         stuckPublications[stuckCount] = publication;
@@ -349,8 +367,13 @@ public final class Forwarder implements Agent, AutoCloseable
             if (result > 0)
             {
                 sent++;
+                if (!connectedOnce.contains(stuckPublications[i]))
+                {
+                    connectedOnce.add(stuckPublications[i]);
+                }
             }
-            else if (late || result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
+            else if (late || result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED ||
+                lost(stuckPublications[i], result))
             {
                 answered(stuckFor, stuckCopies[i], result == Publication.BACK_PRESSURED ? DataStatus.BACK_PRESSURED : NOT_CONNECTED);
             }

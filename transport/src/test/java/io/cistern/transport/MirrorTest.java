@@ -57,6 +57,8 @@ class MirrorTest
     /** The server and forwarder of the node started not polling, to be run later. */
     private CompositeAgent idle;
     private Forwarder primaryForwarder;
+    /** A media driver of node 3's own, so that closing it is node 3 dying (its status messages stop). */
+    private EmbeddedMediaDriver victimDriver;
 
     /** A node: its server's channel, extents, server and forwarder. */
     private record Node(int id, String channel, InMemoryExtentIo extents)
@@ -114,12 +116,13 @@ class MirrorTest
                 }
             }
             nodes[i].extents().mirror(VOLUME, SLAB, PRIMARY, copies, channels);
-            final Forwarder forwarder = new Forwarder(driver.aeron(), nodes[i].id(), nodes[i].channel(), settings, errors::add);
+            final io.aeron.Aeron aeron = i == 2 && victimDriver != null ? victimDriver.aeron() : driver.aeron();
+            final Forwarder forwarder = new Forwarder(aeron, nodes[i].id(), nodes[i].channel(), settings, errors::add);
             if (i == PRIMARY)
             {
                 primaryForwarder = forwarder;
             }
-            final DataServer server = new DataServer(driver.aeron(), nodes[i].channel(), settings, nodes[i].extents(),
+            final DataServer server = new DataServer(aeron, nodes[i].channel(), settings, nodes[i].extents(),
                 replyChannels::get, forwarder, errors::add);
             if (polling.length == 0 || polling[i])
             {
@@ -234,6 +237,43 @@ class MirrorTest
         assertEquals(OK, client.write(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 8192, garbage, 0, 4096, false));
         assertEquals(OK, client.repair(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 8192, 8192), "repair of the primary");
         assertArrayEquals(data.byteArray(), nodes[0].extents().bytes(VOLUME, SLAB, 0, 0, 16 * 1024));
+    }
+
+    @Test
+    void aPeerThatGoesAwayMissesWritesAtOnceInsteadOfHoldingThePrimaryUntilTheirDeadline()
+    {
+        final DataPlaneSettings settings = settings(Duration.ofSeconds(5));
+        victimDriver = EmbeddedMediaDriver.launch(new AeronSettings(
+            0, tmp.resolve("aeron-victim"), IdleStrategyName.BACKOFF, AeronSettings.ThreadingMode.SHARED));
+        startNodes(settings);
+        final DataClient client = client(501, settings);
+        final UnsafeBuffer data = random(64 * 1024, 7);
+        assertEquals(OK, client.mirrorWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, data, 0, 64 * 1024, false));
+
+        // Node 3 dies: its server, forwarder and media driver stop (nothing answers, no status messages).
+        CloseHelper.close(closeables.get(2));
+        CloseHelper.close(victimDriver);
+        // Until the peer's stream notices (its status messages stop), forwards to it wait for the deadline.
+        final long noticeBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int status = OK;
+        while (!DataStatus.isDegraded(status) && System.nanoTime() < noticeBy)
+        {
+            status = client.mirrorWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, data, 0, 64 * 1024, false);
+        }
+        assertEquals(1 << 2, DataStatus.missedCopies(status), DataStatus.describe(status));
+
+        long slowestMs = 0;
+        for (int i = 0; i < 50; i++)
+        {
+            final UnsafeBuffer next = random(64 * 1024, 100 + i);
+            final long started = System.nanoTime();
+            status = client.mirrorWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 65536, next, 0, 64 * 1024, false);
+            slowestMs = Math.max(slowestMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            assertEquals(1 << 2, DataStatus.missedCopies(status), DataStatus.describe(status));
+            assertArrayEquals(next.byteArray(), nodes[1].extents().bytes(VOLUME, SLAB, 1, 65536, 64 * 1024), "the live copy has write " + i);
+        }
+        // The forward deadline is 3.75 s: a server held up by the gone peer would take that for each write.
+        assertTrue(slowestMs < 1000, "the slowest of 50 writes took " + slowestMs + " ms");
     }
 
     @Test

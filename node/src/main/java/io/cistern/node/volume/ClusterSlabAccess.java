@@ -89,7 +89,7 @@ final class ClusterSlabAccess implements SlabAccess
     {
         LockSupport.parkNanos(REFRESH_PAUSE_NS);
         final SlabLayout fresh = fetch(stale.index(), false);
-        return fresh == null || fresh == UNPLACED ? stale : fresh;
+        return fresh == UNPLACED ? null : fresh == null ? stale : fresh;
     }
 
     /**

@@ -281,6 +281,10 @@ final class ClusterVolume implements VolumeIo
 
     private VolumeStatus failed(final String what, final int slab, final VolumeStatus status, final int dataStatus)
     {
+        if (deleted())
+        {
+            return fenced(what); // the failure is the delete's doing: say so, not "I/O error"
+        }
         metrics.failedRequests.increment();
         LOG.warn("{} of volume {} (slab {}) failed: {} ({})", what, info.name(), slab, status.meaning(),
             DataStatus.describe(dataStatus));

@@ -23,7 +23,8 @@ public interface SlabAccess
 
     /**
      * A newer layout after a server refused {@code stale}'s epoch (waiting briefly for the control plane
-     * to catch up); {@code stale} itself if there is none yet.
+     * to catch up); {@code stale} itself if there is none yet; null if the slab is no longer placed (its
+     * volume was deleted).
      */
     SlabLayout refresh(SlabLayout stale);
 

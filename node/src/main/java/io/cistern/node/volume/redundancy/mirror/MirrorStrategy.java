@@ -91,6 +91,10 @@ public final class MirrorStrategy implements SlabStrategy
             }
             metrics.staleLayouts.increment();
             layout = access.refresh(layout);
+            if (layout == null)
+            {
+                return DataStatus.NO_SUCH_EXTENT;
+            }
         }
     }
 
@@ -156,6 +160,10 @@ public final class MirrorStrategy implements SlabStrategy
                     // Rewriting every copy after a refreshed layout is safe: the bytes are the same.
                     metrics.staleLayouts.increment();
                     layout = access.refresh(layout);
+                    if (layout == null)
+                    {
+                        return DataStatus.NO_SUCH_EXTENT;
+                    }
                     break;
                 default:
                     return status;
