@@ -21,8 +21,13 @@ import java.util.TreeSet;
 public final class Placement
 {
     /** The drives chosen for one slab, primary first; or why none could be. */
-    public record Choice(List<String> driveIds, String refusal)
+    public record Choice(List<String> driveIds, String refusal, java.util.Set<String> away)
     {
+        public Choice(final List<String> driveIds, final String refusal)
+        {
+            this(driveIds, refusal, java.util.Set.of());
+        }
+
         public boolean ok()
         {
             return refusal == null;
@@ -102,6 +107,58 @@ public final class Placement
             rotated.add(chosen.get((i + slabIndex) % copies));
         }
         return new Choice(rotated, null);
+    }
+
+    /**
+     * Like {@link #choose}, but when too few fault domains have a healthy drive (a node is down), the
+     * missing copies may go to drives that are away ({@code away}: out of communication, expected back)
+     * in other domains, as long as a write majority of the copies lands on healthy drives. The copies on
+     * away drives start stale (the choice names them in {@link Choice#away()}); their node resyncs them when
+     * it returns, or they are rebuilt elsewhere if it does not. So a thin volume's first write to a slab
+     * succeeds during a node loss, as any other write does.
+     */
+    public static Choice chooseAllowingAway(final List<Candidate> pool, final List<Candidate> away, final int copies,
+                                            final FaultDomainLevel level, final long extentBytes, final int slabIndex)
+    {
+        final Choice healthy = choose(pool, copies, level, extentBytes, slabIndex);
+        if (healthy.ok() || away.isEmpty())
+        {
+            return healthy;
+        }
+        final int majority = copies <= 2 ? 1 : copies / 2 + 1;
+        for (int present = copies - 1; present >= majority; present--)
+        {
+            final Choice some = choose(pool, present, level, extentBytes, slabIndex);
+            if (!some.ok())
+            {
+                continue;
+            }
+            final java.util.Set<String> used = new java.util.HashSet<>();
+            for (final Candidate drive : pool)
+            {
+                if (some.driveIds().contains(drive.driveId()))
+                {
+                    used.add(domainOf(drive, level));
+                }
+            }
+            final List<Candidate> elsewhere = new ArrayList<>();
+            for (final Candidate drive : away)
+            {
+                if (!used.contains(domainOf(drive, level)))
+                {
+                    elsewhere.add(new Candidate(drive.driveId(), drive.node(), drive.faultDomain(), drive.capacityBytes(),
+                        drive.allocatedBytes(), true));
+                }
+            }
+            final Choice rest = choose(elsewhere, copies - present, level, extentBytes, 0);
+            if (rest.ok())
+            {
+                final List<String> all = new ArrayList<>(some.driveIds());
+                all.addAll(rest.driveIds());
+                return new Choice(all, null, new java.util.HashSet<>(rest.driveIds()));
+            }
+        }
+        return healthy;
     }
 
     private static double utilisation(final long[] allocatedAndCapacity)

@@ -463,7 +463,16 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
     {
         if (event instanceof Placed placed)
         {
-            return new Active(placed.layout());
+            // A copy placed out of sync (on a drive that was away) has missed everything: a resync copies it whole.
+            final ArrayList<DirtyRange> dirty = new ArrayList<>();
+            for (final Extent extent : placed.layout().extents())
+            {
+                if (extent.state() != ExtentState.IN_SYNC)
+                {
+                    dirty.add(new DirtyRange(extent.copy(), 0, placed.layout().extentBytes()));
+                }
+            }
+            return new Active(placed.layout(), dirty);
         }
         if (event instanceof Freed)
         {

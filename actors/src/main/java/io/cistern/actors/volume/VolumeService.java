@@ -187,14 +187,24 @@ public final class VolumeService
                     return drives();
                 }).thenCompose(drives ->
                 {
-                    final Placement.Choice choice = Placement.choose(candidates(drives), info.resiliency().copies(),
-                        info.faultDomain(), info.slabSizeBytes(), index);
+                    final Placement.Choice choice = Placement.chooseAllowingAway(candidates(drives), away(drives),
+                        info.resiliency().copies(), info.faultDomain(), info.slabSizeBytes(), index);
                     if (!choice.ok())
                     {
                         throw new VolumeException(VolumeException.Kind.INSUFFICIENT_CAPACITY,
                             "cannot place slab " + index + " of " + info.name() + ": " + choice.refusal());
                     }
-                    return place(info, index, choice.driveIds(), nodesOf(drives));
+                    final ArrayList<Extent> extents = Slab.extents(choice.driveIds(), nodesOf(drives));
+                    for (int copy = 0; copy < extents.size(); copy++)
+                    {
+                        final Extent extent = extents.get(copy);
+                        if (choice.away().contains(extent.driveId()))
+                        {
+                            extents.set(copy, new Extent(copy, extent.driveId(), extent.node(), ExtentState.STALE));
+                        }
+                    }
+                    return ask(slab(info.volumeId(), index), replyTo ->
+                        new Slab.Place(info.volumeId(), index, info.slabSizeBytes(), extents, replyTo));
                 });
             });
     }
@@ -278,6 +288,21 @@ public final class VolumeService
                 d.health() == DriveHealth.HEALTHY));
         }
         return pool;
+    }
+
+    /** Drives out of communication (their node is down or cut off): they may take stale copies of a new thin slab. */
+    static List<Candidate> away(final List<DriveStatus> drives)
+    {
+        final List<Candidate> away = new ArrayList<>();
+        for (final DriveStatus d : drives)
+        {
+            if (d.health() == DriveHealth.LOST_COMMUNICATION)
+            {
+                away.add(new Candidate(d.id(), d.info().node(), d.info().faultDomain(), d.info().capacityBytes(),
+                    d.allocatedBytes(), false));
+            }
+        }
+        return away;
     }
 
     private static Map<String, String> nodesOf(final List<DriveStatus> drives)

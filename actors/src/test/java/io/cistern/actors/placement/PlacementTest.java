@@ -196,4 +196,27 @@ class PlacementTest
         assertEquals(List.of("f"), Placement.replace(List.of(pool.get(0), pool.get(1), pool.get(5)), List.of("a", "b"),
             FaultDomainLevel.DRIVE, gib).driveIds(), "with drives as fault domains, another drive of a kept node will do");
     }
+
+    @Test
+    void withANodeAwayANewSlabPutsItsMissingCopyStaleOnTheAwayNodeWhileAMajorityIsHealthy()
+    {
+        final List<Candidate> healthy = List.of(
+            new Candidate("a", "node-1", "node-1", 8 * GIB, 0, true),
+            new Candidate("b", "node-2", "node-2", 8 * GIB, 0, true),
+            new Candidate("a2", "node-1", "node-1", 8 * GIB, 0, true));
+        final List<Candidate> away = List.of(new Candidate("c", "node-3", "node-3", 8 * GIB, 0, false));
+        final Placement.Choice choice = Placement.chooseAllowingAway(healthy, away, 3, FaultDomainLevel.NODE, EXTENT, 0);
+        assertTrue(choice.ok(), choice.refusal());
+        assertEquals(3, choice.driveIds().size());
+        assertEquals(java.util.Set.of("c"), choice.away(), "the away drive's copy starts stale");
+        assertEquals(3, choice.driveIds().stream().map(id -> id.substring(0, 1)).distinct().count(), "three nodes still");
+
+        final Placement.Choice noMajority = Placement.chooseAllowingAway(healthy.subList(0, 1), List.of(away.get(0),
+            new Candidate("d", "node-4", "node-4", 8 * GIB, 0, false)), 3, FaultDomainLevel.NODE, EXTENT, 0);
+        assertFalse(noMajority.ok(), "one healthy node of three is not a majority: " + noMajority);
+
+        final Placement.Choice allHealthy = Placement.chooseAllowingAway(List.of(healthy.get(0), healthy.get(1),
+            new Candidate("e", "node-5", "node-5", 8 * GIB, 0, true)), away, 3, FaultDomainLevel.NODE, EXTENT, 0);
+        assertTrue(allHealthy.ok() && allHealthy.away().isEmpty(), "healthy drives first: " + allHealthy);
+    }
 }

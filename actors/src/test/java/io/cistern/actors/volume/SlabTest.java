@@ -275,4 +275,16 @@ class SlabTest
         assertInstanceOf(Slab.Active.class, Slab.apply(Slab.apply(new Slab.Unplaced(), new Slab.Freed(VOLUME, 3)),
             new Slab.Placed(layout)));
     }
+
+    @Test
+    void aCopyPlacedOutOfSyncIsDirtyWholeFromTheStart()
+    {
+        final ArrayList<Extent> extents = extents("d1", "d2", "d3");
+        extents.set(2, new Extent(2, "d3", extents.get(2).node(), ExtentState.STALE));
+        final var placed = slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Place(VOLUME, 3, 1 << 20, extents, replyTo));
+        assertTrue(placed.reply().isSuccess());
+        final Slab.Active active = (Slab.Active)placed.state();
+        assertEquals(2, active.layout().inSyncCount());
+        assertEquals(List.of(new Slab.DirtyRange(2, 0, 1 << 20)), active.dirty());
+    }
 }

@@ -120,7 +120,7 @@ public final class MirrorStrategy implements SlabStrategy
     @Override
     public int write(final SlabLayout first, final long inExtent, final ByteBuffer src, final int length, final boolean fua)
     {
-        final long deadline = System.nanoTime() + RETRY_FOR_NS;
+        long deadline = System.nanoTime() + RETRY_FOR_NS;
         SlabLayout layout = first;
         while (true)
         {
@@ -150,6 +150,9 @@ public final class MirrorStrategy implements SlabStrategy
                         return status;
                     }
                     layout = marked;
+                    // The mark may have waited for the cluster to move the Slab entity off a dead node: the
+                    // new primary gets the full time to learn the new layout.
+                    deadline = System.nanoTime() + RETRY_FOR_NS;
                     break;
                 }
                 case REFRESH:

@@ -1,0 +1,174 @@
+package io.cistern.multijvm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.cistern.multijvm.ClusterQueries.JSON;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A node SIGKILLed under client I/O costs no client an I/O error, only a stall, which is printed. Three
+ * nodes; fio reads and writes a thin mirror-3 volume through node 1 and node 2 (reads of never-written
+ * regions among them) while node 3 is killed; then node 3 comes back and resyncs, a scrub runs, and
+ * node 2 is killed while both run, under writes to a second volume through node 1.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class NodeLossTest
+{
+    private static final int PORT_OFFSET = 5000;
+
+    @RegisterExtension
+    final NodeLogs logs = new NodeLogs();
+
+    private final CisternCli cli = new CisternCli();
+    private Path tmp;
+    private Path data;
+    private ClusterQueries cluster;
+
+    private static String uri(final int node, final String volume)
+    {
+        return "--uri=nbd://127.0.0.1:" + (10809 + PORT_OFFSET + node - 1) + "/" + volume;
+    }
+
+    @BeforeAll
+    void startCluster() throws Exception
+    {
+        tmp = Files.createTempDirectory("cistern-node-loss-");
+        data = tmp.resolve("cistern-data");
+        logs.watch(data);
+        cluster = new ClusterQueries(cli, data);
+        final CisternCli.Result up = cli.run(300, "up", "--nodes", "3", "--drives", "2", "--drive-size", "2G", "--slab-size", "16M",
+            "--repair-bandwidth", "8M", "--data", data.toString(), "--port-offset", Integer.toString(PORT_OFFSET));
+        assertEquals(0, up.exit(), up.output());
+        for (final String volume : List.of("lossy", "steady"))
+        {
+            final CisternCli.Result create = cli.run(60, "volume", "create", volume, "--size", "256M", "--resiliency", "mirror-3",
+                "--data", data.toString());
+            assertEquals(0, create.exit(), create.output());
+        }
+    }
+
+    @AfterAll
+    void stopCluster() throws Exception
+    {
+        if (data != null)
+        {
+            cli.run(180, "down", "--data", data.toString());
+        }
+    }
+
+    /** Starts fio against a volume through a node; its JSON report goes to a file. */
+    private Process fio(final int node, final String volume, final String name, final String... job) throws Exception
+    {
+        final List<String> command = new ArrayList<>(List.of("fio", "--name=" + name, "--ioengine=nbd", uri(node, volume),
+            "--bs=64k", "--iodepth=4", "--size=256M", "--time_based", "--output-format=json",
+            "--output=" + tmp.resolve(name + ".json")));
+        command.addAll(Arrays.asList(job));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve(name + ".log").toFile()).start();
+    }
+
+    /** Waits for a fio started by {@link #fio}, asserts it had no error, and returns its longest read and write, in ms. */
+    private double[] finished(final Process fio, final String name) throws Exception
+    {
+        assertTrue(fio.waitFor(180, TimeUnit.SECONDS), name + " did not finish");
+        final String log = Files.readString(tmp.resolve(name + ".log"));
+        assertEquals(0, fio.exitValue(), name + " failed: " + log + Files.readString(tmp.resolve(name + ".json")));
+        final JsonNode job = JSON.readTree(tmp.resolve(name + ".json").toFile()).path("jobs").get(0);
+        assertEquals(0, job.path("error").asInt(), name + ": " + job);
+        final double read = job.path("read").path("lat_ns").path("max").asDouble() / 1e6;
+        final double write = job.path("write").path("lat_ns").path("max").asDouble() / 1e6;
+        System.out.printf("%s: %d reads, %d writes, longest read %.0f ms, longest write %.0f ms%n", name,
+            job.path("read").path("total_ios").asLong(), job.path("write").path("total_ios").asLong(), read, write);
+        return new double[] {read, write};
+    }
+
+    private void kill(final String node) throws Exception
+    {
+        final ProcessHandle process = ProcessHandle.of(cluster.node(node).path("pid").asLong()).orElseThrow();
+        process.destroyForcibly();
+        process.onExit().get(30, TimeUnit.SECONDS);
+    }
+
+    private void start(final String node) throws Exception
+    {
+        final CisternCli.Result start = cli.run(300, "node", "start", node, "--data", data.toString());
+        assertEquals(0, start.exit(), start.output());
+    }
+
+    @Test
+    @Order(1)
+    void readsAndWritesThroughTwoNodesGetNoErrorWhenTheThirdIsKilled() throws Exception
+    {
+        final Process one = fio(1, "lossy", "through-node-1", "--rw=randrw", "--runtime=40");
+        final Process two = fio(2, "lossy", "through-node-2", "--rw=randrw", "--runtime=40", "--offset=0");
+        Awaitility.await("the clients have placed slabs").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+            .until(() -> cluster.volume("lossy").path("detail").path("slabsPlaced").asInt() >= 4);
+        kill("node-3");
+        final long killedAt = System.nanoTime();
+        final double[] a = finished(one, "through-node-1");
+        final double[] b = finished(two, "through-node-2");
+        System.out.printf("node-3 SIGKILLed %.0f s before the clients ended; longest stall %.0f ms%n",
+            (System.nanoTime() - killedAt) / 1e9, Math.max(Math.max(a[0], a[1]), Math.max(b[0], b[1])));
+        start("node-3");
+    }
+
+    @Test
+    @Order(2)
+    void writesKeepSucceedingWhenANodeIsKilledWhileAScrubAndAResyncRun() throws Exception
+    {
+        // node-3 came back with stale copies of "lossy": its resyncs run, paced to 8 MiB/s.
+        Awaitility.await("node-3 resyncs").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+            .until(() -> hasRunning(cluster.jobs("node-3"), "RESYNC"));
+        final CisternCli.Result scrub = cli.run(60, "job", "scrub", "--data", data.toString());
+        assertEquals(0, scrub.exit(), scrub.output());
+
+        final Process writer = fio(1, "steady", "steady-writes", "--rw=randwrite", "--runtime=30");
+        Awaitility.await("steady has placed slabs").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+            .until(() -> cluster.volume("steady").path("detail").path("slabsPlaced").asInt() >= 4);
+        assertTrue(hasRunning(cluster.jobs("node-3"), "RESYNC"), "a resync still runs on node-3: " + cluster.jobs("node-3"));
+        kill("node-2");
+        final double[] latency = finished(writer, "steady-writes");
+        System.out.printf("node-2 SIGKILLed under a scrub and a resync; longest write %.0f ms%n", latency[1]);
+
+        // What was written reads back the same through both surviving nodes.
+        final Path one = tmp.resolve("steady-1.raw");
+        final Path three = tmp.resolve("steady-3.raw");
+        assertEquals(0, Tools.run(300, "nbdcopy", "nbd://127.0.0.1:" + (10809 + PORT_OFFSET) + "/steady", one.toString()).exit());
+        assertEquals(0, Tools.run(300, "nbdcopy", "nbd://127.0.0.1:" + (10811 + PORT_OFFSET) + "/steady", three.toString()).exit());
+        assertArrayEquals(Files.readAllBytes(one), Files.readAllBytes(three), "node-1 and node-3 read the same bytes");
+        start("node-2");
+    }
+
+    private static boolean hasRunning(final JsonNode jobs, final String type)
+    {
+        for (final JsonNode job : jobs)
+        {
+            if (type.equals(job.path("type").asText()) && "RUNNING".equals(job.path("state").asText()))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
