@@ -49,6 +49,58 @@ final class NbdSession implements AutoCloseable
         }
     }
 
+    private long cookie;
+
+    /** Writes {@code data} at {@code offset} (FUA) and returns the NBD error of the reply (0 for success). */
+    int write(final long offset, final byte[] data) throws IOException
+    {
+        send(1, offset, data.length, data);
+        return replyError(null);
+    }
+
+    /** Reads {@code length} bytes at {@code offset}; null if the server answered an error. */
+    byte[] read(final long offset, final int length) throws IOException
+    {
+        send(0, offset, length, null);
+        final byte[] data = new byte[length];
+        return replyError(data) == 0 ? data : null;
+    }
+
+    private void send(final int type, final long offset, final int length, final byte[] payload) throws IOException
+    {
+        final ByteBuffer out = ByteBuffer.allocate(28 + (payload == null ? 0 : payload.length)).order(ByteOrder.BIG_ENDIAN);
+        out.putInt(0x25609513).putShort((short)(type == 1 ? 1 : 0)).putShort((short)type).putLong(++cookie).putLong(offset)
+            .putInt(length);
+        if (payload != null)
+        {
+            out.put(payload);
+        }
+        out.flip();
+        while (out.hasRemaining())
+        {
+            channel.write(out);
+        }
+    }
+
+    private int replyError(final byte[] data) throws IOException
+    {
+        final ByteBuffer reply = read(16);
+        if (reply.getInt() != 0x67446698)
+        {
+            throw new IOException("not a simple reply");
+        }
+        final int error = reply.getInt();
+        if (reply.getLong() != cookie)
+        {
+            throw new IOException("reply to another request");
+        }
+        if (error == 0 && data != null)
+        {
+            read(data.length).get(data);
+        }
+        return error;
+    }
+
     private ByteBuffer read(final int length) throws IOException
     {
         final ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.BIG_ENDIAN);

@@ -160,6 +160,70 @@ class NodeLossTest
         start("node-2");
     }
 
+    /**
+     * No stale reads: a write through node-1 while node-2 stands still (SIGSTOP) leaves node-2's copies
+     * behind and marked stale; the moment node-2 resumes (SIGCONT) a read through it returns the new bytes,
+     * never the ones its own copy still holds. Then node-2's copies resync and the round repeats.
+     */
+    @Test
+    @Order(3)
+    void aReadThroughAnyNodeReturnsTheLatestAcknowledgedWriteWhileCopiesGoStaleAndComeBack() throws Exception
+    {
+        final CisternCli.Result create = cli.run(60, "volume", "create", "fresh", "--size", "32M", "--resiliency", "mirror-3",
+            "--provisioning", "fixed", "--data", data.toString());
+        assertEquals(0, create.exit(), create.output());
+        final long pid = cluster.node("node-2").path("pid").asLong();
+        try (NbdSession writer = new NbdSession(10809 + PORT_OFFSET, "fresh");
+             NbdSession reader = new NbdSession(10810 + PORT_OFFSET, "fresh"))
+        {
+            for (int round = 1; round <= 3; round++)
+            {
+                final byte[] before = block(round);
+                final byte[] after = block(round + 100);
+                for (final long at : new long[] {0, 16L << 20})
+                {
+                    assertEquals(0, writer.write(at, before));
+                    assertArrayEquals(before, reader.read(at, before.length), "round " + round + ": read through node-2");
+                }
+                signal("STOP", pid);
+                final long stopped = System.nanoTime();
+                try
+                {
+                    for (final long at : new long[] {0, 16L << 20})
+                    {
+                        assertEquals(0, writer.write(at, after), "round " + round + ": write through node-1 with node-2 stopped");
+                    }
+                }
+                finally
+                {
+                    signal("CONT", pid);
+                }
+                System.out.printf("round %d: node-2 stood still %.1f s%n", round, (System.nanoTime() - stopped) / 1e9);
+                for (final long at : new long[] {0, 16L << 20})
+                {
+                    assertArrayEquals(after, reader.read(at, after.length), "round " + round + ": node-2 served a stale read at " + at);
+                }
+                Awaitility.await("node-2's copies of fresh are back in sync").atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> "HEALTHY".equals(cluster.volume("fresh").path("detail").path("health").asText()));
+            }
+        }
+    }
+
+    private static byte[] block(final int seed)
+    {
+        final byte[] block = new byte[4096];
+        java.util.Arrays.fill(block, (byte)seed);
+        block[0] = (byte)(seed >> 8);
+        return block;
+    }
+
+    private static void signal(final String signal, final long pid) throws Exception
+    {
+        final Tools.Result sent = Tools.run(30, "kill", "-" + signal, Long.toString(pid));
+        assertEquals(0, sent.exit(), sent.output());
+    }
+
     private static boolean hasRunning(final JsonNode jobs, final String type)
     {
         for (final JsonNode job : jobs)

@@ -267,6 +267,19 @@ public final class DataClient implements Agent, AutoCloseable
     }
 
     /**
+     * Tells a server that a slab's layout has reached {@code epoch}: it serves nothing of the slab under an
+     * older one from then on ({@link FrameType#FENCE}). Waits at most {@code timeoutNs}, so a node that is
+     * paused or gone holds the caller up only that long.
+     *
+     * @return a {@link DataStatus} code.
+     */
+    public int fence(final String serverChannel, final long volumeId, final int slab, final long epoch, final long timeoutNs)
+    {
+        return call(serverChannel, FrameType.FENCE, 0, volumeId, slab, 0, epoch, 0, 0, null, 0, null, 0, 0,
+            Math.min(timeoutNs, settings.requestTimeoutNs()));
+    }
+
+    /**
      * Asks the server to make every write of the volume it has acknowledged durable.
      *
      * @return a {@link DataStatus} code.
@@ -299,7 +312,28 @@ public final class DataClient implements Agent, AutoCloseable
         final int dstOffset,
         final int replyLength)
     {
-        final long deadline = System.nanoTime() + settings.requestTimeoutNs();
+        return call(serverChannel, type, flags, volumeId, slab, copy, epoch, offset, length, payload, payloadOffset, dst, dstOffset,
+            replyLength, settings.requestTimeoutNs());
+    }
+
+    private int call(
+        final String serverChannel,
+        final int type,
+        final int flags,
+        final long volumeId,
+        final int slab,
+        final int copy,
+        final long epoch,
+        final long offset,
+        final int length,
+        final DirectBuffer payload,
+        final int payloadOffset,
+        final MutableDirectBuffer dst,
+        final int dstOffset,
+        final int replyLength,
+        final long timeoutNs)
+    {
+        final long deadline = System.nanoTime() + timeoutNs;
         final PendingRequest slot = acquire(deadline);
         if (slot == null)
         {

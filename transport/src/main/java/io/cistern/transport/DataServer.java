@@ -550,6 +550,8 @@ public final class DataServer implements Agent, AutoCloseable
                         request, maxPayloadLength, buffer, offset + PAYLOAD_OFFSET, length - HEADER_LENGTH);
                 case FrameType.DIRTY_MAP:
                     return extentRequests.dirtyMap(request, maxPayloadLength, replyBuffer, PAYLOAD_OFFSET);
+                case FrameType.FENCE:
+                    return extentRequests.fence(request);
                 default:
                     return extentRequests.flush(request);
             }

@@ -37,6 +37,14 @@ public interface ExtentIo
     int flush(long volumeId);
 
     /**
+     * The slab's layout has reached {@code epoch} elsewhere: serve nothing of it under an older one until
+     * this node learns that layout ({@link FrameType#FENCE}).
+     *
+     * @return {@link DataStatus#OK} once older epochs are refused.
+     */
+    int fence(long volumeId, int slab, long epoch);
+
+    /**
      * The layout epoch this node knows for the slab, against which every request is fenced.
      *
      * @return the epoch, or -1 when this node does not know the slab.

@@ -123,6 +123,12 @@ final class ExtentRequests
         return sanitize(extentIo.flush(request.volumeId()));
     }
 
+    int fence(final DataFrameDecoder request)
+    {
+        return request.epoch() < 0 ? DataStatus.MALFORMED :
+            sanitize(extentIo.fence(request.volumeId(), request.slab(), request.epoch()));
+    }
+
     private boolean isCurrent(final DataFrameDecoder request)
     {
         serverEpoch = extentIo.epoch(request.volumeId(), request.slab());

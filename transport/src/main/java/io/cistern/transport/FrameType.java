@@ -45,6 +45,14 @@ public final class FrameType
      */
     public static final int DIRTY_MAP = 11;
     public static final int DIRTY_MAP_REPLY = 12;
+    /**
+     * The slab's layout has reached {@code epoch} (copies on this server were marked stale there): until the
+     * server learns that layout it serves nothing of the slab under an older one. Sent by the front end
+     * that had the copies marked, before it acknowledges the write, so a node whose news lags cannot
+     * serve a read from a copy that missed it. Answered by {@link #FENCE_REPLY}; no payload either way.
+     */
+    public static final int FENCE = 13;
+    public static final int FENCE_REPLY = 14;
 
     private FrameType()
     {
@@ -52,13 +60,14 @@ public final class FrameType
 
     public static boolean isRequest(final int type)
     {
-        return type == READ || type == WRITE || type == FLUSH || type == MIRROR_WRITE || type == REPAIR || type == DIRTY_MAP;
+        return type == READ || type == WRITE || type == FLUSH || type == MIRROR_WRITE || type == REPAIR || type == DIRTY_MAP ||
+            type == FENCE;
     }
 
     public static boolean isReply(final int type)
     {
         return type == READ_REPLY || type == WRITE_REPLY || type == FLUSH_REPLY || type == MIRROR_WRITE_REPLY ||
-            type == REPAIR_REPLY || type == DIRTY_MAP_REPLY;
+            type == REPAIR_REPLY || type == DIRTY_MAP_REPLY || type == FENCE_REPLY;
     }
 
     /**
@@ -98,6 +107,10 @@ public final class FrameType
                 return "DIRTY_MAP";
             case DIRTY_MAP_REPLY:
                 return "DIRTY_MAP_REPLY";
+            case FENCE:
+                return "FENCE";
+            case FENCE_REPLY:
+                return "FENCE_REPLY";
             default:
                 return "UNKNOWN(" + type + ")";
         }

@@ -184,6 +184,17 @@ final class InMemoryExtentIo implements ExtentIo
     }
 
     @Override
+    public synchronized int fence(final long volumeId, final int slab, final long epoch)
+    {
+        final Long known = epochs.get(new SlabKey(volumeId, slab));
+        if (known != null && known < epoch)
+        {
+            epochs.remove(new SlabKey(volumeId, slab)); // older epochs are refused until the slab's layout is set again
+        }
+        return DataStatus.OK;
+    }
+
+    @Override
     public synchronized long epoch(final long volumeId, final int slab)
     {
         final Long epoch = epochs.get(new SlabKey(volumeId, slab));

@@ -17,7 +17,13 @@ import java.util.Arrays;
 public final class LayoutTable implements SlabListener
 {
     private static final SlabLayout[] NONE = new SlabLayout[0];
+    private static final long[] NO_FLOORS = new long[0];
     private volatile Long2ObjectHashMap<SlabLayout[]> byVolume = new Long2ObjectHashMap<>();
+    /**
+     * Per slab, the lowest epoch this node may serve under: raised by a fence when copies here were marked
+     * stale elsewhere and this node's news lags. A layout below it reads as unknown. Copy-on-write too.
+     */
+    private volatile Long2ObjectHashMap<long[]> floors = new Long2ObjectHashMap<>();
     /** Ids of deleted volumes, sorted: copy-on-write like the layouts, looked up without allocating. */
     private volatile long[] deleted = new long[0];
 
@@ -66,6 +72,108 @@ public final class LayoutTable implements SlabListener
         }
     }
 
+    /** A floor no layout reaches: the table knows the slab but distrusts it until an entity confirms it. */
+    private static final long DISTRUSTED = Long.MAX_VALUE;
+    private volatile PauseWatch pauseWatch;
+
+    /** The watch whose pauses make this table distrust what it knew ({@link #checkPause()}). */
+    public void watchPauses(final PauseWatch watch)
+    {
+        this.pauseWatch = watch;
+    }
+
+    /**
+     * Called by the data path before it trusts a layout for reads: if the process has just stood still,
+     * every known layout is distrusted at once (see {@link PauseWatch}).
+     */
+    public void checkPause()
+    {
+        final PauseWatch watch = pauseWatch;
+        if (watch != null && watch.pausedNow())
+        {
+            distrust();
+        }
+    }
+
+    /**
+     * After a pause: every layout known reads as unknown until {@link #verified} (the Slab entity's own
+     * answer) says what it is now. Idempotent.
+     */
+    public synchronized void distrust()
+    {
+        final Long2ObjectHashMap<long[]> next = new Long2ObjectHashMap<>();
+        byVolume.forEachLong((volumeId, slabs) ->
+        {
+            final long[] all = new long[slabs.length];
+            java.util.Arrays.fill(all, DISTRUSTED);
+            next.put(volumeId, all);
+        });
+        floors = next;
+    }
+
+    /**
+     * A layout as its Slab entity answered it just now: it ends a distrust of the slab (a fence to a newer
+     * epoch stays), and is placed like any other.
+     */
+    public synchronized void verified(final SlabLayout layout)
+    {
+        final long[] known = floors.get(layout.volumeId());
+        if (known != null && layout.index() < known.length && known[layout.index()] == DISTRUSTED)
+        {
+            final long[] updated = known.clone();
+            updated[layout.index()] = layout.epoch();
+            final Long2ObjectHashMap<long[]> next = new Long2ObjectHashMap<>();
+            floors.forEachLong(next::put);
+            next.put(layout.volumeId(), updated);
+            floors = next;
+        }
+        placed(layout);
+    }
+
+    /** Whether a slab's layout is distrusted since a pause and not yet confirmed by its entity. */
+    public boolean isDistrusted(final long volumeId, final int index)
+    {
+        final long[] known = floors.get(volumeId);
+        return known != null && index < known.length && known[index] == DISTRUSTED;
+    }
+
+    /** The slabs this node knows a layout of, trusted or not: what a revalidation after a pause asks about. */
+    public java.util.List<long[]> knownSlabs()
+    {
+        final java.util.List<long[]> known = new java.util.ArrayList<>();
+        byVolume.forEachLong((volumeId, slabs) ->
+        {
+            for (int index = 0; index < slabs.length; index++)
+            {
+                if (slabs[index] != null)
+                {
+                    known.add(new long[] {volumeId, index});
+                }
+            }
+        });
+        return known;
+    }
+
+    /**
+     * The slab's layout has reached {@code epoch} elsewhere (copies on this node were marked stale): until
+     * this node learns a layout at least that new, it knows none, so neither its data server nor its front
+     * ends use the old one.
+     */
+    public synchronized void fence(final long volumeId, final int index, final long epoch)
+    {
+        final long[] known = floors.getOrDefault(volumeId, NO_FLOORS);
+        if (index < known.length && known[index] >= epoch)
+        {
+            return;
+        }
+        final long[] updated = Arrays.copyOf(known, Math.max(known.length, index + 1));
+        updated[index] = epoch;
+        final Long2ObjectHashMap<long[]> next = new Long2ObjectHashMap<>();
+        floors.forEachLong(next::put);
+        next.put(volumeId, updated);
+        floors = next;
+    }
+
     private void publish(final long volumeId, final SlabLayout[] slabs)
     {
         final Long2ObjectHashMap<SlabLayout[]> next = new Long2ObjectHashMap<>();
@@ -74,11 +182,17 @@ public final class LayoutTable implements SlabListener
         byVolume = next;
     }
 
-    /** The layout, or null if this node has not learned one (the slab may be unplaced, or news may lag). */
+    /** The layout, or null if this node has not learned one (the slab may be unplaced, news may lag, or a fence may say it is old). */
     public SlabLayout get(final long volumeId, final int index)
     {
         final SlabLayout[] slabs = byVolume.get(volumeId);
-        return slabs == null || index < 0 || index >= slabs.length ? null : slabs[index];
+        final SlabLayout layout = slabs == null || index < 0 || index >= slabs.length ? null : slabs[index];
+        if (layout == null)
+        {
+            return null;
+        }
+        final long[] fenced = floors.get(volumeId);
+        return fenced == null || index >= fenced.length || layout.epoch() >= fenced[index] ? layout : null;
     }
 
     /** Every layout known now. */

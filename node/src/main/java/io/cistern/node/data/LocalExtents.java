@@ -133,8 +133,20 @@ public final class LocalExtents implements ExtentIo
     @Override
     public long epoch(final long volumeId, final int slab)
     {
+        layouts.checkPause();
         fenced = layouts.get(volumeId, slab);
         return fenced == null ? -1 : fenced.epoch();
+    }
+
+    @Override
+    public int fence(final long volumeId, final int slab, final long epoch)
+    {
+        layouts.fence(volumeId, slab, epoch);
+        if (fenced != null && fenced.volumeId() == volumeId && fenced.index() == slab && fenced.epoch() < epoch)
+        {
+            fenced = null; // the epoch check's cached layout is as old as the table's was
+        }
+        return DataStatus.OK;
     }
 
     @Override

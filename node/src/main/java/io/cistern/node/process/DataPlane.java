@@ -11,6 +11,7 @@ import io.cistern.node.data.DriveFailures;
 import io.cistern.node.data.LayoutTable;
 import io.cistern.node.data.LocalExtents;
 import io.cistern.node.data.NodeDrives;
+import io.cistern.node.data.PauseWatch;
 import io.cistern.node.data.PeerRoutes;
 import io.cistern.node.metrics.MetricsRegistry;
 import io.cistern.node.volume.ClusterVolumes;
@@ -76,7 +77,8 @@ final class DataPlane implements AutoCloseable
     private ExecutorService scrubThread;
     private final DriveFailures failures = new DriveFailures();
     private final MetricsRegistry metrics = new MetricsRegistry();
-    private ScheduledExecutorService probeThread;
+    private volatile ScheduledExecutorService probeThread;
+    private PauseWatch pauseWatch;
 
     private DataPlane(final EmbeddedMediaDriver mediaDriver, final NodeDrives drives, final String nodeName)
     {
@@ -206,6 +208,15 @@ final class DataPlane implements AutoCloseable
             system.tell(new NodeGuardian.DriveFailed(drive, reason));
             markStale(volumes, drive);
         });
+        // After the process stood still, the layouts it knew are confirmed with their Slab entities before
+        // they are used again: other nodes may have marked copies here stale meanwhile.
+        pauseWatch = new PauseWatch(() ->
+        {
+            LOG.warn("This node stood still for more than a second; its slab layouts are checked with their entities before use");
+            layouts.distrust();
+            revalidate(volumes);
+        });
+        layouts.watchPauses(pauseWatch);
         probeThread = Executors.newSingleThreadScheduledExecutor(daemon("drive-probe"));
         final long probeMillis = settings.health().driveProbeInterval().toMillis();
         probeThread.scheduleWithFixedDelay(this::probe, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
@@ -215,6 +226,37 @@ final class DataPlane implements AutoCloseable
         final long incarnation = Cluster.get(Adapter.toClassic(system)).selfUniqueAddress().longUid();
         nbd = NbdServer.start(settings.node().host(), settings.nbd(), exports,
             Attachments.prefix("nbd", settings.node().name(), incarnation));
+    }
+
+    /** Asks the Slab entities for every distrusted layout, again a second later for those that did not answer. */
+    private void revalidate(final VolumeService volumes)
+    {
+        final java.util.List<long[]> slabs = layouts.knownSlabs();
+        final java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(slabs.size());
+        final java.util.concurrent.atomic.AtomicBoolean missed = new java.util.concurrent.atomic.AtomicBoolean();
+        for (final long[] slab : slabs)
+        {
+            if (!layouts.isDistrusted(slab[0], (int)slab[1]))
+            {
+                left.decrementAndGet();
+                continue;
+            }
+            volumes.currentLayout(slab[0], (int)slab[1]).whenComplete((layout, failure) ->
+            {
+                if (layout != null)
+                {
+                    layouts.verified(layout);
+                }
+                else
+                {
+                    missed.set(true);
+                }
+                if (left.decrementAndGet() == 0 && missed.get() && probeThread != null)
+                {
+                    probeThread.schedule(() -> revalidate(volumes), 1, TimeUnit.SECONDS);
+                }
+            });
+        }
     }
 
     /** One round of drive probes, on the probe thread; failed drives are reported again each round. */
@@ -295,6 +337,10 @@ final class DataPlane implements AutoCloseable
         if (scrubThread != null)
         {
             scrubThread.shutdownNow();
+        }
+        if (pauseWatch != null)
+        {
+            pauseWatch.close();
         }
         if (probeThread != null)
         {

@@ -38,6 +38,8 @@ final class ClusterSlabAccess implements SlabAccess
     /** How long a layout is asked for while the Slab entity cannot be reached (see {@link #fetch}). */
     private static final long FETCH_FOR_NS = TimeUnit.SECONDS.toNanos(30);
     private static final long REFRESH_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long FENCE_FOR_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final long ATTEMPT_MS = 1_000;
     /** What {@link #layout} answers for a slab that is certainly not placed (never written): it reads as zeroes. */
     static final SlabLayout UNPLACED = new SlabLayout(-1, -1, -1, 0, new ArrayList<>());
 
@@ -54,6 +56,16 @@ final class ClusterSlabAccess implements SlabAccess
         this.path = path;
         this.routes = path.routes();
         this.blockReader = new BlockReader(maxChunk);
+    }
+
+    /**
+     * How long one ask of a Slab entity is waited for before it is sent again. Short: while the entity is
+     * moving off a dead node, asks sent to its old home are lost, and the next one should go as soon as the
+     * cluster has a new home for it (a persisted event takes milliseconds when the entity is there).
+     */
+    private long attemptMillis()
+    {
+        return Math.min(ATTEMPT_MS, path.timeout().toMillis());
     }
 
     @Override
@@ -107,8 +119,8 @@ final class ClusterSlabAccess implements SlabAccess
             try
             {
                 final SlabLayout layout = path.service().layout(info, slab, placeIfMissing).toCompletableFuture()
-                    .get(path.timeout().toMillis(), TimeUnit.MILLISECONDS);
-                path.layouts().placed(layout);
+                    .get(attemptMillis(), TimeUnit.MILLISECONDS);
+                path.layouts().verified(layout);
                 return layout;
             }
             catch (final ExecutionException | CompletionException ex)
@@ -154,8 +166,9 @@ final class ClusterSlabAccess implements SlabAccess
             try
             {
                 final SlabLayout marked = path.service().markStale(info, layout.index(), copies, inExtent, length)
-                    .toCompletableFuture().get(path.timeout().toMillis(), TimeUnit.MILLISECONDS);
-                path.layouts().placed(marked);
+                    .toCompletableFuture().get(attemptMillis(), TimeUnit.MILLISECONDS);
+                path.layouts().verified(marked);
+                fence(marked, copies);
                 if (marked.epoch() != layout.epoch())
                 {
                     LOG.warn("Copies {} of slab {} of volume {} missed a write: marked stale, layout epoch {} -> {}, {} of {} in sync",
@@ -175,6 +188,31 @@ final class ClusterSlabAccess implements SlabAccess
                     return null;
                 }
                 LockSupport.parkNanos(MARK_PAUSE_NS);
+            }
+        }
+    }
+
+    /**
+     * Tells the nodes of the copies just marked stale that the slab's layout has moved on, before the write
+     * is acknowledged: a node whose news lags would otherwise read its stale copy for a moment. A node that
+     * does not answer within {@link #FENCE_FOR_NS} is gone, or paused (it distrusts its layouts when it
+     * resumes, see {@link io.cistern.node.data.PauseWatch}).
+     */
+    private void fence(final SlabLayout marked, final int copies)
+    {
+        for (final Extent extent : marked.extents())
+        {
+            if ((copies & 1 << extent.copy()) == 0 || routes.isLocal(extent.node()))
+            {
+                continue;
+            }
+            final String channel = routes.channel(extent.node());
+            final int status = channel == null ? DataStatus.NOT_CONNECTED :
+                routes.client(extent.node()).fence(channel, marked.volumeId(), marked.index(), marked.epoch(), FENCE_FOR_NS);
+            if (status != DataStatus.OK)
+            {
+                LOG.info("{} was not told that copy {} of slab {} of volume {} is stale (epoch {}): {}", extent.node(),
+                    extent.copy(), marked.index(), info.name(), marked.epoch(), DataStatus.describe(status));
             }
         }
     }

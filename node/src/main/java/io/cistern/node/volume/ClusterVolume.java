@@ -253,9 +253,14 @@ final class ClusterVolume implements VolumeIo
         }
     }
 
-    /** Whether the volume was deleted while this client had it open (the node's pool view says so). */
+    /**
+     * Whether the volume was deleted while this client had it open (the node's pool view says so). Also
+     * where a request first looks at the layout table: if the process has just stood still, the table
+     * distrusts what it knew before anything is read by it.
+     */
     private boolean deleted()
     {
+        path.layouts().checkPause();
         return path.layouts().isDeleted(info.volumeId());
     }
 
