@@ -198,7 +198,7 @@ public final class DataClient implements Agent, AutoCloseable
      * copy is not the primary under the server's layout. {@link DataStatus#TIMEOUT} leaves it unknown
      * which copies have the write.
      */
-    public int mirrorWrite(
+    public int sequencedWrite(
         final String serverChannel,
         final long volumeId,
         final int slab,
@@ -210,7 +210,7 @@ public final class DataClient implements Agent, AutoCloseable
         final int length,
         final boolean fua)
     {
-        return write(FrameType.MIRROR_WRITE, serverChannel, volumeId, slab, primaryCopy, epoch, offset, src, srcOffset,
+        return write(FrameType.SEQUENCED_WRITE, serverChannel, volumeId, slab, primaryCopy, epoch, offset, src, srcOffset,
             length, fua);
     }
 

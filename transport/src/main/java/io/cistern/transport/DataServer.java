@@ -38,7 +38,7 @@ import static io.cistern.transport.DataStatus.STALE_EPOCH;
  * {@link ExtentIo} where it lies in the assembled buffer, and a READ lands directly after the reply header
  * in one preallocated buffer that is offered as is, so a request allocates nothing.
  * <p>
- * Mirrors: for a slab whose primary copy is here, a {@link FrameType#MIRROR_WRITE} is written to that copy
+ * Mirrors: for a slab whose primary copy is here, a {@link FrameType#SEQUENCED_WRITE} is written to that copy
  * and then, through the {@link Forwarder}, to the slab's other copies in the order this server took it;
  * the answer goes back once every copy has answered. A {@link FrameType#REPAIR} is ordered the same way.
  * Requests that a primary forwards carry {@link DataFrame#FLAG_PEER} and are answered on the peer reply
@@ -235,7 +235,7 @@ public final class DataServer implements Agent, AutoCloseable
             final int maxPayloadLength =
                 Math.min(settings.maxPayloadLength(), target.maxMessageLength() - HEADER_LENGTH);
             final int type = request.type();
-            if (type == FrameType.MIRROR_WRITE || type == FrameType.REPAIR)
+            if (type == FrameType.SEQUENCED_WRITE || type == FrameType.REPAIR)
             {
                 final int status = sequenced(target, maxPayloadLength, buffer, offset, length);
                 if (status != PENDING)
@@ -335,7 +335,7 @@ public final class DataServer implements Agent, AutoCloseable
     /** Not a status: the answer comes later, from {@link #complete}. */
     private static final int PENDING = Integer.MIN_VALUE;
 
-    /** A MIRROR_WRITE or REPAIR: the requests this server orders as the slab's primary. */
+    /** A SEQUENCED_WRITE or REPAIR: the requests this server orders as the slab's primary. */
     private int sequenced(final ReplyPublications.Target target, final int maxPayloadLength, final DirectBuffer buffer,
                           final int offset, final int length)
     {
@@ -350,8 +350,8 @@ public final class DataServer implements Agent, AutoCloseable
         }
         try
         {
-            final int status = request.type() == FrameType.MIRROR_WRITE ?
-                mirrorWrite(p, target, maxPayloadLength, buffer, offset + PAYLOAD_OFFSET, length - HEADER_LENGTH) :
+            final int status = request.type() == FrameType.SEQUENCED_WRITE ?
+                sequencedWrite(p, target, maxPayloadLength, buffer, offset + PAYLOAD_OFFSET, length - HEADER_LENGTH) :
                 repair(p, target, maxPayloadLength);
             if (status != PENDING)
             {
@@ -368,7 +368,7 @@ public final class DataServer implements Agent, AutoCloseable
         }
     }
 
-    private int mirrorWrite(final Forwarder.Pending p, final ReplyPublications.Target target, final int maxPayloadLength,
+    private int sequencedWrite(final Forwarder.Pending p, final ReplyPublications.Target target, final int maxPayloadLength,
                             final DirectBuffer buffer, final int payloadOffset, final int payloadLength)
     {
         int status = extentRequests.checkWrite(request, maxPayloadLength, payloadLength);

@@ -41,7 +41,7 @@ public final class DataStatus
     public static final int FAILED_STOP = -10;
     /** The request's arguments or a frame's layout were invalid (negative length, payload not matching). */
     public static final int MALFORMED = -11;
-    /** A MIRROR_WRITE or REPAIR reached a server that does not hold the slab's primary copy; nothing was done. */
+    /** A SEQUENCED_WRITE or REPAIR reached a server that does not hold the slab's primary copy; nothing was done. */
     public static final int NOT_PRIMARY = -12;
     /**
      * A write to the range overtook a repair while the good bytes were being fetched, so the repair
@@ -60,7 +60,7 @@ public final class DataStatus
     public static final int MAP_LOST = -15;
 
     /**
-     * Base of the DEGRADED range. A MIRROR_WRITE answered {@code DEGRADED_BASE - mask} was written to the
+     * Base of the DEGRADED range. A SEQUENCED_WRITE answered {@code DEGRADED_BASE - mask} was written to the
      * primary's copy, but the copies whose bits are set in {@code mask} (bit {@code c} for copy {@code c},
      * copies 0..15) did not confirm it: they failed, or did not answer in time. The front end gets those
      * copies marked stale before it acknowledges anything (see {@link #degraded}).

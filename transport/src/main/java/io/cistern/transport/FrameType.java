@@ -23,13 +23,15 @@ public final class FrameType
     /** The flush's status; no payload. */
     public static final int FLUSH_REPLY = 6;
     /**
-     * Write the payload to every in-sync copy of a slab, sent to the slab's primary: its server writes its
-     * own copy and fans the write out to the others in the order it took the writes, so every copy sees
-     * the slab's writes in one order. Answered by {@link #MIRROR_WRITE_REPLY} once every copy has it.
+     * Write the payload through the server that sequences the slab's writes (its primary): it writes its own
+     * extent and fans the write out to the slab's other extents the layout gives it, in the order it took
+     * the writes, so every extent sees the slab's writes in one order. Answered by
+     * {@link #SEQUENCED_WRITE_REPLY} once every extent has it, or naming those that do not. (Wire number 7
+     * was called MIRROR_WRITE before; the frame is the same.)
      */
-    public static final int MIRROR_WRITE = 7;
-    /** The mirrored write's status: the worst of every copy's; no payload. */
-    public static final int MIRROR_WRITE_REPLY = 8;
+    public static final int SEQUENCED_WRITE = 7;
+    /** The sequenced write's status: OK, or which extents missed it; no payload. */
+    public static final int SEQUENCED_WRITE_REPLY = 8;
     /**
      * Rewrite {@code length} bytes at {@code offset} of copy {@code copy}, which failed its checksum, from a
      * good copy; sent to the slab's primary, so the repair is ordered with the slab's writes. Answered by
@@ -60,13 +62,13 @@ public final class FrameType
 
     public static boolean isRequest(final int type)
     {
-        return type == READ || type == WRITE || type == FLUSH || type == MIRROR_WRITE || type == REPAIR || type == DIRTY_MAP ||
+        return type == READ || type == WRITE || type == FLUSH || type == SEQUENCED_WRITE || type == REPAIR || type == DIRTY_MAP ||
             type == FENCE;
     }
 
     public static boolean isReply(final int type)
     {
-        return type == READ_REPLY || type == WRITE_REPLY || type == FLUSH_REPLY || type == MIRROR_WRITE_REPLY ||
+        return type == READ_REPLY || type == WRITE_REPLY || type == FLUSH_REPLY || type == SEQUENCED_WRITE_REPLY ||
             type == REPAIR_REPLY || type == DIRTY_MAP_REPLY || type == FENCE_REPLY;
     }
 
@@ -95,10 +97,10 @@ public final class FrameType
                 return "FLUSH";
             case FLUSH_REPLY:
                 return "FLUSH_REPLY";
-            case MIRROR_WRITE:
-                return "MIRROR_WRITE";
-            case MIRROR_WRITE_REPLY:
-                return "MIRROR_WRITE_REPLY";
+            case SEQUENCED_WRITE:
+                return "SEQUENCED_WRITE";
+            case SEQUENCED_WRITE_REPLY:
+                return "SEQUENCED_WRITE_REPLY";
             case REPAIR:
                 return "REPAIR";
             case REPAIR_REPLY:

@@ -124,7 +124,7 @@ abstract class DataPlaneContract
         final String server = fixture.serverChannel();
         final UnsafeBuffer data = randomBuffer(8192, 9);
 
-        assertStatus(OK, client.mirrorWrite(server, VOLUME, SLAB, COPY, EPOCH, 4096, data, 0, 8192, true));
+        assertStatus(OK, client.sequencedWrite(server, VOLUME, SLAB, COPY, EPOCH, 4096, data, 0, 8192, true));
         for (int copy = COPY; copy <= COPY + 2; copy++)
         {
             assertArrayEquals(data.byteArray(), fixture.extents.bytes(VOLUME, SLAB, copy, 4096, 8192), "copy " + copy);
@@ -132,8 +132,8 @@ abstract class DataPlaneContract
         assertEquals(3, fixture.extents.fuaWrites());
 
         final UnsafeBuffer next = randomBuffer(4096, 10);
-        assertStatus(DataStatus.NOT_PRIMARY, client.mirrorWrite(server, VOLUME, SLAB, COPY + 1, EPOCH, 0, next, 0, 4096, false));
-        assertStatus(DataStatus.STALE_EPOCH, client.mirrorWrite(server, VOLUME, SLAB, COPY, EPOCH - 1, 0, next, 0, 4096, false));
+        assertStatus(DataStatus.NOT_PRIMARY, client.sequencedWrite(server, VOLUME, SLAB, COPY + 1, EPOCH, 0, next, 0, 4096, false));
+        assertStatus(DataStatus.STALE_EPOCH, client.sequencedWrite(server, VOLUME, SLAB, COPY, EPOCH - 1, 0, next, 0, 4096, false));
         assertEquals(3, fixture.extents.writes(), "refused mirrored writes wrote nothing");
     }
 

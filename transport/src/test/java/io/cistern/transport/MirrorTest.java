@@ -155,14 +155,14 @@ class MirrorTest
         final DataClient client = client(101, settings);
         final UnsafeBuffer data = random(64 * 1024, 1);
 
-        assertEquals(OK, client.mirrorWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 8192, data, 0, 64 * 1024, true),
+        assertEquals(OK, client.sequencedWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 8192, data, 0, 64 * 1024, true),
             "mirrored write");
         for (int copy = 0; copy < 3; copy++)
         {
             assertArrayEquals(data.byteArray(), nodes[copy].extents().bytes(VOLUME, SLAB, copy, 8192, 64 * 1024), "copy " + copy);
             assertEquals(1, nodes[copy].extents().fuaWrites(), "FUA reached copy " + copy);
         }
-        assertEquals(DataStatus.NOT_PRIMARY, client.mirrorWrite(nodes[1].channel(), VOLUME, SLAB, 1, EPOCH, 0, data, 0, 4096,
+        assertEquals(DataStatus.NOT_PRIMARY, client.sequencedWrite(nodes[1].channel(), VOLUME, SLAB, 1, EPOCH, 0, data, 0, 4096,
             false), "a copy that is not the primary refuses to sequence");
     }
 
@@ -197,7 +197,7 @@ class MirrorTest
                         final UnsafeBuffer two = new UnsafeBuffer(new byte[8192]);
                         two.putBytes(0, block, 0, 4096);
                         two.putBytes(4096, block, 0, 4096);
-                        if (client.mirrorWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, at, two, 0, 8192, false) != OK)
+                        if (client.sequencedWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, at, two, 0, 8192, false) != OK)
                         {
                             failed++;
                         }
@@ -227,7 +227,7 @@ class MirrorTest
         startNodes(settings);
         final DataClient client = client(301, settings);
         final UnsafeBuffer data = random(16 * 1024, 3);
-        assertEquals(OK, client.mirrorWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, data, 0, 16 * 1024, false));
+        assertEquals(OK, client.sequencedWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, data, 0, 16 * 1024, false));
 
         final UnsafeBuffer garbage = random(4096, 4);
         assertEquals(OK, client.write(nodes[2].channel(), VOLUME, SLAB, 2, EPOCH, 4096, garbage, 0, 4096, false));
@@ -248,7 +248,7 @@ class MirrorTest
         startNodes(settings);
         final DataClient client = client(501, settings);
         final UnsafeBuffer data = random(64 * 1024, 7);
-        assertEquals(OK, client.mirrorWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, data, 0, 64 * 1024, false));
+        assertEquals(OK, client.sequencedWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, data, 0, 64 * 1024, false));
 
         // Node 3 dies: its server, forwarder and media driver stop (nothing answers, no status messages).
         CloseHelper.close(closeables.get(2));
@@ -258,7 +258,7 @@ class MirrorTest
         int status = OK;
         while (!DataStatus.isDegraded(status) && System.nanoTime() < noticeBy)
         {
-            status = client.mirrorWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, data, 0, 64 * 1024, false);
+            status = client.sequencedWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, data, 0, 64 * 1024, false);
         }
         assertEquals(1 << 2, DataStatus.missedCopies(status), DataStatus.describe(status));
 
@@ -267,7 +267,7 @@ class MirrorTest
         {
             final UnsafeBuffer next = random(64 * 1024, 100 + i);
             final long started = System.nanoTime();
-            status = client.mirrorWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 65536, next, 0, 64 * 1024, false);
+            status = client.sequencedWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 65536, next, 0, 64 * 1024, false);
             slowestMs = Math.max(slowestMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             assertEquals(1 << 2, DataStatus.missedCopies(status), DataStatus.describe(status));
             assertArrayEquals(next.byteArray(), nodes[1].extents().bytes(VOLUME, SLAB, 1, 65536, 64 * 1024), "the live copy has write " + i);
@@ -285,7 +285,7 @@ class MirrorTest
         final UnsafeBuffer data = random(4096, 5);
 
         final long started = System.nanoTime();
-        final int status = client.mirrorWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, data, 0, 4096, false);
+        final int status = client.sequencedWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, data, 0, 4096, false);
         final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertTrue(DataStatus.isDegraded(status), DataStatus.describe(status));
         assertEquals(1 << 2, DataStatus.missedCopies(status), "copy 2, and only copy 2, missed the write");
@@ -317,7 +317,7 @@ class MirrorTest
             {
                 final long at = (long)(i % 4) * mib;
                 results.add(pool.submit(() ->
-                    client.mirrorWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, at, data, 0, mib, false)));
+                    client.sequencedWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, at, data, 0, mib, false)));
             }
             for (final Future<Integer> result : results)
             {
@@ -336,7 +336,7 @@ class MirrorTest
         int status = DataStatus.TIMEOUT;
         for (int attempt = 0; attempt < 20 && status != OK; attempt++)
         {
-            status = client.mirrorWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, small, 0, 4096, false);
+            status = client.sequencedWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, small, 0, 4096, false);
         }
         assertEquals(OK, status, "a write after the copy came back");
         assertArrayEquals(small.byteArray(), nodes[2].extents().bytes(VOLUME, SLAB, 2, 0, 4096));

@@ -96,8 +96,9 @@ public final class LayoutTable implements SlabListener
     }
 
     /**
-     * After a pause: every layout known reads as unknown until {@link #verified} (the Slab entity's own
-     * answer) says what it is now. Idempotent.
+     * After a pause: every layout known reads as unknown until {@link #confirmed} (the slab's events in the
+     * journal, folded) says what it is now. Not the Slab entity: if this node was downed while it stood
+     * still, the entity it hosts is a stale leftover, and another node runs the real one. Idempotent.
      */
     public synchronized void distrust()
     {
@@ -112,10 +113,10 @@ public final class LayoutTable implements SlabListener
     }
 
     /**
-     * A layout as its Slab entity answered it just now: it ends a distrust of the slab (a fence to a newer
-     * epoch stays), and is placed like any other.
+     * A layout as the journal has it now (the slab's events folded): it ends a distrust of the slab (a fence
+     * to a newer epoch stays), and is placed like any other.
      */
-    public synchronized void verified(final SlabLayout layout)
+    public synchronized void confirmed(final SlabLayout layout)
     {
         final long[] known = floors.get(layout.volumeId());
         if (known != null && layout.index() < known.length && known[layout.index()] == DISTRUSTED)
@@ -130,7 +131,23 @@ public final class LayoutTable implements SlabListener
         placed(layout);
     }
 
-    /** Whether a slab's layout is distrusted since a pause and not yet confirmed by its entity. */
+    /** The journal says the slab is not placed (freed): nothing to distrust any more. */
+    public synchronized void confirmedFreed(final long volumeId, final int index)
+    {
+        final long[] known = floors.get(volumeId);
+        if (known != null && index < known.length && known[index] == DISTRUSTED)
+        {
+            final long[] updated = known.clone();
+            updated[index] = 0;
+            final Long2ObjectHashMap<long[]> next = new Long2ObjectHashMap<>();
+            floors.forEachLong(next::put);
+            next.put(volumeId, updated);
+            floors = next;
+        }
+        freed(volumeId, index);
+    }
+
+    /** Whether a slab's layout is distrusted since a pause and not yet confirmed by the journal. */
     public boolean isDistrusted(final long volumeId, final int index)
     {
         final long[] known = floors.get(volumeId);

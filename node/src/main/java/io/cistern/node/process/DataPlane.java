@@ -11,7 +11,10 @@ import io.cistern.node.data.DriveFailures;
 import io.cistern.node.data.LayoutTable;
 import io.cistern.node.data.LocalExtents;
 import io.cistern.node.data.NodeDrives;
+import io.cistern.actors.volume.Slab;
 import io.cistern.node.data.PauseWatch;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.PersistenceQuery;
 import io.cistern.node.data.PeerRoutes;
 import io.cistern.node.metrics.MetricsRegistry;
 import io.cistern.node.volume.ClusterVolumes;
@@ -214,7 +217,7 @@ final class DataPlane implements AutoCloseable
         {
             LOG.warn("This node stood still for more than a second; its slab layouts are checked with their entities before use");
             layouts.distrust();
-            revalidate(volumes);
+            revalidate(system);
         });
         layouts.watchPauses(pauseWatch);
         probeThread = Executors.newSingleThreadScheduledExecutor(daemon("drive-probe"));
@@ -228,34 +231,49 @@ final class DataPlane implements AutoCloseable
             Attachments.prefix("nbd", settings.node().name(), incarnation));
     }
 
-    /** Asks the Slab entities for every distrusted layout, again a second later for those that did not answer. */
-    private void revalidate(final VolumeService volumes)
+    /**
+     * Confirms every distrusted layout from the journal: the slab's events folded as its entity would, so a
+     * stale leftover of the entity on this node (if it was downed while it stood still) has no say. Slabs
+     * that could not be read are tried again a second later.
+     */
+    private void revalidate(final ActorSystem<?> system)
     {
+        final JdbcReadJournal journal = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class,
+            JdbcReadJournal.Identifier());
         final java.util.List<long[]> slabs = layouts.knownSlabs();
         final java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(slabs.size());
         final java.util.concurrent.atomic.AtomicBoolean missed = new java.util.concurrent.atomic.AtomicBoolean();
         for (final long[] slab : slabs)
         {
-            if (!layouts.isDistrusted(slab[0], (int)slab[1]))
+            final long volumeId = slab[0];
+            final int index = (int)slab[1];
+            if (!layouts.isDistrusted(volumeId, index))
             {
                 left.decrementAndGet();
                 continue;
             }
-            volumes.currentLayout(slab[0], (int)slab[1]).whenComplete((layout, failure) ->
-            {
-                if (layout != null)
+            journal.currentEventsByPersistenceId(Slab.ENTITY_TYPE_KEY.name() + "|" + Slab.entityId(volumeId, index), 0, Long.MAX_VALUE)
+                .runFold((Slab.State)new Slab.Unplaced(), (state, envelope) -> envelope.event() instanceof Slab.Event e ?
+                    Slab.apply(state, e) : state, system)
+                .whenComplete((state, failure) ->
                 {
-                    layouts.verified(layout);
-                }
-                else
-                {
-                    missed.set(true);
-                }
-                if (left.decrementAndGet() == 0 && missed.get() && probeThread != null)
-                {
-                    probeThread.schedule(() -> revalidate(volumes), 1, TimeUnit.SECONDS);
-                }
-            });
+                    if (state instanceof Slab.Active active)
+                    {
+                        layouts.confirmed(active.layout());
+                    }
+                    else if (state != null)
+                    {
+                        layouts.confirmedFreed(volumeId, index);
+                    }
+                    else
+                    {
+                        missed.set(true);
+                    }
+                    if (left.decrementAndGet() == 0 && missed.get() && probeThread != null)
+                    {
+                        probeThread.schedule(() -> revalidate(system), 1, TimeUnit.SECONDS);
+                    }
+                });
         }
     }
 

@@ -113,6 +113,22 @@ final class ClusterSlabAccess implements SlabAccess
     private SlabLayout fetch(final int slab, final boolean placeIfMissing)
     {
         final long deadline = System.nanoTime() + FETCH_FOR_NS;
+        while (path.layouts().isDistrusted(info.volumeId(), slab))
+        {
+            // This node stood still: its layouts, and the answers of entities it hosts, wait for the journal.
+            if (System.nanoTime() > deadline)
+            {
+                lastFetchFailure = VolumeStatus.UNAVAILABLE;
+                LOG.warn("No layout for slab {} of volume {}: still unconfirmed since this node stood still", slab, info.name());
+                return null;
+            }
+            LockSupport.parkNanos(REFRESH_PAUSE_NS);
+        }
+        final SlabLayout confirmed = path.layouts().get(info.volumeId(), slab);
+        if (confirmed != null)
+        {
+            return confirmed;
+        }
         while (true)
         {
             Throwable cause;
@@ -120,7 +136,7 @@ final class ClusterSlabAccess implements SlabAccess
             {
                 final SlabLayout layout = path.service().layout(info, slab, placeIfMissing).toCompletableFuture()
                     .get(attemptMillis(), TimeUnit.MILLISECONDS);
-                path.layouts().verified(layout);
+                path.layouts().placed(layout);
                 return layout;
             }
             catch (final ExecutionException | CompletionException ex)
@@ -167,7 +183,7 @@ final class ClusterSlabAccess implements SlabAccess
             {
                 final SlabLayout marked = path.service().markStale(info, layout.index(), copies, inExtent, length)
                     .toCompletableFuture().get(attemptMillis(), TimeUnit.MILLISECONDS);
-                path.layouts().verified(marked);
+                path.layouts().placed(marked);
                 fence(marked, copies);
                 if (marked.epoch() != layout.epoch())
                 {
@@ -251,7 +267,7 @@ final class ClusterSlabAccess implements SlabAccess
             return DataStatus.NOT_CONNECTED;
         }
         wire.wrap(src);
-        return routes.client(sequencer.node()).mirrorWrite(channel, info.volumeId(), layout.index(), sequencer.copy(),
+        return routes.client(sequencer.node()).sequencedWrite(channel, info.volumeId(), layout.index(), sequencer.copy(),
             layout.epoch(), inExtent, wire, src.position(), length, fua);
     }
 

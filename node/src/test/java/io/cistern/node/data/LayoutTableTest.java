@@ -42,7 +42,7 @@ class LayoutTableTest
     }
 
     @Test
-    void afterAPauseEveryLayoutIsDistrustedUntilItsEntityConfirmsIt()
+    void afterAPauseEveryLayoutIsDistrustedUntilTheJournalConfirmsIt()
     {
         final LayoutTable table = new LayoutTable();
         table.placed(layout(0, 1));
@@ -52,9 +52,9 @@ class LayoutTableTest
         assertNull(table.get(9, 1));
         assertTrue(table.isDistrusted(9, 0));
         table.placed(layout(0, 2));
-        assertNull(table.get(9, 0), "news from the view is not confirmation");
+        assertNull(table.get(9, 0), "news from the view or an entity is not confirmation");
         final SlabLayout confirmed = layout(0, 2);
-        table.verified(confirmed);
+        table.confirmed(confirmed);
         assertSame(confirmed, table.get(9, 0));
         assertFalse(table.isDistrusted(9, 0));
         assertNull(table.get(9, 1), "slab 1 still waits for its entity");
