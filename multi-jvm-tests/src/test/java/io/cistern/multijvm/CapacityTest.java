@@ -45,7 +45,7 @@ class CapacityTest
     @RegisterExtension
     final NodeLogs logs = new NodeLogs();
 
-    private final CisternCli cli = new CisternCli();
+    private TestCluster cluster;
     private Path data;
 
     private String nbd(final int node)
@@ -56,13 +56,10 @@ class CapacityTest
     @BeforeAll
     void startCluster() throws Exception
     {
-        data = Files.createTempDirectory("cistern-capacity-").resolve("cistern-data");
-        logs.watch(data);
-        final CisternCli.Result up = cli.run(300, "up", "--nodes", "3", "--drives", "1", "--drive-size", "256M", "--slab-size", "16M",
-            "--data", data.toString(), "--port-offset", Integer.toString(PORT_OFFSET));
-        assertEquals(0, up.exit(), up.output());
-        final CisternCli.Result create = cli.run(60, "volume", "create", "vol1", "--size", "64M", "--resiliency", "mirror-3",
-            "--provisioning", "fixed", "--data", data.toString());
+        cluster = TestCluster.up(logs, "capacity", PORT_OFFSET, "--nodes", "3", "--drives", "1", "--drive-size", "256M", "--slab-size", "16M");
+        data = cluster.data();
+        final CisternCli.Result create = cluster.cistern(60, "volume", "create", "vol1", "--size", "64M", "--resiliency", "mirror-3",
+            "--provisioning", "fixed");
         assertEquals(0, create.exit(), create.output());
         final Tools.Result fio = Tools.run(300, fio(1, "--do_verify=1"));
         assertEquals(0, fio.exit(), fio.output());
@@ -71,9 +68,9 @@ class CapacityTest
     @AfterAll
     void stopCluster() throws Exception
     {
-        if (data != null)
+        if (cluster != null)
         {
-            cli.run(180, "down", "--data", data.toString());
+            cluster.close();
         }
     }
 
@@ -81,11 +78,11 @@ class CapacityTest
     @Order(1)
     void aFourthNodeAddedToAClusterHoldingDataGetsCopiesByRebalancing() throws Exception
     {
-        final CisternCli.Result even = cli.run(60, "pool", "optimize", "--data", data.toString());
+        final CisternCli.Result even = cluster.cistern(60, "pool", "optimize");
         assertTrue(even.output().contains("nothing to move"), "three equal drives: " + even.output());
 
         final Instant added = Instant.now();
-        final CisternCli.Result add = cli.run(300, "node", "add", "--data", data.toString());
+        final CisternCli.Result add = cluster.cistern(300, "node", "add");
         assertEquals(0, add.exit(), add.output());
         assertTrue(add.output().contains("node-4 joined the pool"), add.output());
 
@@ -103,7 +100,7 @@ class CapacityTest
         {
             assertEquals(3, slab.path("extents").findValuesAsText("node").stream().distinct().count(), "three nodes per slab: " + slab);
         }
-        final JsonNode jobs = JSON.readTree(cli.run(60, "job", "list", "--json", "--data", data.toString()).output()).path("jobs");
+        final JsonNode jobs = JSON.readTree(cluster.cistern(60, "job", "list", "--json").output()).path("jobs");
         long rebalanced = 0;
         for (final JsonNode job : jobs)
         {
@@ -118,7 +115,7 @@ class CapacityTest
 
         final Tools.Result verify = Tools.run(300, fio(4, "--verify_only"));
         assertEquals(0, verify.exit(), verify.output());
-        final CisternCli.Result after = cli.run(60, "pool", "optimize", "--data", data.toString());
+        final CisternCli.Result after = cluster.cistern(60, "pool", "optimize");
         assertTrue(after.output().contains("nothing to move"), after.output());
     }
 
@@ -127,13 +124,13 @@ class CapacityTest
     void drivesAddedToRunningNodesJoinThePoolAndAreFilledByRebalancing() throws Exception
     {
         final Instant added = Instant.now();
-        final CisternCli.Result add = cli.run(120, "drive", "add", "--node", "node-1", "--data", data.toString());
+        final CisternCli.Result add = cluster.cistern(120, "drive", "add", "--node", "node-1");
         assertEquals(0, add.exit(), add.output());
         final Path byCli = data.resolve("node-1").resolve("drives").resolve("drive-2");
         assertTrue(add.output().contains("at " + byCli + " on node-1: joined the pool"), add.output());
         assertTrue(Files.readString(data.resolve("node-1").resolve("node.conf")).contains("cistern.node.drives += { path = \"" + byCli),
             "drive add keeps the drive in node-1's configuration for its next start");
-        final CisternCli.Result again = cli.run(120, "drive", "add", byCli.toString(), "--node", "node-1", "--data", data.toString());
+        final CisternCli.Result again = cluster.cistern(120, "drive", "add", byCli.toString(), "--node", "node-1");
         assertEquals(1, again.exit(), again.output());
         assertTrue(again.output().contains(byCli + " is already drive "), again.output());
 
@@ -180,7 +177,7 @@ class CapacityTest
 
     private JsonNode drives() throws Exception
     {
-        return JSON.readTree(cli.run(60, "drive", "list", "--json", "--data", data.toString()).output()).path("drives");
+        return JSON.readTree(cluster.cistern(60, "drive", "list", "--json").output()).path("drives");
     }
 
     private String[] fio(final int node, final String mode)
@@ -206,6 +203,6 @@ class CapacityTest
 
     private JsonNode show() throws Exception
     {
-        return JSON.readTree(cli.run(60, "volume", "show", "vol1", "--json", "--data", data.toString()).output());
+        return JSON.readTree(cluster.cistern(60, "volume", "show", "vol1", "--json").output());
     }
 }

@@ -55,7 +55,7 @@ class DegradedIoTest
     @RegisterExtension
     final NodeLogs logs = new NodeLogs();
 
-    private final CisternCli cli = new CisternCli();
+    private TestCluster cluster;
     private Path tmp;
     private Path data;
 
@@ -67,14 +67,11 @@ class DegradedIoTest
     @BeforeAll
     void startCluster() throws Exception
     {
-        tmp = Files.createTempDirectory("cistern-degraded-");
-        data = tmp.resolve("cistern-data");
-        logs.watch(data);
-        final CisternCli.Result up = cli.run(300, "up", "--nodes", "3", "--drives", "1", "--drive-size", "1G",
-            "--slab-size", "16M", "--data", data.toString(), "--port-offset", Integer.toString(PORT_OFFSET));
-        assertEquals(0, up.exit(), up.output());
-        final CisternCli.Result create = cli.run(60, "volume", "create", "vol1", "--size", "64M", "--resiliency", "mirror-3",
-            "--provisioning", "fixed", "--data", data.toString());
+        cluster = TestCluster.up(logs, "degraded", PORT_OFFSET, "--nodes", "3", "--drives", "1", "--drive-size", "1G", "--slab-size", "16M");
+        tmp = cluster.tmp();
+        data = cluster.data();
+        final CisternCli.Result create = cluster.cistern(60, "volume", "create", "vol1", "--size", "64M", "--resiliency", "mirror-3",
+            "--provisioning", "fixed");
         assertEquals(0, create.exit(), create.output());
         // Every copy of every slab holds data before node 2 goes away.
         final Tools.Result fill = Tools.run(300, "fio", "--name=fill", "--ioengine=nbd", nbd(1), "--rw=write", "--bs=1M",
@@ -85,9 +82,9 @@ class DegradedIoTest
     @AfterAll
     void stopCluster() throws Exception
     {
-        if (data != null)
+        if (cluster != null)
         {
-            cli.run(180, "down", "--data", data.toString());
+            cluster.close();
         }
     }
 
@@ -145,7 +142,7 @@ class DegradedIoTest
     void aRestartedNodeIsResyncedWithOnlyWhatItMissed() throws Exception
     {
         final long restarted = System.nanoTime();
-        final CisternCli.Result restart = cli.run(300, "node", "start", "node-2", "--data", data.toString());
+        final CisternCli.Result restart = cluster.cistern(300, "node", "start", "node-2");
         assertEquals(0, restart.exit(), restart.output());
         Awaitility.await("every copy is in sync again").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
             .until(() -> show().path("detail").path("extentsByState").path("IN_SYNC").asInt() == 12);
@@ -170,7 +167,7 @@ class DegradedIoTest
         }
         assertEquals(1, done, "one stale copy, one resync: " + jobs);
         assertEquals("HEALTHY", show().path("detail").path("health").asText());
-        final CisternCli.Result list = cli.run(60, "job", "list", "--data", data.toString());
+        final CisternCli.Result list = cluster.cistern(60, "job", "list");
         assertEquals(0, list.exit(), list.output());
         assertTrue(list.output().lines().anyMatch(l -> l.contains("RESYNC") && l.contains("DONE") && l.startsWith("node-2-resync-")),
             list.output());
@@ -253,13 +250,13 @@ class DegradedIoTest
         final int total = flipped.values().stream().mapToInt(Integer::intValue).sum();
         assertEquals(4 * 3, total, "4 slabs: two blocks on node 1 and one on node 3 each");
 
-        final CisternCli.Result scrub = cli.run(60, "job", "scrub", "--data", data.toString());
+        final CisternCli.Result scrub = cluster.cistern(60, "job", "scrub");
         assertEquals(0, scrub.exit(), scrub.output());
         final java.util.Map<String, long[]> counted = new java.util.TreeMap<>();
         Awaitility.await("every node's scrub is done").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() ->
         {
             counted.clear();
-            final JsonNode jobs = JSON.readTree(cli.run(60, "job", "list", "--json", "--data", data.toString()).output()).path("jobs");
+            final JsonNode jobs = JSON.readTree(cluster.cistern(60, "job", "list", "--json").output()).path("jobs");
             int running = 0;
             int scrubs = 0;
             for (final JsonNode job : jobs)
@@ -305,7 +302,7 @@ class DegradedIoTest
 
     private JsonNode show() throws Exception
     {
-        return JSON.readTree(cli.run(60, "volume", "show", "vol1", "--json", "--data", data.toString()).output());
+        return JSON.readTree(cluster.cistern(60, "volume", "show", "vol1", "--json").output());
     }
 
     private long pid(final String name) throws Exception

@@ -20,7 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static io.cistern.multijvm.ClusterQueries.JSON;
+import static io.cistern.multijvm.TestCluster.JSON;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,40 +41,32 @@ class NodeLossTest
     @RegisterExtension
     final NodeLogs logs = new NodeLogs();
 
-    private final CisternCli cli = new CisternCli();
+    private TestCluster cluster;
     private Path tmp;
-    private Path data;
-    private ClusterQueries cluster;
 
-    private static String uri(final int node, final String volume)
+    private String uri(final int node, final String volume)
     {
-        return "--uri=nbd://127.0.0.1:" + (10809 + PORT_OFFSET + node - 1) + "/" + volume;
+        return "--uri=" + cluster.nbd(node, volume);
     }
 
     @BeforeAll
     void startCluster() throws Exception
     {
-        tmp = Files.createTempDirectory("cistern-node-loss-");
-        data = tmp.resolve("cistern-data");
-        logs.watch(data);
-        cluster = new ClusterQueries(cli, data);
-        final CisternCli.Result up = cli.run(300, "up", "--nodes", "3", "--drives", "2", "--drive-size", "2G", "--slab-size", "16M",
-            "--repair-bandwidth", "8M", "--data", data.toString(), "--port-offset", Integer.toString(PORT_OFFSET));
-        assertEquals(0, up.exit(), up.output());
+        cluster = TestCluster.up(logs, "node-loss", PORT_OFFSET, "--nodes", "3", "--drives", "2", "--drive-size", "2G",
+            "--slab-size", "16M", "--repair-bandwidth", "8M");
+        tmp = cluster.tmp();
         for (final String volume : List.of("lossy", "steady"))
         {
-            final CisternCli.Result create = cli.run(60, "volume", "create", volume, "--size", "256M", "--resiliency", "mirror-3",
-                "--data", data.toString());
-            assertEquals(0, create.exit(), create.output());
+            cluster.ok("volume", "create", volume, "--size", "256M", "--resiliency", "mirror-3");
         }
     }
 
     @AfterAll
     void stopCluster() throws Exception
     {
-        if (data != null)
+        if (cluster != null)
         {
-            cli.run(180, "down", "--data", data.toString());
+            cluster.close();
         }
     }
 
@@ -103,19 +95,6 @@ class NodeLossTest
         return new double[] {read, write};
     }
 
-    private void kill(final String node) throws Exception
-    {
-        final ProcessHandle process = ProcessHandle.of(cluster.node(node).path("pid").asLong()).orElseThrow();
-        process.destroyForcibly();
-        process.onExit().get(30, TimeUnit.SECONDS);
-    }
-
-    private void start(final String node) throws Exception
-    {
-        final CisternCli.Result start = cli.run(300, "node", "start", node, "--data", data.toString());
-        assertEquals(0, start.exit(), start.output());
-    }
-
     @Test
     @Order(1)
     void readsAndWritesThroughTwoNodesGetNoErrorWhenTheThirdIsKilled() throws Exception
@@ -124,13 +103,13 @@ class NodeLossTest
         final Process two = fio(2, "lossy", "through-node-2", "--rw=randrw", "--runtime=40", "--offset=0");
         Awaitility.await("the clients have placed slabs").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
             .until(() -> cluster.volume("lossy").path("detail").path("slabsPlaced").asInt() >= 4);
-        kill("node-3");
+        cluster.kill("node-3");
         final long killedAt = System.nanoTime();
         final double[] a = finished(one, "through-node-1");
         final double[] b = finished(two, "through-node-2");
         System.out.printf("node-3 SIGKILLed %.0f s before the clients ended; longest stall %.0f ms%n",
             (System.nanoTime() - killedAt) / 1e9, Math.max(Math.max(a[0], a[1]), Math.max(b[0], b[1])));
-        start("node-3");
+        cluster.start("node-3");
     }
 
     @Test
@@ -140,24 +119,23 @@ class NodeLossTest
         // node-3 came back with stale copies of "lossy": its resyncs run, paced to 8 MiB/s.
         Awaitility.await("node-3 resyncs").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
             .until(() -> hasRunning(cluster.jobs("node-3"), "RESYNC"));
-        final CisternCli.Result scrub = cli.run(60, "job", "scrub", "--data", data.toString());
-        assertEquals(0, scrub.exit(), scrub.output());
+        cluster.ok("job", "scrub");
 
         final Process writer = fio(1, "steady", "steady-writes", "--rw=randwrite", "--runtime=30");
         Awaitility.await("steady has placed slabs").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
             .until(() -> cluster.volume("steady").path("detail").path("slabsPlaced").asInt() >= 4);
         assertTrue(hasRunning(cluster.jobs("node-3"), "RESYNC"), "a resync still runs on node-3: " + cluster.jobs("node-3"));
-        kill("node-2");
+        cluster.kill("node-2");
         final double[] latency = finished(writer, "steady-writes");
         System.out.printf("node-2 SIGKILLed under a scrub and a resync; longest write %.0f ms%n", latency[1]);
 
         // What was written reads back the same through both surviving nodes.
         final Path one = tmp.resolve("steady-1.raw");
         final Path three = tmp.resolve("steady-3.raw");
-        assertEquals(0, Tools.run(300, "nbdcopy", "nbd://127.0.0.1:" + (10809 + PORT_OFFSET) + "/steady", one.toString()).exit());
-        assertEquals(0, Tools.run(300, "nbdcopy", "nbd://127.0.0.1:" + (10811 + PORT_OFFSET) + "/steady", three.toString()).exit());
+        assertEquals(0, Tools.run(300, "nbdcopy", cluster.nbd(1, "steady"), one.toString()).exit());
+        assertEquals(0, Tools.run(300, "nbdcopy", cluster.nbd(3, "steady"), three.toString()).exit());
         assertArrayEquals(Files.readAllBytes(one), Files.readAllBytes(three), "node-1 and node-3 read the same bytes");
-        start("node-2");
+        cluster.start("node-2");
     }
 
     /**
@@ -171,16 +149,14 @@ class NodeLossTest
     @Order(3)
     void aReadThroughAnyNodeReturnsTheLatestAcknowledgedWriteWhileCopiesGoStaleAndComeBack() throws Exception
     {
-        final CisternCli.Result create = cli.run(60, "volume", "create", "fresh", "--size", "16M", "--resiliency", "mirror-3",
-            "--provisioning", "fixed", "--data", data.toString());
-        assertEquals(0, create.exit(), create.output());
+        cluster.ok("volume", "create", "fresh", "--size", "16M", "--resiliency", "mirror-3", "--provisioning", "fixed");
         final String entity = Long.toHexString(Long.parseUnsignedLong(cluster.volume("fresh").path("id").asText(), 16)) + "-0";
         final String shard = Integer.toString(Math.abs(entity.hashCode() % 1000)); // Pekko's default extractor, 1000 shards
         final String victim = hostsShard("node-2", shard) ? "node-3" : "node-2";
         assertTrue(!hostsShard(victim, shard), "neither node-2 nor node-3 is free of slab " + entity + "'s entity");
-        final int victimPort = 10809 + PORT_OFFSET + Integer.parseInt(victim.substring(5)) - 1;
+        final int victimPort = cluster.nbdPort(Integer.parseInt(victim.substring(5)));
         final long pid = cluster.node(victim).path("pid").asLong();
-        try (NbdSession writer = new NbdSession(10809 + PORT_OFFSET, "fresh");
+        try (NbdSession writer = new NbdSession(cluster.nbdPort(1), "fresh");
              NbdSession reader = new NbdSession(victimPort, "fresh"))
         {
             for (int round = 1; round <= 3; round++)
@@ -220,11 +196,7 @@ class NodeLossTest
     /** Whether a node's Slab shard region hosts a shard (Pekko Management's /cluster/shards/Slab). */
     private boolean hostsShard(final String node, final String shard) throws Exception
     {
-        final java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-            java.net.http.HttpRequest.newBuilder(java.net.URI.create(cluster.node(node).path("http").asText() +
-                "/cluster/shards/Slab")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        for (final JsonNode region : JSON.readTree(response.body()).path("regions"))
+        for (final JsonNode region : JSON.readTree(cluster.get(node, "/cluster/shards/Slab")).path("regions"))
         {
             if (shard.equals(region.path("shardId").asText()))
             {

@@ -49,8 +49,7 @@ class RebuildTest
     @RegisterExtension
     final NodeLogs logs = new NodeLogs();
 
-    private final CisternCli cli = new CisternCli();
-    private ClusterQueries cluster;
+    private TestCluster cluster;
     private Path tmp;
     private Path data;
 
@@ -62,15 +61,11 @@ class RebuildTest
     @BeforeAll
     void startCluster() throws Exception
     {
-        tmp = Files.createTempDirectory("cistern-rebuild-");
-        data = tmp.resolve("cistern-data");
-        logs.watch(data);
-        cluster = new ClusterQueries(cli, data);
-        final CisternCli.Result up = cli.run(300, "up", "--nodes", "4", "--drives", "1", "--drive-size", "1G", "--slab-size", "16M",
-            "--retire-after", "10s", "--data", data.toString(), "--port-offset", Integer.toString(PORT_OFFSET));
-        assertEquals(0, up.exit(), up.output());
-        final CisternCli.Result create = cli.run(60, "volume", "create", "vol1", "--size", "64M", "--resiliency", "mirror-3",
-            "--provisioning", "fixed", "--data", data.toString());
+        cluster = TestCluster.up(logs, "rebuild", PORT_OFFSET, "--nodes", "4", "--drives", "1", "--drive-size", "1G", "--slab-size", "16M", "--retire-after", "10s");
+        tmp = cluster.tmp();
+        data = cluster.data();
+        final CisternCli.Result create = cluster.cistern(60, "volume", "create", "vol1", "--size", "64M", "--resiliency", "mirror-3",
+            "--provisioning", "fixed");
         assertEquals(0, create.exit(), create.output());
         final List<String> write = new java.util.ArrayList<>(List.of("fio", nbd(1), "--do_verify=1"));
         write.addAll(1, JOB);
@@ -81,9 +76,9 @@ class RebuildTest
     @AfterAll
     void stopCluster() throws Exception
     {
-        if (data != null)
+        if (cluster != null)
         {
-            cli.run(180, "down", "--data", data.toString());
+            cluster.close();
         }
     }
 
@@ -145,7 +140,7 @@ class RebuildTest
         final Path drive = data.resolve("node-4").resolve("drives").resolve("drive-1");
         final String volume = cluster.volume("vol1").path("id").asText();
         assertTrue(extentFiles(drive, volume) > 0, "node 4's old extents are still on its drive while it is down");
-        final CisternCli.Result restart = cli.run(300, "node", "start", "node-4", "--data", data.toString());
+        final CisternCli.Result restart = cluster.cistern(300, "node", "start", "node-4");
         assertEquals(0, restart.exit(), restart.output());
         Awaitility.await("node 4's moved extents are deleted").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
             .until(() -> extentFiles(drive, volume) == 0);
@@ -195,7 +190,7 @@ class RebuildTest
                 });
             System.out.printf("node-2's drive made immutable mid-write; %d extents rebuilt, volume HEALTHY again after %.1f s%n", onNode2,
                 Duration.between(failed, Instant.now()).toMillis() / 1e3);
-            final JsonNode faults = JSON.readTree(cli.run(60, "fault", "list", "--json", "--data", data.toString()).output())
+            final JsonNode faults = JSON.readTree(cluster.cistern(60, "fault", "list", "--json").output())
                 .path("faults");
             assertTrue(faults.findValuesAsText("subject").stream().anyMatch(subject -> subject.contains(driveId)) &&
                 faults.findValuesAsText("kind").contains("DRIVE_FAILED"), faults.toString());
@@ -216,17 +211,17 @@ class RebuildTest
     void aRetiredDriveWhoseExtentsHaveNowhereToGoRaisesAFaultAndKeepsServing() throws Exception
     {
         final JsonNode drive = cluster.driveOf("node-3");
-        final CisternCli.Result retire = cli.run(60, "drive", "retire", drive.path("id").asText().substring(0, 8),
-            "--reason", "replacing it", "--data", data.toString());
+        final CisternCli.Result retire = cluster.cistern(60, "drive", "retire", drive.path("id").asText().substring(0, 8),
+            "--reason", "replacing it");
         assertEquals(0, retire.exit(), retire.output());
         assertTrue(retire.output().contains("RETIRED"), retire.output());
         assertEquals("RETIRED", cluster.driveOf("node-3").path("health").asText());
 
         // Nodes 1 and 4 hold the slabs' other copies and node 2's drive has failed: no fault domain is left.
         Awaitility.await("a fault says the rebuild cannot be placed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-            .until(() -> JSON.readTree(cli.run(60, "fault", "list", "--json", "--data", data.toString()).output())
+            .until(() -> JSON.readTree(cluster.cistern(60, "fault", "list", "--json").output())
                 .path("faults").findValuesAsText("kind").contains("REBUILD_BLOCKED"));
-        final CisternCli.Result faults = cli.run(60, "fault", "list", "--data", data.toString());
+        final CisternCli.Result faults = cluster.cistern(60, "fault", "list");
         assertTrue(faults.output().contains("REBUILD_BLOCKED") && faults.output().contains("has a healthy drive"), faults.output());
         assertTrue(cluster.volume("vol1").path("detail").path("extentsByNode").path("node-3").asInt() > 0, "the copies stay on the retired drive");
 

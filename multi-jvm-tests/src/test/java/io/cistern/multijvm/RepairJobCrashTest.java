@@ -48,21 +48,16 @@ class RepairJobCrashTest
     @RegisterExtension
     final NodeLogs logs = new NodeLogs();
 
-    private final CisternCli cli = new CisternCli();
+    private TestCluster cluster;
     private Path data;
-    private ClusterQueries cluster;
 
     @BeforeAll
     void startCluster() throws Exception
     {
-        data = Files.createTempDirectory("cistern-job-crash-").resolve("cistern-data");
-        logs.watch(data);
-        cluster = new ClusterQueries(cli, data);
-        final CisternCli.Result up = cli.run(300, "up", "--nodes", "4", "--drives", "1", "--drive-size", "1G", "--slab-size", "64M",
-            "--repair-bandwidth", "4M", "--data", data.toString(), "--port-offset", Integer.toString(PORT_OFFSET));
-        assertEquals(0, up.exit(), up.output());
-        final CisternCli.Result create = cli.run(60, "volume", "create", "vol1", "--size", "128M", "--resiliency", "mirror-3",
-            "--provisioning", "fixed", "--data", data.toString());
+        cluster = TestCluster.up(logs, "job-crash", PORT_OFFSET, "--nodes", "4", "--drives", "1", "--drive-size", "1G", "--slab-size", "64M", "--repair-bandwidth", "4M");
+        data = cluster.data();
+        final CisternCli.Result create = cluster.cistern(60, "volume", "create", "vol1", "--size", "128M", "--resiliency", "mirror-3",
+            "--provisioning", "fixed");
         assertEquals(0, create.exit(), create.output());
         final Tools.Result fio = Tools.run(300, fio(1, "--do_verify=1"));
         assertEquals(0, fio.exit(), fio.output());
@@ -71,9 +66,9 @@ class RepairJobCrashTest
     @AfterAll
     void stopCluster() throws Exception
     {
-        if (data != null)
+        if (cluster != null)
         {
-            cli.run(180, "down", "--data", data.toString());
+            cluster.close();
         }
     }
 
@@ -81,8 +76,8 @@ class RepairJobCrashTest
     void aRebuildJobGoesOnFromItsCheckpointWhenTheNodeItReadsFromOrTheNodeRunningItCrashes() throws Exception
     {
         final String retired = fullestNode();
-        final CisternCli.Result retire = cli.run(60, "drive", "retire", cluster.driveOf(retired).path("id").asText(),
-            "--reason", "crash test", "--data", data.toString());
+        final CisternCli.Result retire = cluster.cistern(60, "drive", "retire", cluster.driveOf(retired).path("id").asText(),
+            "--reason", "crash test");
         assertEquals(0, retire.exit(), retire.output());
 
         // 1. Catch a rebuild job past a checkpoint (one every 4 MiB), and kill the node it copies from.
@@ -94,7 +89,7 @@ class RepairJobCrashTest
         final int copy = job.path("copy").asInt();
         final String source = job.path("source").asText();
         assertTrue(!source.isEmpty() && !source.equals(runner) && !source.equals(retired), job.toString());
-        kill(source);
+        cluster.kill(source);
         System.out.printf("%s (the source) killed while %s ran %s at %d MiB%n", source, runner, job.path("id").asText(),
             job.path("bytesDone").asLong() / MIB);
 
@@ -109,8 +104,8 @@ class RepairJobCrashTest
 
         // 2. Kill the node running the job, and start it again.
         final long doneAtKill = firstResume + moved.path("bytesDone").asLong();
-        kill(runner);
-        final CisternCli.Result restart = cli.run(300, "node", "start", runner, "--data", data.toString());
+        cluster.kill(runner);
+        final CisternCli.Result restart = cluster.cistern(300, "node", "start", runner);
         assertEquals(0, restart.exit(), restart.output());
         final JsonNode resumed = awaitJob("the restarted node finishes the job", runner, slab, copy,
             j -> "DONE".equals(j.path("state").asText()));
@@ -122,7 +117,7 @@ class RepairJobCrashTest
         assertEquals(EXTENT - secondResume, resumed.path("bytesDone").asLong(), "only what lay above it was copied: " + resumed);
         assertEquals("REBUILD", resumed.path("type").asText(), resumed.toString());
 
-        final CisternCli.Result back = cli.run(300, "node", "start", source, "--data", data.toString());
+        final CisternCli.Result back = cluster.cistern(300, "node", "start", source);
         assertEquals(0, back.exit(), back.output());
         Awaitility.await("the volume is healthy with nothing on the retired drive").atMost(Duration.ofSeconds(180))
             .pollInterval(Duration.ofSeconds(2))
@@ -134,15 +129,8 @@ class RepairJobCrashTest
 
         final Tools.Result verify = Tools.run(300, fio(Integer.parseInt(runner.substring("node-".length())), "--verify_only"));
         assertEquals(0, verify.exit(), verify.output());
-        final JsonNode read = ClusterQueries.JSON.readTree(verify.output().substring(verify.output().indexOf('{'))).path("jobs").get(0);
+        final JsonNode read = TestCluster.JSON.readTree(verify.output().substring(verify.output().indexOf('{'))).path("jobs").get(0);
         assertEquals(128L << 20, read.path("read").path("io_bytes").asLong(), "every block read back and verified");
-    }
-
-    private void kill(final String node) throws Exception
-    {
-        final ProcessHandle process = ProcessHandle.of(cluster.node(node).path("pid").asLong()).orElseThrow();
-        process.destroyForcibly();
-        process.onExit().get(30, TimeUnit.SECONDS);
     }
 
     /**

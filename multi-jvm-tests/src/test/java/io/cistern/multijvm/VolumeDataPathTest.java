@@ -47,7 +47,7 @@ class VolumeDataPathTest
     @RegisterExtension
     final NodeLogs logs = new NodeLogs();
 
-    private final CisternCli cli = new CisternCli();
+    private TestCluster cluster;
     private Path tmp;
     private Path data;
     private byte[] written;
@@ -65,23 +65,19 @@ class VolumeDataPathTest
     @BeforeAll
     void startCluster() throws Exception
     {
-        tmp = Files.createTempDirectory("cistern-datapath-");
-        data = tmp.resolve("cistern-data");
-        logs.watch(data);
-        final CisternCli.Result up = cli.run(300, "up", "--nodes", "3", "--drives", "2", "--drive-size", "2G",
-            "--slab-size", "16M", "--data", data.toString(), "--port-offset", Integer.toString(PORT_OFFSET));
-        assertEquals(0, up.exit(), up.output());
-        final CisternCli.Result create = cli.run(60, "volume", "create", "vol1", "--size", "256M", "--resiliency", "mirror-3",
-            "--data", data.toString());
+        cluster = TestCluster.up(logs, "datapath", PORT_OFFSET, "--nodes", "3", "--drives", "2", "--drive-size", "2G", "--slab-size", "16M");
+        tmp = cluster.tmp();
+        data = cluster.data();
+        final CisternCli.Result create = cluster.cistern(60, "volume", "create", "vol1", "--size", "256M", "--resiliency", "mirror-3");
         assertEquals(0, create.exit(), create.output());
     }
 
     @AfterAll
     void stopCluster() throws Exception
     {
-        if (data != null)
+        if (cluster != null)
         {
-            cli.run(180, "down", "--data", data.toString());
+            cluster.close();
         }
     }
 
@@ -119,7 +115,7 @@ class VolumeDataPathTest
             assertEquals(0, whole[i], "never-written bytes read as zero at " + i);
         }
 
-        final JsonNode show = JSON.readTree(cli.run(60, "volume", "show", "vol1", "--json", "--data", data.toString()).output());
+        final JsonNode show = JSON.readTree(cluster.cistern(60, "volume", "show", "vol1", "--json").output());
         assertEquals(4, show.path("detail").path("slabsPlaced").asInt(), "a thin volume placed only the slabs written");
         assertEquals(12, show.path("detail").path("extentsByState").path("IN_SYNC").asInt());
         assertEquals(3, show.path("detail").path("extentsByNode").size(), "mirror-3 keeps a copy on every node");
@@ -141,7 +137,7 @@ class VolumeDataPathTest
     @Order(4)
     void aFlippedByteInOneCopyIsHealedOnRead() throws Exception
     {
-        final JsonNode volume = JSON.readTree(cli.run(60, "volume", "show", "vol1", "--json", "--data", data.toString()).output());
+        final JsonNode volume = JSON.readTree(cluster.cistern(60, "volume", "show", "vol1", "--json").output());
         final long volumeId = Long.parseUnsignedLong(volume.path("id").asText(), 16);
         final JsonNode slab0 = volume.path("detail").path("slabs").get(0);
         JsonNode onNode1 = null;
@@ -203,7 +199,7 @@ class VolumeDataPathTest
             assertEquals(0, writer.exitValue(), Files.readString(tmp.resolve("hammer" + (i + 1) + ".log")));
         }
 
-        final JsonNode volume = JSON.readTree(cli.run(60, "volume", "show", "vol1", "--json", "--data", data.toString()).output());
+        final JsonNode volume = JSON.readTree(cluster.cistern(60, "volume", "show", "vol1", "--json").output());
         final long volumeId = Long.parseUnsignedLong(volume.path("id").asText(), 16);
         JsonNode slab = null;
         for (final JsonNode candidate : volume.path("detail").path("slabs"))
@@ -236,32 +232,28 @@ class VolumeDataPathTest
     @Order(6)
     void anAttachedVolumeIsNotDeletedAndAKilledNodesAttachmentsAreForgotten() throws Exception
     {
-        final JsonNode cluster = JSON.readTree(data.resolve("cluster.json").toFile());
-        final long node1 = cluster.path("nodes").get(0).path("pid").asLong();
-        try (NbdSession session = new NbdSession(10809 + PORT_OFFSET, "vol1"))
+        try (NbdSession session = new NbdSession(cluster.nbdPort(1), "vol1"))
         {
-            final CisternCli.Result refused = cli.run(60, "volume", "delete", "vol1", "--data", data.toString());
+            final CisternCli.Result refused = cluster.cistern(60, "volume", "delete", "vol1");
             assertEquals(1, refused.exit(), refused.output());
             assertTrue(refused.output().contains("volume vol1 is attached by [nbd@node-1~"), refused.output());
 
             // The node dies with the client attached: nothing detaches it.
-            final ProcessHandle victim = ProcessHandle.of(node1).orElseThrow();
-            victim.destroyForcibly();
-            victim.onExit().get(30, TimeUnit.SECONDS);
+            cluster.kill("node-1");
         }
-        final CisternCli.Result restart = cli.run(300, "node", "start", "node-1", "--data", data.toString());
+        final CisternCli.Result restart = cluster.cistern(300, "node", "start", "node-1");
         assertEquals(0, restart.exit(), restart.output());
         Awaitility.await("node-1's leftover attachment is forgotten").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-            .until(() -> JSON.readTree(cli.run(60, "volume", "show", "vol1", "--json", "--data", data.toString()).output())
+            .until(() -> JSON.readTree(cluster.cistern(60, "volume", "show", "vol1", "--json").output())
                 .path("attachments").size() == 0);
 
-        final JsonNode volume = JSON.readTree(cli.run(60, "volume", "show", "vol1", "--json", "--data", data.toString()).output());
+        final JsonNode volume = JSON.readTree(cluster.cistern(60, "volume", "show", "vol1", "--json").output());
         final String prefix = volume.path("id").asText();
-        final CisternCli.Result deleted = cli.run(60, "volume", "delete", "vol1", "--data", data.toString());
+        final CisternCli.Result deleted = cluster.cistern(60, "volume", "delete", "vol1");
         assertEquals(0, deleted.exit(), deleted.output());
         Awaitility.await("every extent file of vol1 is deleted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
             .until(() -> extentFiles(String.format("%016x", Long.parseUnsignedLong(prefix, 16))) == 0);
-        final JsonNode pool = JSON.readTree(cli.run(60, "pool", "--json", "--data", data.toString()).output());
+        final JsonNode pool = JSON.readTree(cluster.cistern(60, "pool", "--json").output());
         assertEquals(0, pool.path("allocatedBytes").asLong(), "the pool got the space back");
     }
 
@@ -275,14 +267,13 @@ class VolumeDataPathTest
     void forcedDeletesFenceConnectedClientsAndEveryByteReturnsToThePool() throws Exception
     {
         final long before = allocated();
-        assertEquals(0, cli.run(60, "volume", "create", "gone-thin", "--size", "128M", "--resiliency", "mirror-3",
-            "--data", data.toString()).exit());
-        assertEquals(0, cli.run(60, "volume", "create", "gone-fixed", "--size", "64M", "--resiliency", "mirror-3",
-            "--provisioning", "fixed", "--data", data.toString()).exit());
+        assertEquals(0, cluster.cistern(60, "volume", "create", "gone-thin", "--size", "128M", "--resiliency", "mirror-3").exit());
+        assertEquals(0, cluster.cistern(60, "volume", "create", "gone-fixed", "--size", "64M", "--resiliency", "mirror-3",
+            "--provisioning", "fixed").exit());
         final List<String> prefixes = new ArrayList<>();
         for (final String name : List.of("gone-thin", "gone-fixed"))
         {
-            final JsonNode volume = JSON.readTree(cli.run(60, "volume", "show", name, "--json", "--data", data.toString()).output());
+            final JsonNode volume = JSON.readTree(cluster.cistern(60, "volume", "show", name, "--json").output());
             prefixes.add(String.format("%016x", Long.parseUnsignedLong(volume.path("id").asText(), 16)));
         }
         final List<Process> writers = new ArrayList<>();
@@ -297,12 +288,12 @@ class VolumeDataPathTest
         }
         Awaitility.await("the thin volume's writes have placed slabs").atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(500))
-            .until(() -> JSON.readTree(cli.run(60, "volume", "show", "gone-thin", "--json", "--data", data.toString()).output())
+            .until(() -> JSON.readTree(cluster.cistern(60, "volume", "show", "gone-thin", "--json").output())
                 .path("detail").path("slabsPlaced").asInt() > 0);
         final long deletedAt = System.nanoTime();
         for (final String name : List.of("gone-thin", "gone-fixed"))
         {
-            final CisternCli.Result deleted = cli.run(60, "volume", "delete", name, "--force", "--data", data.toString());
+            final CisternCli.Result deleted = cluster.cistern(60, "volume", "delete", name, "--force");
             assertEquals(0, deleted.exit(), deleted.output());
         }
         for (int i = 0; i < writers.size(); i++)
@@ -323,11 +314,8 @@ class VolumeDataPathTest
                 .pollInterval(Duration.ofSeconds(1)).until(() -> extentFiles(prefix) == 0);
         }
 
-        final JsonNode cluster = JSON.readTree(data.resolve("cluster.json").toFile());
-        final ProcessHandle node2 = ProcessHandle.of(cluster.path("nodes").get(1).path("pid").asLong()).orElseThrow();
-        node2.destroyForcibly();
-        node2.onExit().get(30, TimeUnit.SECONDS);
-        final CisternCli.Result restart = cli.run(300, "node", "start", "node-2", "--data", data.toString());
+        cluster.kill("node-2");
+        final CisternCli.Result restart = cluster.cistern(300, "node", "start", "node-2");
         assertEquals(0, restart.exit(), restart.output());
         assertEquals(before, allocated(), "after node-2 replayed the journal");
         for (final String prefix : prefixes)
@@ -338,7 +326,7 @@ class VolumeDataPathTest
 
     private long allocated() throws Exception
     {
-        return JSON.readTree(cli.run(60, "pool", "--json", "--data", data.toString()).output()).path("allocatedBytes").asLong();
+        return cluster.allocated();
     }
 
     private long extentFiles(final String volumePrefix) throws Exception
@@ -351,7 +339,7 @@ class VolumeDataPathTest
 
     private Path drivePath(final String driveId) throws Exception
     {
-        final JsonNode drives = JSON.readTree(cli.run(60, "drive", "list", "--json", "--endpoint", endpoint()).output());
+        final JsonNode drives = JSON.readTree(cluster.cistern(60, "drive", "list", "--json", "--endpoint", endpoint()).output());
         for (final JsonNode drive : drives.path("drives"))
         {
             if (drive.path("id").asText().equals(driveId))
