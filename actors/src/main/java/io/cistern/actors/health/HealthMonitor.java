@@ -4,9 +4,10 @@ import io.cistern.actors.drive.Drive;
 import io.cistern.actors.drive.DriveHealth;
 import io.cistern.actors.drive.DriveStatus;
 import io.cistern.actors.placement.Candidate;
-import io.cistern.actors.placement.RebalancePlan;
-import io.cistern.actors.placement.RebuildPlan;
 import io.cistern.actors.pool.PoolView;
+import io.cistern.actors.repair.Optimized;
+import io.cistern.actors.repair.Rebalancer;
+import io.cistern.actors.repair.RebuildPlan;
 import io.cistern.actors.serialization.CisternSerializable;
 import io.cistern.actors.volume.Attachments;
 import io.cistern.actors.volume.Slab;
@@ -61,20 +62,7 @@ public final class HealthMonitor
     {
     }
 
-    /**
-     * @param spread utilisation of the fullest minus the emptiest healthy drive, in percentage points.
-     * @param moves  copies this round moves.
-     * @param detail what the round did, or why it did nothing.
-     */
-    public record Optimized(double spread, int moves, String detail) implements CisternSerializable
-    {
-    }
-
     private record OptimizeDrives(List<DriveStatus> drives, ActorRef<Optimized> replyTo) implements Command
-    {
-    }
-
-    private record Balance(List<DriveStatus> drives, List<SlabLayout> slabs, ActorRef<Optimized> replyTo) implements Command
     {
     }
 
@@ -137,6 +125,8 @@ public final class HealthMonitor
     /** Where every entity's answer to a report, detach or move goes: only a refusal is worth a line. */
     private final ActorRef<StatusReply<Object>> outcomes;
     private final HealthSettings settings;
+    /** Moves copies from fuller drives to emptier ones when there is nothing to repair: a child of its own. */
+    private final ActorRef<Rebalancer.Command> rebalancer;
     private final Map<Long, FaultDomainLevel> faultDomains = new HashMap<>();
     private Set<String> refusalsLogged = Set.of();
     private List<Fault> driveFaults = List.of();
@@ -155,6 +145,7 @@ public final class HealthMonitor
         this.poolView = poolView;
         this.sharding = sharding;
         this.cluster = Cluster.get(context.getSystem());
+        this.rebalancer = context.spawn(Rebalancer.create(poolView, sharding, settings), "rebalancer");
         // One adapter: an actor has one per message class, and these answers are all StatusReplies.
         this.outcomes = context.messageAdapter(statusReplyClass(), reply ->
             new Reported(reply.isSuccess() ? "ok" : reply.getError().getMessage()));
@@ -204,10 +195,9 @@ public final class HealthMonitor
             })
             .onMessage(OptimizeDrives.class, drives ->
             {
-                balance(drives.drives(), drives.replyTo());
+                rebalancer.tell(new Rebalancer.Round(drives.drives(), new HashMap<>(faultDomains), drives.replyTo()));
                 return Behaviors.same();
             })
-            .onMessage(Balance.class, this::onBalance)
             .onMessage(GetFaults.class, get ->
             {
                 final ArrayList<Fault> all = new ArrayList<>(rebuildFaults);
@@ -316,7 +306,7 @@ public final class HealthMonitor
         {
             // Nothing to rebuild: the pool may be uneven (a drive or node was added, or a rebuild filled some).
             rebuildFaults = List.of();
-            balance(seen.drives(), null);
+            rebalancer.tell(new Rebalancer.Round(seen.drives(), new HashMap<>(faultDomains), null));
         }
         final List<Fault> faults = new ArrayList<>();
         for (final DriveStatus drive : seen.drives())
@@ -371,78 +361,9 @@ public final class HealthMonitor
         return Behaviors.same();
     }
 
-    private void balance(final List<DriveStatus> drives, final ActorRef<Optimized> replyTo)
-    {
-        context.ask(slabListClass(), poolView, ASK_TIMEOUT, PoolView.GetAllSlabs::new, (slabs, failure) ->
-        {
-            if (slabs == null)
-            {
-                if (replyTo != null)
-                {
-                    replyTo.tell(new Optimized(0, 0, "the pool view did not list slabs: " + failure));
-                }
-                return new Reported("pool view did not list slabs: " + failure);
-            }
-            return new Balance(drives, slabs, replyTo);
-        });
-    }
-
-    /** A rebalance round: when every slab is in sync, the copies {@link RebalancePlan} picks are moved. */
-    private Behavior<Command> onBalance(final Balance balance)
-    {
-        final RebalancePlan.Plan plan = RebalancePlan.of(balance.slabs(), candidates(balance.drives()),
-            volumeId -> faultDomains.getOrDefault(volumeId, FaultDomainLevel.NODE), settings.rebalanceSpread(),
-            settings.rebalanceMoves());
-        final double spread = Math.round(plan.spread() * 1000) / 10.0;
-        final long repairing = balance.slabs().stream().filter(slab -> slab.inSyncCount() != slab.extents().size()).count();
-        final List<String> unwell = balance.drives().stream()
-            .filter(d -> d.health() != DriveHealth.HEALTHY && d.allocatedBytes() > 0)
-            .map(d -> d.id() + " (" + d.health() + ")").toList();
-        final String detail;
-        if (!unwell.isEmpty())
-        {
-            // Moving a copy now could leave a slab whose other copy is on an unreachable drive with one copy.
-            detail = "drive(s) " + String.join(", ", unwell) + " still hold extents; repairs come before rebalancing";
-        }
-        else if (repairing > 0)
-        {
-            detail = repairing + " slab(s) are being repaired or moved; rebalancing waits until every copy is in sync";
-        }
-        else if (plan.moves().isEmpty())
-        {
-            detail = plan.spread() <= settings.rebalanceSpread() ?
-                "drive utilisation is within " + Math.round(settings.rebalanceSpread() * 100) + " percentage points: nothing to move" :
-                "no copy can move to an emptier drive without sharing a fault domain with another copy of its slab";
-        }
-        else
-        {
-            detail = "moving " + plan.moves().size() + " copy(ies) to emptier drives (cistern job list shows them)";
-            for (final RebuildPlan.Move move : plan.moves())
-            {
-                context.getLog().info("Rebalancing: copy {} of slab {} of volume {} moves from drive {} to drive {} ({}); " +
-                    "utilisation spread {} percentage points", move.copy(), move.slab(), Long.toHexString(move.volumeId()),
-                    move.fromDriveId(), move.driveId(), move.node(), spread);
-                sharding.entityRefFor(Slab.ENTITY_TYPE_KEY, Slab.entityId(move.volumeId(), move.slab()))
-                    .tell(new Slab.Replace(move.copy(), move.fromDriveId(), move.driveId(), move.node(), Slab.REBALANCE,
-                        outcomes()));
-            }
-        }
-        if (balance.replyTo() != null)
-        {
-            balance.replyTo().tell(new Optimized(spread, repairing > 0 || !unwell.isEmpty() ? 0 : plan.moves().size(), detail));
-        }
-        return Behaviors.same();
-    }
-
     private static List<Candidate> candidates(final List<DriveStatus> drives)
     {
-        final List<Candidate> pool = new ArrayList<>();
-        for (final DriveStatus d : drives)
-        {
-            pool.add(new Candidate(d.id(), d.info().node(), d.info().faultDomain(), d.info().capacityBytes(), d.allocatedBytes(),
-                d.health() == DriveHealth.HEALTHY));
-        }
-        return pool;
+        return Rebalancer.candidates(drives);
     }
 
     private Fault fault(final String severity, final String kind, final String subject, final String description, final long seen)

@@ -69,7 +69,7 @@ public final class NodeGuardian
     }
 
     /** A rebalance round now ({@code cistern pool optimize}), asked of the health monitor. */
-    public record Optimize(ActorRef<HealthMonitor.Optimized> replyTo) implements Command
+    public record Optimize(ActorRef<io.cistern.actors.repair.Optimized> replyTo) implements Command
     {
     }
 

@@ -12,17 +12,17 @@ package io.cistern.actors.placement;
  */
 public record Candidate(String driveId, String node, String faultDomain, long capacityBytes, long allocatedBytes, boolean healthy)
 {
-    long freeBytes()
+    public long freeBytes()
     {
         return capacityBytes - allocatedBytes;
     }
 
-    double utilisation()
+    public double utilisation()
     {
         return capacityBytes == 0 ? 1.0 : (double)allocatedBytes / capacityBytes;
     }
 
-    Candidate plus(final long bytes)
+    public Candidate plus(final long bytes)
     {
         return new Candidate(driveId, node, faultDomain, capacityBytes, allocatedBytes + bytes, healthy);
     }

@@ -228,7 +228,7 @@ public final class Placement
         return domains.size();
     }
 
-    static String domainOf(final Candidate drive, final FaultDomainLevel level)
+    public static String domainOf(final Candidate drive, final FaultDomainLevel level)
     {
         return level == FaultDomainLevel.NODE ? drive.faultDomain() : drive.driveId();
     }

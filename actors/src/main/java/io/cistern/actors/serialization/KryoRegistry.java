@@ -108,7 +108,7 @@ public final class KryoRegistry
         ids.put(221, io.cistern.actors.health.HealthMonitor.Faults.class);
         ids.put(222, io.cistern.actors.health.HealthMonitor.Fault.class);
         ids.put(223, io.cistern.actors.health.HealthMonitor.Optimize.class);
-        ids.put(224, io.cistern.actors.health.HealthMonitor.Optimized.class);
+        ids.put(224, io.cistern.actors.repair.Optimized.class);
         return ids;
     }
 

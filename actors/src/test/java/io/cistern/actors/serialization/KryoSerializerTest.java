@@ -117,8 +117,8 @@ class KryoSerializerTest
         samples.put(io.cistern.actors.health.HealthMonitor.Fault.class, List.of(fault));
         samples.put(io.cistern.actors.health.HealthMonitor.Optimize.class,
             List.of(new io.cistern.actors.health.HealthMonitor.Optimize(ref.unsafeUpcast())));
-        samples.put(io.cistern.actors.health.HealthMonitor.Optimized.class,
-            List.of(new io.cistern.actors.health.HealthMonitor.Optimized(12.5, 2, "moving 2 copy(ies) to emptier drives")));
+        samples.put(io.cistern.actors.repair.Optimized.class,
+            List.of(new io.cistern.actors.repair.Optimized(12.5, 2, "moving 2 copy(ies) to emptier drives")));
         samples.put(io.cistern.actors.health.HealthMonitor.Faults.class,
             List.of(new io.cistern.actors.health.HealthMonitor.Faults(new ArrayList<>(List.of(fault)))));
         samples.put(Slab.MarkStale.class, List.of(new Slab.MarkStale(0b010, 8192, 4096, slabReply)));

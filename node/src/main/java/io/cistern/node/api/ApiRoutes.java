@@ -72,7 +72,7 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
             path("pool", () -> get(() -> onSuccess(drives(), drives ->
                 completeOK(PoolSummary.summarise(drives, members()), Jackson.marshaller(json))))),
             pathPrefix("pool", () -> path("optimize", () -> post(() -> onSuccess(
-                AskPattern.<NodeGuardian.Command, HealthMonitor.Optimized>ask(guardian, NodeGuardian.Optimize::new, ASK_TIMEOUT,
+                AskPattern.<NodeGuardian.Command, io.cistern.actors.repair.Optimized>ask(guardian, NodeGuardian.Optimize::new, ASK_TIMEOUT,
                     guardian.scheduler()),
                 optimized -> complete(StatusCodes.ACCEPTED, optimized, Jackson.marshaller(json)))))),
             path("drives", () -> concat(

@@ -1,5 +1,7 @@
-package io.cistern.actors.placement;
+package io.cistern.actors.repair;
 
+import io.cistern.actors.placement.Candidate;
+import io.cistern.actors.placement.Placement;
 import io.cistern.actors.volume.Extent;
 import io.cistern.actors.volume.SlabLayout;
 import io.cistern.config.FaultDomainLevel;
