@@ -121,217 +121,134 @@ public final class DataClient implements Agent, AutoCloseable
     }
 
     /**
-     * Reads {@code length} bytes at {@code offset} of extent {@code copy} of a slab into {@code dst}.
-     * {@code dst} is written only when the result is {@link DataStatus#OK}.
+     * Reads the request's range of its extent into its destination, which is written only when the
+     * result is {@link DataStatus#OK}.
      *
-     * @param serverChannel the channel of the data server that holds the extent.
-     * @param epoch         the layout epoch the caller's layout has for the slab.
      * @return a {@link DataStatus} code.
      */
-    public int read(
-        final String serverChannel,
-        final long volumeId,
-        final int slab,
-        final int copy,
-        final long epoch,
-        final long offset,
-        final int length,
-        final MutableDirectBuffer dst,
-        final int dstOffset)
+    public int read(final DataRequest request)
     {
-        final int invalid = invalid(offset, length, dst.capacity(), dstOffset);
-        if (invalid != OK)
-        {
-            return invalid;
-        }
-        return call(serverChannel, FrameType.READ, 0, volumeId, slab, copy, epoch, offset, length, null, 0, dst, dstOffset, length);
-    }
-
-    /**
-     * Writes {@code length} bytes from {@code src} at {@code offset} of extent {@code copy} of a slab.
-     *
-     * @param fua force unit access: the server acknowledges only once the bytes are durable.
-     * @return a {@link DataStatus} code; {@link DataStatus#TIMEOUT} leaves it unknown whether the write landed.
-     */
-    public int write(
-        final String serverChannel,
-        final long volumeId,
-        final int slab,
-        final int copy,
-        final long epoch,
-        final long offset,
-        final DirectBuffer src,
-        final int srcOffset,
-        final int length,
-        final boolean fua)
-    {
-        return write(FrameType.WRITE, serverChannel, volumeId, slab, copy, epoch, offset, src, srcOffset, length, fua);
-    }
-
-    private int write(
-        final int type,
-        final String serverChannel,
-        final long volumeId,
-        final int slab,
-        final int copy,
-        final long epoch,
-        final long offset,
-        final DirectBuffer src,
-        final int srcOffset,
-        final int length,
-        final boolean fua)
-    {
-        final int invalid = invalid(offset, length, src.capacity(), srcOffset);
-        if (invalid != OK)
-        {
-            return invalid;
-        }
-        return call(serverChannel, type, fua ? FLAG_FUA : 0, volumeId, slab, copy, epoch, offset, length, src, srcOffset, null, 0, 0);
-    }
-
-    /**
-     * Writes {@code length} bytes from {@code src} at {@code offset} of every in-sync copy of a slab, through
-     * the slab's primary: {@code serverChannel} is the server of copy {@code primaryCopy}, which writes its
-     * copy and the others in the order it takes the slab's writes, and answers once all have it.
-     *
-     * @return a {@link DataStatus} code: the worst of every copy's; {@link DataStatus#NOT_PRIMARY} if that
-     * copy is not the primary under the server's layout. {@link DataStatus#TIMEOUT} leaves it unknown
-     * which copies have the write.
-     */
-    public int sequencedWrite(
-        final String serverChannel,
-        final long volumeId,
-        final int slab,
-        final int primaryCopy,
-        final long epoch,
-        final long offset,
-        final DirectBuffer src,
-        final int srcOffset,
-        final int length,
-        final boolean fua)
-    {
-        return write(FrameType.SEQUENCED_WRITE, serverChannel, volumeId, slab, primaryCopy, epoch, offset, src, srcOffset,
-            length, fua);
-    }
-
-    /**
-     * Asks a slab's primary to rewrite {@code length} bytes at {@code offset} of copy {@code badCopy}, which
-     * failed its checksum, from a good copy, in order with the slab's writes.
-     *
-     * @param serverChannel the server of the slab's primary copy.
-     * @return a {@link DataStatus} code; {@link DataStatus#OVERTAKEN} if a write to the range came first.
-     */
-    public int repair(
-        final String serverChannel,
-        final long volumeId,
-        final int slab,
-        final int badCopy,
-        final long epoch,
-        final long offset,
-        final int length)
-    {
-        if (length <= 0 || offset < 0)
+        if (request.destination == null)
         {
             return MALFORMED;
         }
-        if (length > settings.maxPayloadLength())
+        final int invalid = invalid(request.offset, request.length, request.destination.capacity(), request.bufferOffset);
+        return invalid != OK ? invalid : call(FrameType.READ, 0, request, null, request.destination, request.length);
+    }
+
+    /**
+     * Writes the request's payload at its range of its extent.
+     *
+     * @return a {@link DataStatus} code; {@link DataStatus#TIMEOUT} leaves it unknown whether the write landed.
+     */
+    public int write(final DataRequest request)
+    {
+        return write(FrameType.WRITE, request);
+    }
+
+    /**
+     * Writes the request's payload through the server of the slab's sequencer (its primary, named by the
+     * request's copy), which writes its extent and the slab's others in the order it takes the slab's
+     * writes, and answers once they have it ({@link FrameType#SEQUENCED_WRITE}).
+     *
+     * @return a {@link DataStatus} code: OK, {@link DataStatus#degraded} naming the extents that missed it,
+     * or {@link DataStatus#NOT_PRIMARY} if that copy does not sequence the slab under the server's layout.
+     */
+    public int sequencedWrite(final DataRequest request)
+    {
+        return write(FrameType.SEQUENCED_WRITE, request);
+    }
+
+    private int write(final int type, final DataRequest request)
+    {
+        if (request.payload == null)
+        {
+            return MALFORMED;
+        }
+        final int invalid = invalid(request.offset, request.length, request.payload.capacity(), request.bufferOffset);
+        return invalid != OK ? invalid : call(type, request.fua ? FLAG_FUA : 0, request, request.payload, null, 0);
+    }
+
+    /**
+     * Asks the slab's primary (the request's server) to rewrite the request's range of its copy, which
+     * failed its checksum, from a good copy, in order with the slab's writes.
+     *
+     * @return a {@link DataStatus} code; {@link DataStatus#OVERTAKEN} if a write to the range came first.
+     */
+    public int repair(final DataRequest request)
+    {
+        if (request.length <= 0 || request.offset < 0)
+        {
+            return MALFORMED;
+        }
+        if (request.length > settings.maxPayloadLength())
         {
             return TOO_LARGE;
         }
         // The length names the range to repair; the request carries no payload.
-        return call(serverChannel, FrameType.REPAIR, 0, volumeId, slab, badCopy, epoch, offset, length, null, 0, null, 0, 0);
+        return call(FrameType.REPAIR, 0, request, null, null, 0);
     }
 
     /**
-     * Fetches a server's write-intent map of a slab (see {@link ExtentIo#dirtyMap} for the layout of the
-     * {@link ExtentIo#dirtyMapLength} bytes it puts at {@code dst[dstOffset]}), fenced by the layout epoch.
+     * Fetches a server's write-intent map of the request's slab (see {@link ExtentIo#dirtyMap} for the layout
+     * of the {@link ExtentIo#dirtyMapLength} bytes it puts in the request's destination), fenced by the epoch.
+     * The request's range is set here from {@code extentBytes}.
      *
      * @return a {@link DataStatus} code; {@link DataStatus#MAP_LOST} if the server's map cannot be trusted.
      */
-    public int dirtyMap(
-        final String serverChannel,
-        final long volumeId,
-        final int slab,
-        final long epoch,
-        final long extentBytes,
-        final MutableDirectBuffer dst,
-        final int dstOffset)
+    public int dirtyMap(final DataRequest request, final long extentBytes)
     {
-        final int length = ExtentIo.dirtyMapLength(extentBytes);
-        final int invalid = invalid(0, length, dst.capacity(), dstOffset);
-        if (invalid != OK)
+        final MutableDirectBuffer dst = request.destination;
+        final int dstOffset = request.bufferOffset;
+        request.at(0, ExtentIo.dirtyMapLength(extentBytes)).into(dst, dstOffset);
+        if (dst == null)
         {
-            return invalid;
+            return MALFORMED;
         }
-        return call(serverChannel, FrameType.DIRTY_MAP, 0, volumeId, slab, 0, epoch, 0, length, null, 0, dst, dstOffset, length);
+        final int invalid = invalid(0, request.length, dst.capacity(), dstOffset);
+        return invalid != OK ? invalid : call(FrameType.DIRTY_MAP, 0, request, null, dst, request.length);
     }
 
     /**
-     * Tells a server that a slab's layout has reached {@code epoch}: it serves nothing of the slab under an
+     * Tells the request's server that its slab's layout has reached the request's epoch: it serves nothing of the slab under an
      * older one from then on ({@link FrameType#FENCE}). Waits at most {@code timeoutNs}, so a node that is
      * paused or gone holds the caller up only that long.
      *
      * @return a {@link DataStatus} code.
      */
-    public int fence(final String serverChannel, final long volumeId, final int slab, final long epoch, final long timeoutNs)
+    public int fence(final DataRequest request, final long timeoutNs)
     {
-        return call(serverChannel, FrameType.FENCE, 0, volumeId, slab, 0, epoch, 0, 0, null, 0, null, 0, 0,
-            Math.min(timeoutNs, settings.requestTimeoutNs()));
+        request.at(0, 0);
+        return call(FrameType.FENCE, 0, request, null, null, 0, Math.min(timeoutNs, settings.requestTimeoutNs()));
     }
 
     /**
-     * Asks the server to make every write of the volume it has acknowledged durable.
+     * Asks the server to make every write of the volume it has acknowledged durable. Not on the per-block
+     * path, so the request is made here.
      *
      * @return a {@link DataStatus} code.
      */
     public int flush(final String serverChannel, final long volumeId)
     {
-        return call(serverChannel, FrameType.FLUSH, 0, volumeId, 0, 0, 0, 0, 0, null, 0, null, 0, 0);
+        return call(FrameType.FLUSH, 0, new DataRequest().server(serverChannel).extent(volumeId, 0, 0, 0).at(0, 0), null, null, 0);
+    }
+
+    private int call(final int type, final int flags, final DataRequest r, final DirectBuffer payload, final MutableDirectBuffer dst,
+                     final int replyLength)
+    {
+        return call(type, flags, r, payload, dst, replyLength, settings.requestTimeoutNs());
     }
 
     /**
      * One request and its reply: a slot, the frame, the wait, the slot back.
      *
-     * @param length      the frame's length field: the payload sent, the bytes asked for, or the range named.
-     * @param payload     bytes sent after the header ({@code length} of them), or null for none.
-     * @param dst         where the reply's payload goes ({@code replyLength} bytes), or null for none.
+     * @param r       what is asked; its length is the frame's length field: the payload sent, the bytes asked for,
+     *                or the range named.
+     * @param payload bytes sent after the header (the request's length of them), or null for none.
+     * @param dst     where the reply's payload goes ({@code replyLength} bytes), or null for none.
      */
-    private int call(
-        final String serverChannel,
-        final int type,
-        final int flags,
-        final long volumeId,
-        final int slab,
-        final int copy,
-        final long epoch,
-        final long offset,
-        final int length,
-        final DirectBuffer payload,
-        final int payloadOffset,
-        final MutableDirectBuffer dst,
-        final int dstOffset,
-        final int replyLength)
-    {
-        return call(serverChannel, type, flags, volumeId, slab, copy, epoch, offset, length, payload, payloadOffset, dst, dstOffset,
-            replyLength, settings.requestTimeoutNs());
-    }
-
-    private int call(
-        final String serverChannel,
-        final int type,
-        final int flags,
-        final long volumeId,
-        final int slab,
-        final int copy,
-        final long epoch,
-        final long offset,
-        final int length,
-        final DirectBuffer payload,
-        final int payloadOffset,
-        final MutableDirectBuffer dst,
-        final int dstOffset,
-        final int replyLength,
-        final long timeoutNs)
+    private int call(final int type, final int flags, final DataRequest r, final DirectBuffer payload,
+                     final MutableDirectBuffer dst, final int replyLength, final long timeoutNs)
     {
         final long deadline = System.nanoTime() + timeoutNs;
         final PendingRequest slot = acquire(deadline);
@@ -342,10 +259,10 @@ public final class DataClient implements Agent, AutoCloseable
         try
         {
             final long correlationId = slot.nextCorrelationId();
-            slot.expect(FrameType.replyTo(type), replyLength, dst, dstOffset);
-            encode(slot, type, flags, correlationId, volumeId, slab, copy, epoch, offset, length);
-            return exchange(serverChannel, slot, correlationId, payload, payloadOffset, payload == null && dst == null ? 0 : length,
-                deadline);
+            slot.expect(FrameType.replyTo(type), replyLength, dst, r.bufferOffset);
+            encode(slot, type, flags, correlationId, r);
+            return exchange(r.serverChannel, slot, correlationId, payload, r.bufferOffset,
+                payload == null && dst == null ? 0 : r.length, deadline);
         }
         finally
         {
@@ -433,8 +350,7 @@ public final class DataClient implements Agent, AutoCloseable
         return OK;
     }
 
-    private void encode(final PendingRequest slot, final int type, final int flags, final long correlationId, final long volumeId,
-                        final int slab, final int copy, final long epoch, final long offset, final int length)
+    private void encode(final PendingRequest slot, final int type, final int flags, final long correlationId, final DataRequest r)
     {
         slot.encoder()
             .type(type)
@@ -442,12 +358,12 @@ public final class DataClient implements Agent, AutoCloseable
             .status(OK)
             .correlationId(correlationId)
             .clientId(clientId)
-            .volumeId(volumeId)
-            .slab(slab)
-            .copy(copy)
-            .epoch(epoch)
-            .extentOffset(offset)
-            .length(length);
+            .volumeId(r.volumeId)
+            .slab(r.slab)
+            .copy(r.copy)
+            .epoch(r.epoch)
+            .extentOffset(r.offset)
+            .length(r.length);
     }
 
     /**

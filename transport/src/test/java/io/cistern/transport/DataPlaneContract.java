@@ -95,10 +95,12 @@ abstract class DataPlaneContract
     void aWriteThenAReadReturnTheSameBytes()
     {
         final UnsafeBuffer data = randomBuffer(4096, 1);
-        assertStatus(OK, client.write(fixture.serverChannel(), VOLUME, SLAB, COPY, EPOCH, 8192, data, 0, 4096, false));
+        assertStatus(OK, client.write(new DataRequest().server(fixture.serverChannel()).extent(VOLUME, SLAB, COPY, EPOCH)
+            .at(8192, 4096).from(data, 0)));
 
         final UnsafeBuffer readBack = new UnsafeBuffer(new byte[4096 + 16]);
-        assertStatus(OK, client.read(fixture.serverChannel(), VOLUME, SLAB, COPY, EPOCH, 8192, 4096, readBack, 16));
+        assertStatus(OK, client.read(new DataRequest().server(fixture.serverChannel()).extent(VOLUME, SLAB, COPY, EPOCH)
+            .at(8192, 4096).into(readBack, 16)));
 
         assertArrayEquals(data.byteArray(), Arrays.copyOfRange(readBack.byteArray(), 16, 16 + 4096));
         assertArrayEquals(data.byteArray(), fixture.extents.bytes(VOLUME, SLAB, COPY, 8192, 4096));
@@ -108,10 +110,12 @@ abstract class DataPlaneContract
     void theFuaFlagReachesTheExtentOnlyWhenAsked()
     {
         final UnsafeBuffer data = randomBuffer(512, 2);
-        assertStatus(OK, client.write(fixture.serverChannel(), VOLUME, SLAB, COPY, EPOCH, 0, data, 0, 512, false));
+        assertStatus(OK, client.write(new DataRequest().server(fixture.serverChannel()).extent(VOLUME, SLAB, COPY, EPOCH)
+            .at(0, 512).from(data, 0)));
         assertEquals(0, fixture.extents.fuaWrites());
 
-        assertStatus(OK, client.write(fixture.serverChannel(), VOLUME, SLAB, COPY, EPOCH, 0, data, 0, 512, true));
+        assertStatus(OK, client.write(new DataRequest().server(fixture.serverChannel()).extent(VOLUME, SLAB, COPY, EPOCH)
+            .at(0, 512).from(data, 0).fua(true)));
         assertEquals(1, fixture.extents.fuaWrites());
         assertEquals(2, fixture.extents.writes());
     }
@@ -124,7 +128,8 @@ abstract class DataPlaneContract
         final String server = fixture.serverChannel();
         final UnsafeBuffer data = randomBuffer(8192, 9);
 
-        assertStatus(OK, client.sequencedWrite(server, VOLUME, SLAB, COPY, EPOCH, 4096, data, 0, 8192, true));
+        assertStatus(OK, client.sequencedWrite(new DataRequest().server(server).extent(VOLUME, SLAB, COPY, EPOCH)
+            .at(4096, 8192).from(data, 0).fua(true)));
         for (int copy = COPY; copy <= COPY + 2; copy++)
         {
             assertArrayEquals(data.byteArray(), fixture.extents.bytes(VOLUME, SLAB, copy, 4096, 8192), "copy " + copy);
@@ -132,8 +137,10 @@ abstract class DataPlaneContract
         assertEquals(3, fixture.extents.fuaWrites());
 
         final UnsafeBuffer next = randomBuffer(4096, 10);
-        assertStatus(DataStatus.NOT_PRIMARY, client.sequencedWrite(server, VOLUME, SLAB, COPY + 1, EPOCH, 0, next, 0, 4096, false));
-        assertStatus(DataStatus.STALE_EPOCH, client.sequencedWrite(server, VOLUME, SLAB, COPY, EPOCH - 1, 0, next, 0, 4096, false));
+        assertStatus(DataStatus.NOT_PRIMARY, client.sequencedWrite(new DataRequest().server(server).extent(VOLUME, SLAB, COPY + 1, EPOCH)
+            .at(0, 4096).from(next, 0)));
+        assertStatus(DataStatus.STALE_EPOCH, client.sequencedWrite(new DataRequest().server(server).extent(VOLUME, SLAB, COPY, EPOCH - 1)
+            .at(0, 4096).from(next, 0)));
         assertEquals(3, fixture.extents.writes(), "refused mirrored writes wrote nothing");
     }
 
@@ -144,18 +151,22 @@ abstract class DataPlaneContract
             .mirror(VOLUME, SLAB, COPY, new int[] {COPY + 1}, new String[1]);
         final String server = fixture.serverChannel();
         final UnsafeBuffer good = randomBuffer(4096, 11);
-        assertStatus(OK, client.write(server, VOLUME, SLAB, COPY, EPOCH, 0, good, 0, 4096, false));
+        assertStatus(OK, client.write(new DataRequest().server(server).extent(VOLUME, SLAB, COPY, EPOCH)
+            .at(0, 4096).from(good, 0)));
 
-        assertStatus(OK, client.repair(server, VOLUME, SLAB, COPY + 1, EPOCH, 0, 4096));
+        assertStatus(OK, client.repair(new DataRequest().server(server).extent(VOLUME, SLAB, COPY + 1, EPOCH).at(0, 4096)));
         assertArrayEquals(good.byteArray(), fixture.extents.bytes(VOLUME, SLAB, COPY + 1, 0, 4096), "bad copy from the primary");
 
         final UnsafeBuffer other = randomBuffer(4096, 12);
-        assertStatus(OK, client.write(server, VOLUME, SLAB, COPY + 1, EPOCH, 8192, other, 0, 4096, false));
-        assertStatus(OK, client.repair(server, VOLUME, SLAB, COPY, EPOCH, 8192, 4096));
+        assertStatus(OK, client.write(new DataRequest().server(server).extent(VOLUME, SLAB, COPY + 1, EPOCH)
+            .at(8192, 4096).from(other, 0)));
+        assertStatus(OK, client.repair(new DataRequest().server(server).extent(VOLUME, SLAB, COPY, EPOCH).at(8192, 4096)));
         assertArrayEquals(other.byteArray(), fixture.extents.bytes(VOLUME, SLAB, COPY, 8192, 4096), "primary from the other copy");
 
-        assertStatus(DataStatus.NO_SUCH_EXTENT, client.repair(server, VOLUME, SLAB, 6, EPOCH, 0, 4096));
-        assertStatus(DataStatus.MALFORMED, client.repair(server, VOLUME, SLAB, COPY + 1, EPOCH, 0, 0));
+        assertStatus(DataStatus.NO_SUCH_EXTENT, client.repair(new DataRequest().server(server).extent(VOLUME, SLAB, 6, EPOCH)
+            .at(0, 4096)));
+        assertStatus(DataStatus.MALFORMED, client.repair(new DataRequest().server(server).extent(VOLUME, SLAB, COPY + 1, EPOCH)
+            .at(0, 0)));
     }
 
     @Test
@@ -172,10 +183,14 @@ abstract class DataPlaneContract
         final UnsafeBuffer dst = new UnsafeBuffer(new byte[512]);
         final String server = fixture.serverChannel();
 
-        assertStatus(DataStatus.STALE_EPOCH, client.write(server, VOLUME, SLAB, COPY, EPOCH - 1, 0, data, 0, 512, true));
-        assertStatus(DataStatus.STALE_EPOCH, client.write(server, VOLUME, SLAB, COPY, EPOCH + 1, 0, data, 0, 512, true));
-        assertStatus(DataStatus.STALE_EPOCH, client.read(server, VOLUME, SLAB, COPY, EPOCH - 1, 0, 512, dst, 0));
-        assertStatus(DataStatus.STALE_EPOCH, client.read(server, VOLUME, SLAB + 1, COPY, EPOCH, 0, 512, dst, 0));
+        assertStatus(DataStatus.STALE_EPOCH, client.write(new DataRequest().server(server).extent(VOLUME, SLAB, COPY, EPOCH - 1)
+            .at(0, 512).from(data, 0).fua(true)));
+        assertStatus(DataStatus.STALE_EPOCH, client.write(new DataRequest().server(server).extent(VOLUME, SLAB, COPY, EPOCH + 1)
+            .at(0, 512).from(data, 0).fua(true)));
+        assertStatus(DataStatus.STALE_EPOCH, client.read(new DataRequest().server(server).extent(VOLUME, SLAB, COPY, EPOCH - 1)
+            .at(0, 512).into(dst, 0)));
+        assertStatus(DataStatus.STALE_EPOCH, client.read(new DataRequest().server(server).extent(VOLUME, SLAB + 1, COPY, EPOCH)
+            .at(0, 512).into(dst, 0)));
 
         assertEquals(0, fixture.extents.writes(), "no write was attempted");
         assertEquals(0, fixture.extents.reads(), "no read was attempted");
@@ -187,10 +202,12 @@ abstract class DataPlaneContract
     void aMebibyteWriteAndReadAreFragmentedAndReassembledIntact()
     {
         final UnsafeBuffer data = randomBuffer(MIB, 4);
-        assertStatus(OK, client.write(fixture.serverChannel(), VOLUME, SLAB, COPY, EPOCH, MIB, data, 0, MIB, true));
+        assertStatus(OK, client.write(new DataRequest().server(fixture.serverChannel()).extent(VOLUME, SLAB, COPY, EPOCH)
+            .at(MIB, MIB).from(data, 0).fua(true)));
 
         final UnsafeBuffer readBack = new UnsafeBuffer(new byte[MIB]);
-        assertStatus(OK, client.read(fixture.serverChannel(), VOLUME, SLAB, COPY, EPOCH, MIB, MIB, readBack, 0));
+        assertStatus(OK, client.read(new DataRequest().server(fixture.serverChannel()).extent(VOLUME, SLAB, COPY, EPOCH)
+            .at(MIB, MIB).into(readBack, 0)));
 
         assertArrayEquals(data.byteArray(), readBack.byteArray());
     }
@@ -200,9 +217,11 @@ abstract class DataPlaneContract
     {
         final UnsafeBuffer big = new UnsafeBuffer(new byte[MIB + 1]);
         assertStatus(DataStatus.TOO_LARGE,
-            client.write(fixture.serverChannel(), VOLUME, SLAB, COPY, EPOCH, 0, big, 0, MIB + 1, false));
+            client.write(new DataRequest().server(fixture.serverChannel()).extent(VOLUME, SLAB, COPY, EPOCH)
+                .at(0, MIB + 1).from(big, 0)));
         assertStatus(DataStatus.TOO_LARGE,
-            client.read(fixture.serverChannel(), VOLUME, SLAB, COPY, EPOCH, 0, MIB + 1, big, 0));
+            client.read(new DataRequest().server(fixture.serverChannel()).extent(VOLUME, SLAB, COPY, EPOCH)
+                .at(0, MIB + 1).into(big, 0)));
 
         // Frames from one publication arrive in order: once the flush is answered, nothing else came before it.
         assertStatus(OK, client.flush(fixture.serverChannel(), VOLUME));
@@ -217,13 +236,16 @@ abstract class DataPlaneContract
         final UnsafeBuffer data = randomBuffer(4096, 5);
         final UnsafeBuffer dst = new UnsafeBuffer(new byte[4096]);
 
-        assertStatus(DataStatus.OUT_OF_RANGE, client.write(
-            server, VOLUME, SLAB, COPY, EPOCH, InMemoryExtentIo.EXTENT_LENGTH - 100, data, 0, 4096, false));
-        assertStatus(DataStatus.NO_SUCH_EXTENT, client.read(server, VOLUME, SLAB, COPY + 1, EPOCH, 0, 4096, dst, 0));
+        assertStatus(DataStatus.OUT_OF_RANGE, client.write(new DataRequest().server(server).extent(VOLUME, SLAB, COPY, EPOCH)
+            .at(InMemoryExtentIo.EXTENT_LENGTH - 100, 4096).from(data, 0)));
+        assertStatus(DataStatus.NO_SUCH_EXTENT, client.read(new DataRequest().server(server).extent(VOLUME, SLAB, COPY + 1, EPOCH)
+            .at(0, 4096).into(dst, 0)));
 
-        assertStatus(OK, client.write(server, VOLUME, SLAB, COPY, EPOCH, 0, data, 0, 4096, false));
+        assertStatus(OK, client.write(new DataRequest().server(server).extent(VOLUME, SLAB, COPY, EPOCH)
+            .at(0, 4096).from(data, 0)));
         fixture.extents.failReadsWith(DataStatus.CHECKSUM_MISMATCH);
-        assertStatus(DataStatus.CHECKSUM_MISMATCH, client.read(server, VOLUME, SLAB, COPY, EPOCH, 0, 4096, dst, 0));
+        assertStatus(DataStatus.CHECKSUM_MISMATCH, client.read(new DataRequest().server(server).extent(VOLUME, SLAB, COPY, EPOCH)
+            .at(0, 4096).into(dst, 0)));
         assertArrayEquals(new byte[4096], dst.byteArray(), "a failed read leaves the caller's buffer alone");
 
         fixture.extents.failFlushesWith(DataStatus.FAILED_STOP);
@@ -238,7 +260,8 @@ abstract class DataPlaneContract
         final UnsafeBuffer data = randomBuffer(512, 6);
 
         assertStatus(DataStatus.IO_ERROR,
-            client.write(fixture.serverChannel(), VOLUME, SLAB, COPY, EPOCH, 0, data, 0, 512, false));
+            client.write(new DataRequest().server(fixture.serverChannel()).extent(VOLUME, SLAB, COPY, EPOCH)
+                .at(0, 512).from(data, 0)));
 
         assertEquals(1, fixture.server.errors());
         assertEquals(bug, fixture.errors.poll());
@@ -254,7 +277,8 @@ abstract class DataPlaneContract
             final UnsafeBuffer dst = new UnsafeBuffer(new byte[4096]);
 
             final long start = System.nanoTime();
-            final int status = idle.client.read(idle.serverChannel(), VOLUME, SLAB, COPY, EPOCH, 0, 4096, dst, 0);
+            final int status = idle.client.read(new DataRequest().server(idle.serverChannel()).extent(VOLUME, SLAB, COPY, EPOCH)
+                .at(0, 4096).into(dst, 0));
             final Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 
             assertStatus(DataStatus.TIMEOUT, status);
@@ -272,8 +296,8 @@ abstract class DataPlaneContract
             final UnsafeBuffer data = randomBuffer(4096, 7);
 
             final long start = System.nanoTime();
-            final int status = nobody.client.write(
-                nobody.serverChannel(), VOLUME, SLAB, COPY, EPOCH, 0, data, 0, 4096, true);
+            final int status = nobody.client.write(new DataRequest().server(nobody.serverChannel()).extent(VOLUME, SLAB, COPY, EPOCH)
+                .at(0, 4096).from(data, 0).fua(true));
             final Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 
             assertStatus(DataStatus.NOT_CONNECTED, status);
@@ -288,13 +312,15 @@ abstract class DataPlaneContract
         {
             slow.extents.addExtent(VOLUME, SLAB, COPY, EPOCH);
             final UnsafeBuffer data = randomBuffer(4096, 8);
-            assertStatus(OK, slow.client.write(slow.serverChannel(), VOLUME, SLAB, COPY, EPOCH, 0, data, 0, 4096, false));
+            assertStatus(OK, slow.client.write(new DataRequest().server(slow.serverChannel()).extent(VOLUME, SLAB, COPY, EPOCH)
+                .at(0, 4096).from(data, 0)));
             final CountDownLatch gate = new CountDownLatch(1);
             slow.extents.holdReads(gate, new CountDownLatch(1));
             final UnsafeBuffer dst = new UnsafeBuffer(new byte[4096]);
             dst.setMemory(0, 4096, (byte)0x55);
 
-            assertStatus(DataStatus.TIMEOUT, slow.client.read(slow.serverChannel(), VOLUME, SLAB, COPY, EPOCH, 0, 4096, dst, 0));
+            assertStatus(DataStatus.TIMEOUT, slow.client.read(new DataRequest().server(slow.serverChannel()).extent(VOLUME, SLAB, COPY, EPOCH)
+                .at(0, 4096).into(dst, 0)));
             gate.countDown();
             awaitCondition(() -> slow.client.lateReplies() == 1, "the late reply arrived");
 
@@ -302,7 +328,8 @@ abstract class DataPlaneContract
             Arrays.fill(untouched, (byte)0x55);
             assertArrayEquals(untouched, dst.byteArray());
             slow.extents.holdReads(null, null);
-            assertStatus(OK, slow.client.read(slow.serverChannel(), VOLUME, SLAB, COPY, EPOCH, 0, 4096, dst, 0));
+            assertStatus(OK, slow.client.read(new DataRequest().server(slow.serverChannel()).extent(VOLUME, SLAB, COPY, EPOCH)
+                .at(0, 4096).into(dst, 0)));
             assertArrayEquals(data.byteArray(), dst.byteArray(), "the slot's next request gets its own reply");
         }
     }
@@ -320,7 +347,8 @@ abstract class DataPlaneContract
         final Thread caller = new Thread(() ->
         {
             final UnsafeBuffer dst = new UnsafeBuffer(new byte[512]);
-            status.set(client.read(fixture.serverChannel(), VOLUME, SLAB, COPY, EPOCH, 0, 512, dst, 0));
+            status.set(client.read(new DataRequest().server(fixture.serverChannel()).extent(VOLUME, SLAB, COPY, EPOCH)
+                .at(0, 512).into(dst, 0)));
             answered.countDown();
         });
         caller.start();
@@ -332,7 +360,8 @@ abstract class DataPlaneContract
             assertStatus(DataStatus.NOT_CONNECTED, status.get());
             final UnsafeBuffer data = randomBuffer(512, 9);
             assertStatus(DataStatus.NOT_CONNECTED,
-                client.write(fixture.serverChannel(), VOLUME, SLAB, COPY, EPOCH, 0, data, 0, 512, false));
+                client.write(new DataRequest().server(fixture.serverChannel()).extent(VOLUME, SLAB, COPY, EPOCH)
+                    .at(0, 512).from(data, 0)));
         }
         finally
         {
@@ -443,12 +472,14 @@ abstract class DataPlaneContract
                 final byte[] bytes = new byte[length];
                 random.nextBytes(bytes);
                 io.putBytes(0, bytes);
-                assertStatus(OK, client.write(server, VOLUME, SLAB, COPY, EPOCH, base + offset, io, 0, length, i % 4 == 0));
+                assertStatus(OK, client.write(new DataRequest().server(server).extent(VOLUME, SLAB, COPY, EPOCH)
+                    .at(base + offset, length).from(io, 0).fua(i % 4 == 0)));
                 System.arraycopy(bytes, 0, shadow, offset, length);
             }
             else
             {
-                assertStatus(OK, client.read(server, VOLUME, SLAB, COPY, EPOCH, base + offset, length, io, 0));
+                assertStatus(OK, client.read(new DataRequest().server(server).extent(VOLUME, SLAB, COPY, EPOCH)
+                    .at(base + offset, length).into(io, 0)));
                 final byte[] expected = Arrays.copyOfRange(shadow, offset, offset + length);
                 final byte[] actual = Arrays.copyOfRange(io.byteArray(), 0, length);
                 if (!Arrays.equals(expected, actual))

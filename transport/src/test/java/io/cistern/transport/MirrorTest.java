@@ -155,15 +155,16 @@ class MirrorTest
         final DataClient client = client(101, settings);
         final UnsafeBuffer data = random(64 * 1024, 1);
 
-        assertEquals(OK, client.sequencedWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 8192, data, 0, 64 * 1024, true),
+        assertEquals(OK, client.sequencedWrite(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
+            .at(8192, 64 * 1024).from(data, 0).fua(true)),
             "mirrored write");
         for (int copy = 0; copy < 3; copy++)
         {
             assertArrayEquals(data.byteArray(), nodes[copy].extents().bytes(VOLUME, SLAB, copy, 8192, 64 * 1024), "copy " + copy);
             assertEquals(1, nodes[copy].extents().fuaWrites(), "FUA reached copy " + copy);
         }
-        assertEquals(DataStatus.NOT_PRIMARY, client.sequencedWrite(nodes[1].channel(), VOLUME, SLAB, 1, EPOCH, 0, data, 0, 4096,
-            false), "a copy that is not the primary refuses to sequence");
+        assertEquals(DataStatus.NOT_PRIMARY, client.sequencedWrite(new DataRequest().server(nodes[1].channel()).extent(VOLUME, SLAB, 1, EPOCH)
+            .at(0, 4096).from(data, 0)), "a copy that is not the primary refuses to sequence");
     }
 
     @Test
@@ -197,7 +198,8 @@ class MirrorTest
                         final UnsafeBuffer two = new UnsafeBuffer(new byte[8192]);
                         two.putBytes(0, block, 0, 4096);
                         two.putBytes(4096, block, 0, 4096);
-                        if (client.sequencedWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, at, two, 0, 8192, false) != OK)
+                        if (client.sequencedWrite(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
+                            .at(at, 8192).from(two, 0)) != OK)
                         {
                             failed++;
                         }
@@ -227,15 +229,20 @@ class MirrorTest
         startNodes(settings);
         final DataClient client = client(301, settings);
         final UnsafeBuffer data = random(16 * 1024, 3);
-        assertEquals(OK, client.sequencedWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, data, 0, 16 * 1024, false));
+        assertEquals(OK, client.sequencedWrite(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
+            .at(0, 16 * 1024).from(data, 0)));
 
         final UnsafeBuffer garbage = random(4096, 4);
-        assertEquals(OK, client.write(nodes[2].channel(), VOLUME, SLAB, 2, EPOCH, 4096, garbage, 0, 4096, false));
-        assertEquals(OK, client.repair(nodes[0].channel(), VOLUME, SLAB, 2, EPOCH, 4096, 4096), "repair of a peer's copy");
+        assertEquals(OK, client.write(new DataRequest().server(nodes[2].channel()).extent(VOLUME, SLAB, 2, EPOCH)
+            .at(4096, 4096).from(garbage, 0)));
+        assertEquals(OK, client.repair(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, 2, EPOCH)
+            .at(4096, 4096)), "repair of a peer's copy");
         assertArrayEquals(data.byteArray(), nodes[2].extents().bytes(VOLUME, SLAB, 2, 0, 16 * 1024));
 
-        assertEquals(OK, client.write(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 8192, garbage, 0, 4096, false));
-        assertEquals(OK, client.repair(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 8192, 8192), "repair of the primary");
+        assertEquals(OK, client.write(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
+            .at(8192, 4096).from(garbage, 0)));
+        assertEquals(OK, client.repair(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
+            .at(8192, 8192)), "repair of the primary");
         assertArrayEquals(data.byteArray(), nodes[0].extents().bytes(VOLUME, SLAB, 0, 0, 16 * 1024));
     }
 
@@ -248,7 +255,8 @@ class MirrorTest
         startNodes(settings);
         final DataClient client = client(501, settings);
         final UnsafeBuffer data = random(64 * 1024, 7);
-        assertEquals(OK, client.sequencedWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, data, 0, 64 * 1024, false));
+        assertEquals(OK, client.sequencedWrite(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
+            .at(0, 64 * 1024).from(data, 0)));
 
         // Node 3 dies: its server, forwarder and media driver stop (nothing answers, no status messages).
         CloseHelper.close(closeables.get(2));
@@ -258,7 +266,8 @@ class MirrorTest
         int status = OK;
         while (!DataStatus.isDegraded(status) && System.nanoTime() < noticeBy)
         {
-            status = client.sequencedWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, data, 0, 64 * 1024, false);
+            status = client.sequencedWrite(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
+                .at(0, 64 * 1024).from(data, 0));
         }
         assertEquals(1 << 2, DataStatus.missedCopies(status), DataStatus.describe(status));
 
@@ -267,7 +276,8 @@ class MirrorTest
         {
             final UnsafeBuffer next = random(64 * 1024, 100 + i);
             final long started = System.nanoTime();
-            status = client.sequencedWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 65536, next, 0, 64 * 1024, false);
+            status = client.sequencedWrite(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
+                .at(65536, 64 * 1024).from(next, 0));
             slowestMs = Math.max(slowestMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             assertEquals(1 << 2, DataStatus.missedCopies(status), DataStatus.describe(status));
             assertArrayEquals(next.byteArray(), nodes[1].extents().bytes(VOLUME, SLAB, 1, 65536, 64 * 1024), "the live copy has write " + i);
@@ -285,7 +295,8 @@ class MirrorTest
         final UnsafeBuffer data = random(4096, 5);
 
         final long started = System.nanoTime();
-        final int status = client.sequencedWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, data, 0, 4096, false);
+        final int status = client.sequencedWrite(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
+            .at(0, 4096).from(data, 0));
         final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertTrue(DataStatus.isDegraded(status), DataStatus.describe(status));
         assertEquals(1 << 2, DataStatus.missedCopies(status), "copy 2, and only copy 2, missed the write");
@@ -294,7 +305,8 @@ class MirrorTest
 
         // The primary is not wedged by the silent copy: a read still comes back at once.
         final UnsafeBuffer back = new UnsafeBuffer(new byte[4096]);
-        assertEquals(OK, client.read(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, 4096, back, 0));
+        assertEquals(OK, client.read(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
+            .at(0, 4096).into(back, 0)));
         assertArrayEquals(data.byteArray(), back.byteArray());
     }
 
@@ -317,7 +329,8 @@ class MirrorTest
             {
                 final long at = (long)(i % 4) * mib;
                 results.add(pool.submit(() ->
-                    client.sequencedWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, at, data, 0, mib, false)));
+                    client.sequencedWrite(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
+                        .at(at, mib).from(data, 0))));
             }
             for (final Future<Integer> result : results)
             {
@@ -336,7 +349,8 @@ class MirrorTest
         int status = DataStatus.TIMEOUT;
         for (int attempt = 0; attempt < 20 && status != OK; attempt++)
         {
-            status = client.sequencedWrite(nodes[0].channel(), VOLUME, SLAB, PRIMARY, EPOCH, 0, small, 0, 4096, false);
+            status = client.sequencedWrite(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
+                .at(0, 4096).from(small, 0));
         }
         assertEquals(OK, status, "a write after the copy came back");
         assertArrayEquals(small.byteArray(), nodes[2].extents().bytes(VOLUME, SLAB, 2, 0, 4096));

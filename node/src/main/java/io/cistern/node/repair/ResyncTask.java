@@ -8,6 +8,7 @@ import io.cistern.actors.volume.VolumeService;
 import io.cistern.node.data.PeerRoutes;
 import io.cistern.node.data.LayoutTable;
 import io.cistern.transport.DataClient;
+import io.cistern.transport.DataRequest;
 import io.cistern.transport.DataStatus;
 import io.cistern.transport.ExtentIo;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -115,6 +116,8 @@ public final class ResyncTask
         }
         progress.source(primary.node());
         final DataClient via = routes.client(primary.node());
+        // One request per job: jobs run on several threads at once.
+        final DataRequest request = new DataRequest();
         final String channel = routes.channel(primary.node());
         if (channel == null)
         {
@@ -129,7 +132,8 @@ public final class ResyncTask
         {
             // STALE_EPOCH: the primary has not learned the rebuilding layout yet, and until it has, its map
             // may still be missing writes it is taking without forwarding them here.
-            status = via.dirtyMap(channel, volumeId, slab, layout.epoch(), layout.extentBytes(), map, 0);
+            status = via.dirtyMap(request.server(channel).extent(volumeId, slab, 0, layout.epoch())
+                .at(0, 0).into(map, 0), layout.extentBytes());
         }
         while (status == DataStatus.STALE_EPOCH && System.nanoTime() < waitUntil && park(100));
         final boolean mapLost = status == DataStatus.MAP_LOST;
@@ -159,7 +163,7 @@ public final class ResyncTask
             for (long at = range.offset(); at < range.end(); at += piece)
             {
                 final int length = (int)Math.min(piece, range.end() - at);
-                status = via.repair(channel, volumeId, slab, copy, layout.epoch(), at, length);
+                status = via.repair(request.server(channel).extent(volumeId, slab, copy, layout.epoch()).at(at, length));
                 if (status != DataStatus.OK)
                 {
                     return new Outcome(volumeId, slab, copy, planned, copied, mapLost, "copying " + length + " bytes at " + at +

@@ -6,6 +6,7 @@ import io.cistern.actors.volume.SlabLayout;
 import io.cistern.node.data.PeerRoutes;
 import io.cistern.node.data.LayoutTable;
 import io.cistern.transport.DataClient;
+import io.cistern.transport.DataRequest;
 import io.cistern.transport.DataStatus;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -33,6 +34,8 @@ public final class ScrubTask
     private final String localChannel;
     private final long rate;
     private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(CHUNK));
+    /** The scrub thread's one data-plane request. */
+    private final DataRequest request = new DataRequest();
 
     public ScrubTask(final LayoutTable layouts, final java.util.Set<String> localDrives, final PeerRoutes routes, final long rate)
     {
@@ -98,7 +101,8 @@ public final class ScrubTask
         {
             return null; // moved or no longer in sync since the pass began: not this pass's to check
         }
-        final int status = localClient.read(localChannel, volumeId, slab, copy, layout.epoch(), at, length, buffer, 0);
+        final int status = localClient.read(request.server(localChannel).extent(volumeId, slab, copy, layout.epoch())
+            .at(at, length).into(buffer, 0));
         if (status == DataStatus.OK || status == DataStatus.STALE_EPOCH)
         {
             return null; // a layout changing under the pass: the next pass reads it
@@ -110,7 +114,8 @@ public final class ScrubTask
         // Which blocks: each on its own, and each bad one rewritten from a good copy through the primary.
         for (long block = at; block < at + length; block += BLOCK)
         {
-            if (localClient.read(localChannel, volumeId, slab, copy, layout.epoch(), block, BLOCK, buffer, 0) !=
+            if (localClient.read(request.server(localChannel).extent(volumeId, slab, copy, layout.epoch())
+                .at(block, BLOCK).into(buffer, 0)) !=
                 DataStatus.CHECKSUM_MISMATCH)
             {
                 continue;
@@ -118,7 +123,8 @@ public final class ScrubTask
             final Extent primary = layout.primary();
             final String channel = primary == null ? null : routes.channel(primary.node());
             final int repaired = channel == null ? DataStatus.NOT_CONNECTED :
-                routes.client(primary.node()).repair(channel, volumeId, slab, copy, layout.epoch(), block, BLOCK);
+                routes.client(primary.node()).repair(request.server(channel).extent(volumeId, slab, copy, layout.epoch())
+                    .at(block, BLOCK));
             job.badBlock(repaired == DataStatus.OK);
         }
         return null;

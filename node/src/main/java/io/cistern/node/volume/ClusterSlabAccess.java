@@ -9,6 +9,7 @@ import io.cistern.node.volume.redundancy.SlabAccess;
 import io.cistern.storage.BlockReader;
 import io.cistern.storage.ExtentFile;
 import io.cistern.storage.IoStatus;
+import io.cistern.transport.DataRequest;
 import io.cistern.transport.DataStatus;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
@@ -48,6 +49,8 @@ final class ClusterSlabAccess implements SlabAccess
     private final PeerRoutes routes;
     private final BlockReader blockReader;
     private final UnsafeBuffer wire = new UnsafeBuffer(0, 0);
+    /** This view's one data-plane request, refilled for each (a view serves one thread). */
+    private final DataRequest request = new DataRequest();
     private VolumeStatus lastFetchFailure = VolumeStatus.UNAVAILABLE;
 
     ClusterSlabAccess(final VolumeInfo info, final DataPath path, final int maxChunk)
@@ -224,7 +227,7 @@ final class ClusterSlabAccess implements SlabAccess
             }
             final String channel = routes.channel(extent.node());
             final int status = channel == null ? DataStatus.NOT_CONNECTED :
-                routes.client(extent.node()).fence(channel, marked.volumeId(), marked.index(), marked.epoch(), FENCE_FOR_NS);
+                routes.client(extent.node()).fence(request.server(channel).extent(marked.volumeId(), marked.index(), 0, marked.epoch()), FENCE_FOR_NS);
             if (status != DataStatus.OK)
             {
                 LOG.info("{} was not told that copy {} of slab {} of volume {} is stale (epoch {}): {}", extent.node(),
@@ -253,8 +256,8 @@ final class ClusterSlabAccess implements SlabAccess
             return DataStatus.NOT_CONNECTED;
         }
         wire.wrap(dst);
-        return routes.client(copy.node()).read(channel, info.volumeId(), layout.index(), copy.copy(), layout.epoch(), inExtent,
-            length, wire, dst.position());
+        return routes.client(copy.node()).read(request.server(channel).extent(info.volumeId(), layout.index(), copy.copy(), layout.epoch())
+            .at(inExtent, length).into(wire, dst.position()));
     }
 
     @Override
@@ -267,8 +270,8 @@ final class ClusterSlabAccess implements SlabAccess
             return DataStatus.NOT_CONNECTED;
         }
         wire.wrap(src);
-        return routes.client(sequencer.node()).sequencedWrite(channel, info.volumeId(), layout.index(), sequencer.copy(),
-            layout.epoch(), inExtent, wire, src.position(), length, fua);
+        return routes.client(sequencer.node()).sequencedWrite(request.server(channel).extent(info.volumeId(), layout.index(), sequencer.copy(), layout.epoch())
+            .at(inExtent, length).from(wire, src.position()).fua(fua));
     }
 
     @Override
@@ -279,8 +282,8 @@ final class ClusterSlabAccess implements SlabAccess
         {
             return DataStatus.NOT_CONNECTED;
         }
-        return routes.client(sequencer.node()).repair(channel, info.volumeId(), layout.index(), badCopy, layout.epoch(), inExtent,
-            length);
+        return routes.client(sequencer.node()).repair(request.server(channel).extent(info.volumeId(), layout.index(), badCopy, layout.epoch())
+            .at(inExtent, length));
     }
 
     @Override
