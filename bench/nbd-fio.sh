@@ -77,6 +77,11 @@ for row in "${matrix[@]}"; do
   run "nbdkit-$1" "nbd://127.0.0.1:$ref_port/bench" "$2" "$3" "$4"
 done
 
+# The data plane's ceiling, measured with the cluster stopped so nothing competes for the cores.
+"$home/bin/cistern" down --data "$data" >/dev/null 2>&1 || true
+java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp "$home/node/target/cistern-node.jar:$home/node/target/lib/*" \
+  "$home/bench/AeronCeiling.java" 8 2>/dev/null | grep -E "ceiling" > "$work/ceiling.txt" || true
+
 python3 - "$work" "${matrix[@]}" <<'PY'
 import json, sys
 work, rows = sys.argv[1], [r.split()[0] for r in sys.argv[2:]]
@@ -92,3 +97,5 @@ for row in rows:
     print(f"{row:<20}{c[0]:>13.0f}{c[1]:>9.1f}{c[2]:>10.0f}{c[3]:>10.0f}   {r[0]:>12.0f}{r[1]:>9.1f}{r[2]:>10.0f}{r[3]:>10.0f}   {c[0]/r[0]:>6.2f}")
 print("\nratio = Cistern IOPS / reference IOPS (same as the MB/s ratio). Data plane: Aeron UDP on loopback.")
 PY
+echo
+cat "$work/ceiling.txt"
