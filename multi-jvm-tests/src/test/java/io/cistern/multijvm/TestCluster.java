@@ -57,7 +57,34 @@ final class TestCluster implements AutoCloseable
         args.addAll(List.of("--data", cluster.data.toString(), "--port-offset", Integer.toString(offset)));
         final CisternCli.Result up = cluster.cli.run(300, args.toArray(new String[0]));
         assertEquals(0, up.exit(), up.output());
+        // Every node is ready once its own drives are registered; the pool view that places a new volume
+        // may learn the last of them a moment later, and a volume placed before that is uneven (and then
+        // rebalanced under the test's feet).
+        final int nodes = option(options, "--nodes", 3);
+        final int drives = option(options, "--drives", 4);
+        org.awaitility.Awaitility.await("the pool lists every drive HEALTHY").atMost(java.time.Duration.ofSeconds(60))
+            .pollInterval(java.time.Duration.ofMillis(500)).until(() ->
+            {
+                int healthy = 0;
+                for (final JsonNode drive : cluster.drives())
+                {
+                    healthy += "HEALTHY".equals(drive.path("health").asText()) ? 1 : 0;
+                }
+                return healthy == nodes * drives;
+            });
         return cluster;
+    }
+
+    private static int option(final String[] options, final String name, final int otherwise)
+    {
+        for (int i = 0; i + 1 < options.length; i++)
+        {
+            if (options[i].equals(name))
+            {
+                return Integer.parseInt(options[i + 1]);
+            }
+        }
+        return otherwise;
     }
 
     /** A scratch folder of the test's, beside the cluster's data. */
