@@ -149,6 +149,7 @@ class NodeLossTest
     @Order(3)
     void aReadThroughAnyNodeReturnsTheLatestAcknowledgedWriteWhileCopiesGoStaleAndComeBack() throws Exception
     {
+        cluster.awaitHealthyDrives(); // node-2, restarted by the case before, is back in the pool
         cluster.ok("volume", "create", "fresh", "--size", "16M", "--resiliency", "mirror-3", "--provisioning", "fixed");
         final String entity = Long.toHexString(Long.parseUnsignedLong(cluster.volume("fresh").path("id").asText(), 16)) + "-0";
         final String shard = Integer.toString(Math.abs(entity.hashCode() % 1000)); // Pekko's default extractor, 1000 shards

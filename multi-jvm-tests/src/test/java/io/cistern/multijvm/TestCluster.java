@@ -32,6 +32,7 @@ final class TestCluster implements AutoCloseable
     private final Path data;
     private final int portOffset;
     private final HttpClient http = HttpClient.newHttpClient();
+    private int drivesExpected;
 
     private TestCluster(final CisternCli cli, final Path tmp, final int portOffset)
     {
@@ -60,18 +61,8 @@ final class TestCluster implements AutoCloseable
         // Every node is ready once its own drives are registered; the pool view that places a new volume
         // may learn the last of them a moment later, and a volume placed before that is uneven (and then
         // rebalanced under the test's feet).
-        final int nodes = option(options, "--nodes", 3);
-        final int drives = option(options, "--drives", 4);
-        org.awaitility.Awaitility.await("the pool lists every drive HEALTHY").atMost(java.time.Duration.ofSeconds(60))
-            .pollInterval(java.time.Duration.ofMillis(500)).until(() ->
-            {
-                int healthy = 0;
-                for (final JsonNode drive : cluster.drives())
-                {
-                    healthy += "HEALTHY".equals(drive.path("health").asText()) ? 1 : 0;
-                }
-                return healthy == nodes * drives;
-            });
+        cluster.drivesExpected = option(options, "--nodes", 3) * option(options, "--drives", 4);
+        cluster.awaitHealthyDrives();
         return cluster;
     }
 
@@ -85,6 +76,21 @@ final class TestCluster implements AutoCloseable
             }
         }
         return otherwise;
+    }
+
+    /** Waits until the pool lists every drive the cluster was started with HEALTHY (after a start, a restart). */
+    void awaitHealthyDrives()
+    {
+        org.awaitility.Awaitility.await("the pool lists every drive HEALTHY").atMost(java.time.Duration.ofSeconds(60))
+            .pollInterval(java.time.Duration.ofMillis(500)).until(() ->
+            {
+                int healthy = 0;
+                for (final JsonNode drive : drives())
+                {
+                    healthy += "HEALTHY".equals(drive.path("health").asText()) ? 1 : 0;
+                }
+                return healthy == drivesExpected;
+            });
     }
 
     /** A scratch folder of the test's, beside the cluster's data. */

@@ -18,7 +18,7 @@ public final class EmbeddedMediaDriver implements AutoCloseable
 {
     private final MediaDriver driver;
     private final Aeron aeron;
-    static final long PEER_GONE_AFTER_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+    static final long PEER_GONE_AFTER_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 
     private EmbeddedMediaDriver(final MediaDriver driver, final Aeron aeron)
     {
@@ -40,9 +40,10 @@ public final class EmbeddedMediaDriver implements AutoCloseable
             .sharedNetworkIdleStrategy(IdleStrategies.of(settings.idleStrategy()))
             // Term buffers are sparse files: a node with many idle streams does not commit their memory.
             .termBufferSparseFile(true)
-            // A peer whose status messages stop for this long counts as gone (Aeron's default is 5 s):
-            // writes forwarded to a killed node then miss it at once instead of at their deadline, and
-            // the copy is marked stale sooner (docs/architecture.md, Invariants).
+            // A peer whose status messages stop for this long counts as gone: from then on writes forwarded
+            // to it miss it at once instead of at their deadline (docs/architecture.md, Invariants). Aeron's
+            // own 5 s: with 2 s, a live copy on a loaded two-core host was marked stale now and then, and a
+            // node loss on top of that left a slab without a majority (NodeLossTest).
             .publicationConnectionTimeoutNs(PEER_GONE_AFTER_NS);
         final MediaDriver driver = MediaDriver.launch(context);
         try

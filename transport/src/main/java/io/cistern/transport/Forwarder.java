@@ -58,6 +58,8 @@ public final class Forwarder implements Agent, AutoCloseable
      * slot each millisecond was the server thread's largest cost under random writes.
      */
     private static final long DEADLINE_CHECK_INTERVAL_NS = 20_000_000;
+    /** How long a forward may wait for room in one peer's stream before that peer counts as missing it. */
+    static final long STUCK_LIMIT_NS = 1_000_000_000L;
 
     private final Aeron aeron;
     private final int clientId;
@@ -92,6 +94,7 @@ public final class Forwarder implements Agent, AutoCloseable
     private int stuckCount;
     private int stuckLength;
     private Pending stuckFor;
+    private long stuckSinceNs;
     private boolean closed;
 
     /**
@@ -313,6 +316,7 @@ public final class Forwarder implements Agent, AutoCloseable
         }
         stuckLength = HEADER_LENGTH + payloadLength;
         stuckFor = p;
+        stuckSinceNs = System.nanoTime();
         stalls++;
         stick(publication, peerCopy);
     }
@@ -359,7 +363,11 @@ public final class Forwarder implements Agent, AutoCloseable
     {
         int sent = 0;
         int kept = 0;
-        final boolean late = System.nanoTime() - stuckFor.deadlineNs >= 0;
+        final long now = System.nanoTime();
+        // A peer that has taken nothing for STUCK_LIMIT_NS is dead or hopelessly behind (a killed node's
+        // stream keeps saying "back pressured" until Aeron notices it is gone): it misses this write rather
+        // than hold up every other request, and every other copy's forwards, until the deadline.
+        final boolean late = now - stuckFor.deadlineNs >= 0 || now - stuckSinceNs > STUCK_LIMIT_NS;
         for (int i = 0; i < stuckCount; i++)
         {
             stuckFrame.putInt(COPY_OFFSET, stuckCopies[i], ByteOrder.LITTLE_ENDIAN);

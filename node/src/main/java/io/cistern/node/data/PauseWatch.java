@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class PauseWatch implements AutoCloseable
 {
     static final long TICK_NS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** Shorter than the fastest way a live node's copy gets marked stale (a peer gone 2 s, a 3.75 s forward deadline). */
+    /** Shorter than the fastest way a live node's copy gets marked stale (a 3.75 s forward deadline; a peer counts as gone after 5 s). */
     static final long PAUSE_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final Runnable onPause;
