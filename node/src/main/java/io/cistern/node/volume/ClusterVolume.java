@@ -27,7 +27,6 @@ final class ClusterVolume implements VolumeIo
 
     private final VolumeInfo info;
     private final DataPath path;
-    private final Redundancy redundancy;
     private final ClusterSlabAccess access;
     private final SlabStrategy strategy;
     private final VolumeMetrics metrics;
@@ -38,11 +37,10 @@ final class ClusterVolume implements VolumeIo
     {
         this.info = info;
         this.path = path;
-        this.redundancy = Redundancy.of(info.resiliency());
         this.maxChunk = path.maxChunk();
         this.access = new ClusterSlabAccess(info, path, maxChunk);
         this.metrics = path.metrics().volume(info.name());
-        this.strategy = redundancy.newStrategy(access, metrics, maxChunk);
+        this.strategy = Redundancy.of(info.resiliency()).newStrategy(access, metrics, maxChunk);
     }
 
     @Override
