@@ -99,10 +99,13 @@ class NodeLossTest
     @Order(1)
     void readsAndWritesThroughTwoNodesGetNoErrorWhenTheThirdIsKilled() throws Exception
     {
-        final Process one = fio(1, "lossy", "through-node-1", "--rw=randrw", "--runtime=40");
-        final Process two = fio(2, "lossy", "through-node-2", "--rw=randrw", "--runtime=40", "--offset=0");
+        final Process one = fio(1, "lossy", "through-node-1", "--rw=randrw", "--runtime=60");
+        final Process two = fio(2, "lossy", "through-node-2", "--rw=randrw", "--runtime=60", "--offset=0");
         Awaitility.await("the clients have placed slabs").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
             .until(() -> cluster.volume("lossy").path("detail").path("slabsPlaced").asInt() >= 4);
+        // One failure at a time: a copy marked stale before the kill (it happens under load just after a
+        // start, see the README) must be back in sync first, or the kill is a second failure for its slab.
+        awaitHealthy("lossy");
         cluster.kill("node-3");
         final long killedAt = System.nanoTime();
         final double[] a = finished(one, "through-node-1");
@@ -121,9 +124,10 @@ class NodeLossTest
             .until(() -> hasRunning(cluster.jobs("node-3"), "RESYNC"));
         cluster.ok("job", "scrub");
 
-        final Process writer = fio(1, "steady", "steady-writes", "--rw=randwrite", "--runtime=30");
+        final Process writer = fio(1, "steady", "steady-writes", "--rw=randwrite", "--runtime=45");
         Awaitility.await("steady has placed slabs").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
             .until(() -> cluster.volume("steady").path("detail").path("slabsPlaced").asInt() >= 4);
+        awaitHealthy("steady");
         assertTrue(hasRunning(cluster.jobs("node-3"), "RESYNC"), "a resync still runs on node-3: " + cluster.jobs("node-3"));
         cluster.kill("node-2");
         final double[] latency = finished(writer, "steady-writes");
@@ -205,6 +209,12 @@ class NodeLossTest
             }
         }
         return false;
+    }
+
+    private void awaitHealthy(final String volume)
+    {
+        Awaitility.await(volume + " has every copy in sync").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+            .until(() -> "HEALTHY".equals(cluster.volume(volume).path("detail").path("health").asText()));
     }
 
     private static byte[] block(final int seed)

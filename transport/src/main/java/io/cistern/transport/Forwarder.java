@@ -364,10 +364,13 @@ public final class Forwarder implements Agent, AutoCloseable
         int sent = 0;
         int kept = 0;
         final long now = System.nanoTime();
-        // A peer that has taken nothing for STUCK_LIMIT_NS is dead or hopelessly behind (a killed node's
-        // stream keeps saying "back pressured" until Aeron notices it is gone): it misses this write rather
-        // than hold up every other request, and every other copy's forwards, until the deadline.
-        final boolean late = now - stuckFor.deadlineNs >= 0 || now - stuckSinceNs > STUCK_LIMIT_NS;
+        final boolean late = now - stuckFor.deadlineNs >= 0;
+        // A peer whose stream once worked and has taken nothing for STUCK_LIMIT_NS is dead or hopelessly
+        // behind (a killed node's stream keeps saying "back pressured" until Aeron notices it is gone): it
+        // misses this write rather than hold up every other request, and every other copy's forwards, until
+        // the deadline. A stream still being set up (never connected) keeps the whole deadline: giving up
+        // on it early marked live copies stale just after a node started.
+        final boolean stalled = now - stuckSinceNs > STUCK_LIMIT_NS;
         for (int i = 0; i < stuckCount; i++)
         {
             stuckFrame.putInt(COPY_OFFSET, stuckCopies[i], ByteOrder.LITTLE_ENDIAN);
@@ -381,7 +384,7 @@ public final class Forwarder implements Agent, AutoCloseable
                 }
             }
             else if (late || result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED ||
-                lost(stuckPublications[i], result))
+                lost(stuckPublications[i], result) || (stalled && connectedOnce.contains(stuckPublications[i])))
             {
                 answered(stuckFor, stuckCopies[i], result == Publication.BACK_PRESSURED ? DataStatus.BACK_PRESSURED : NOT_CONNECTED);
             }
