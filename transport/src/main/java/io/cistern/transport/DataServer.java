@@ -12,6 +12,7 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.cistern.transport.DataFrame.FLAG_FUA;
@@ -76,6 +77,8 @@ public final class DataServer implements Agent, AutoCloseable
     private final ReplyPublications peerReplies;
     private final Subscription subscription;
     private boolean closed;
+    /** Client ids to open reply streams to ahead of their first request, from any thread. */
+    private final ManyToOneConcurrentArrayQueue<Integer> toConnect = new ManyToOneConcurrentArrayQueue<>(64);
 
     /**
      * Subscribes to {@code channel} on the settings' request stream; replies go out on the reply stream.
@@ -166,11 +169,34 @@ public final class DataServer implements Agent, AutoCloseable
     @Override
     public int doWork()
     {
-        if (closed || (forwarder != null && forwarder.isStuck()))
+        if (closed)
         {
             return 0;
         }
-        return subscription.controlledPoll(assembler, settings.fragmentLimit());
+        int work = 0;
+        Integer clientId;
+        while ((clientId = toConnect.poll()) != null)
+        {
+            // Only created here: the first reply then finds the stream connected instead of holding this
+            // thread, and every forward waiting on it, for the setup round trip.
+            replies.target(clientId);
+            peerReplies.target(clientId);
+            work++;
+        }
+        if (forwarder != null && forwarder.isStuck())
+        {
+            return work;
+        }
+        return work + subscription.controlledPoll(assembler, settings.fragmentLimit());
+    }
+
+    /**
+     * Opens the reply streams to a client (a peer node) ahead of its first request. Safe from any thread;
+     * an id that does not fit the queue gets its streams on its first request instead.
+     */
+    public void connect(final int clientId)
+    {
+        toConnect.offer(clientId);
     }
 
     public long requests()

@@ -14,6 +14,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.collections.Object2ObjectHashMap;
 import org.agrona.collections.ObjectHashSet;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
@@ -96,6 +97,8 @@ public final class Forwarder implements Agent, AutoCloseable
     private Pending stuckFor;
     private long stuckSinceNs;
     private boolean closed;
+    /** Peers' server channels to open a stream to ahead of the first forward, from any thread. */
+    private final ManyToOneConcurrentArrayQueue<String> toConnect = new ManyToOneConcurrentArrayQueue<>(64);
 
     /**
      * @param clientId     the id peers answer to: this node's, resolved by their {@link ReplyChannels}.
@@ -137,6 +140,17 @@ public final class Forwarder implements Agent, AutoCloseable
         return "forwarder";
     }
 
+    /**
+     * Opens the stream to a peer's server ahead of the first forward to it (on this agent's thread, soon):
+     * setting a UDP stream up takes a round trip and the peer's log buffers, and a first write under load
+     * that waited for that could run out its deadline and mark a live copy stale. Safe from any thread;
+     * a channel that does not fit the queue is opened by its first forward instead.
+     */
+    public void connect(final String peerServerChannel)
+    {
+        toConnect.offer(peerServerChannel);
+    }
+
     /** While a forwarded frame waits for room, the data servers take no new requests. */
     public boolean isStuck()
     {
@@ -163,6 +177,12 @@ public final class Forwarder implements Agent, AutoCloseable
             return 0;
         }
         int work = replies.poll(assembler, settings.fragmentLimit());
+        String channel;
+        while ((channel = toConnect.poll()) != null)
+        {
+            publication(channel);
+            work++;
+        }
         if (stuckCount > 0)
         {
             work += retryStuck();

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import static io.cistern.transport.DataStatus.OK;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -145,6 +146,40 @@ class MirrorTest
         final AgentRunner runner = DataAgents.start(client, IdleStrategyName.BACKOFF, errors::add);
         closeables.add(runner);
         return client;
+    }
+
+    @Test
+    void aPeersStreamsAreOpenedAheadOfTheFirstRequest()
+    {
+        final DataPlaneSettings settings = settings(Duration.ofSeconds(5));
+        final String peer = Loopback.udpChannel();
+        final int peerId = 77;
+        replyChannels.put(peerId, peer);
+        final io.aeron.Subscription peerRequests = driver.aeron().addSubscription(peer, settings.requestStreamId());
+        final io.aeron.Subscription peerReplies = driver.aeron().addSubscription(peer, settings.replyStreamId());
+        final io.aeron.Subscription peerForwardReplies = driver.aeron().addSubscription(peer, settings.peerReplyStreamId());
+        closeables.add(peerRequests);
+        closeables.add(peerReplies);
+        closeables.add(peerForwardReplies);
+        final String channel = Loopback.udpChannel();
+        final Forwarder forwarder = new Forwarder(driver.aeron(), 1, channel, settings, errors::add);
+        final DataServer server = new DataServer(driver.aeron(), channel, settings, new InMemoryExtentIo(), replyChannels::get,
+            forwarder, errors::add);
+        closeables.add(DataAgents.start(new CompositeAgent(server, forwarder), IdleStrategyName.BACKOFF, errors::add));
+        assertFalse(peerRequests.isConnected() || peerReplies.isConnected() || peerForwardReplies.isConnected(), "nothing sent yet");
+
+        forwarder.connect(peer);
+        server.connect(peerId);
+
+        // No request or forward is ever sent: the streams are there because they were asked for.
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!(peerRequests.isConnected() && peerReplies.isConnected() && peerForwardReplies.isConnected()))
+        {
+            assertTrue(System.nanoTime() - deadline < 0, () -> "streams to the peer: requests " + peerRequests.isConnected() +
+                ", replies " + peerReplies.isConnected() + ", forward replies " + peerForwardReplies.isConnected());
+            Thread.yield();
+        }
+        assertEquals(0, peerRequests.poll((buffer, offset, length, header) -> { }, 10), "no frame went to the peer");
     }
 
     @Test

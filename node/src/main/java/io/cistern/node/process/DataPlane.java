@@ -13,6 +13,7 @@ import io.cistern.node.data.LocalExtents;
 import io.cistern.node.data.NodeDrives;
 import io.cistern.actors.volume.Slab;
 import io.cistern.node.data.PauseWatch;
+import io.cistern.node.data.PeerStreams;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import io.cistern.node.data.PeerRoutes;
@@ -179,6 +180,13 @@ final class DataPlane implements AutoCloseable
             settings.aeron().idleStrategy(), ERRORS));
         runners.add(DataAgents.start(new CompositeAgent(client, localClient), settings.aeron().idleStrategy(), ERRORS));
         LOG.info("Data server on {} (client id {})", channel, DataEndpoints.clientId(hostPort));
+        final DataClient peerClient = client;
+        system.systemActorOf(PeerStreams.create(hostPort, peer ->
+        {
+            forwarder.connect(DataEndpoints.channel(peer));
+            server.connect(DataEndpoints.clientId(peer));
+            peerClient.isConnected(DataEndpoints.channel(peer));
+        }), "peer-streams", Props.empty());
         final PeerRoutes routes = new PeerRoutes(endpoints, client, localClient, settings.node().name());
 
         final Duration timeout = settings.health().askTimeout();
