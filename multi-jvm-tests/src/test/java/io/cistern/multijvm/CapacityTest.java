@@ -86,13 +86,39 @@ class CapacityTest
         assertEquals(0, add.exit(), add.output());
         assertTrue(add.output().contains("node-4 joined the pool"), add.output());
 
-        Awaitility.await("copies move onto node 4 until the drives are even").atMost(Duration.ofSeconds(180))
-            .pollInterval(Duration.ofSeconds(2)).until(() ->
-            {
-                final JsonNode detail = show().path("detail");
-                return "HEALTHY".equals(detail.path("health").asText()) && detail.path("extentsByNode").path("node-4").asInt() > 0 &&
-                    spread() <= 10.0;
-            });
+        // Make before break: while copies move, a client writes, and every slab keeps three copies in sync.
+        final Process writer = new ProcessBuilder(fio(2, "--do_verify=1", "--rate=8m")).redirectErrorStream(true)
+            .redirectOutput(cluster.tmp().resolve("fio-during-rebalance.log").toFile()).start();
+        final int[] fewestInSync = {3};
+        final StringBuilder dipped = new StringBuilder();
+        try
+        {
+            Awaitility.await("copies move onto node 4 until the drives are even").atMost(Duration.ofSeconds(180))
+                .pollInterval(Duration.ofMillis(200)).until(() ->
+                {
+                    // Straight from the API: the CLI takes longer than a copy's move.
+                    final JsonNode detail = JSON.readTree(cluster.get("node-1", "/api/v1/volumes/vol1")).path("detail");
+                    for (final JsonNode slab : detail.path("slabs"))
+                    {
+                        final int inSync = slab.path("extents").findValuesAsText("state").stream()
+                            .filter("IN_SYNC"::equals).mapToInt(x -> 1).sum();
+                        if (inSync < fewestInSync[0])
+                        {
+                            fewestInSync[0] = inSync;
+                            dipped.append(slab).append('\n');
+                        }
+                    }
+                    return "HEALTHY".equals(detail.path("health").asText()) && detail.path("extentsByNode").path("node-4").asInt() > 0 &&
+                        spread() <= 10.0;
+                });
+            assertTrue(writer.waitFor(120, TimeUnit.SECONDS), "fio during the rebalance finished");
+            assertEquals(0, writer.exitValue(), Files.readString(cluster.tmp().resolve("fio-during-rebalance.log")));
+        }
+        finally
+        {
+            writer.destroyForcibly();
+        }
+        assertEquals(3, fewestInSync[0], "a slab had fewer copies in sync while its copy moved: " + dipped);
         final JsonNode detail = show().path("detail");
         System.out.printf("node-4 added; %d copies rebalanced onto it, drives within %.1f percentage points after %.1f s%n",
             detail.path("extentsByNode").path("node-4").asInt(), spread(), Duration.between(added, Instant.now()).toMillis() / 1e3);
@@ -180,9 +206,10 @@ class CapacityTest
         return JSON.readTree(cluster.cistern(60, "drive", "list", "--json").output()).path("drives");
     }
 
-    private String[] fio(final int node, final String mode)
+    private String[] fio(final int node, final String... mode)
     {
-        final List<String> command = new ArrayList<>(List.of("fio", nbd(node), mode));
+        final List<String> command = new ArrayList<>(List.of("fio", nbd(node)));
+        command.addAll(List.of(mode));
         command.addAll(1, JOB);
         return command.toArray(new String[0]);
     }

@@ -3,6 +3,7 @@ package io.cistern.actors.pool;
 import io.cistern.actors.drive.Drive;
 import io.cistern.actors.drive.DriveStatus;
 import io.cistern.actors.volume.Extent;
+import io.cistern.actors.volume.ExtentState;
 import io.cistern.actors.volume.Slab;
 import io.cistern.actors.volume.SlabLayout;
 import io.cistern.actors.volume.Volume;
@@ -233,6 +234,10 @@ public final class PoolView
             {
                 for (final Extent extent : active.layout().extents())
                 {
+                    if (extent.state() == ExtentState.RETIRED)
+                    {
+                        continue; // handed over: its node deletes the file, the space is free again
+                    }
                     allocated.merge(extent.driveId(), active.layout().extentBytes(), Long::sum);
                 }
             }

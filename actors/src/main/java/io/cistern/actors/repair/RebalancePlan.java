@@ -53,7 +53,7 @@ public final class RebalancePlan
         final List<SlabLayout> movable = new ArrayList<>();
         for (final SlabLayout slab : slabs)
         {
-            if (slab.inSyncCount() == slab.extents().size())
+            if (slab.allInSync())
             {
                 movable.add(slab);
             }
@@ -126,7 +126,7 @@ public final class RebalancePlan
         final String domain = Placement.domainOf(target, level);
         for (final Extent extent : slab.extents())
         {
-            if (extent == moving)
+            if (extent == moving || extent.state() == ExtentState.RETIRED)
             {
                 continue;
             }

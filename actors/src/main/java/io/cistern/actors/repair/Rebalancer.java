@@ -22,8 +22,9 @@ import java.util.Map;
 
 /**
  * Rebalancing: when every slab is in sync and no drive holding extents is unwell, the copies
- * {@link RebalancePlan} picks move from fuller drives to emptier ones (a {@link Slab.Replace} each, which
- * the new drive's node resyncs). The health monitor asks for a round when it has nothing to rebuild, and
+ * {@link RebalancePlan} picks move from fuller drives to emptier ones, make before break: a {@link Slab.Handover}
+ * each adds the incoming copy, which the new drive's node resyncs while the outgoing one keeps serving, and
+ * retires the outgoing copy once the incoming one is in sync. The health monitor asks for a round when it has nothing to rebuild, and
  * {@code cistern pool optimize} asks for one at once and is told what it did.
  */
 public final class Rebalancer
@@ -118,7 +119,7 @@ public final class Rebalancer
             volumeId -> round.faultDomains().getOrDefault(volumeId, FaultDomainLevel.NODE), settings.rebalanceSpread(),
             settings.rebalanceMoves());
         final double spread = Math.round(plan.spread() * 1000) / 10.0;
-        final long repairing = listed.slabs().stream().filter(slab -> slab.inSyncCount() != slab.extents().size()).count();
+        final long repairing = listed.slabs().stream().filter(slab -> !slab.allInSync()).count();
         final List<String> unwell = round.drives().stream()
             .filter(d -> d.health() != DriveHealth.HEALTHY && d.allocatedBytes() > 0)
             .map(d -> d.id() + " (" + d.health() + ")").toList();
@@ -147,7 +148,7 @@ public final class Rebalancer
                     "utilisation spread {} percentage points", move.copy(), move.slab(), Long.toHexString(move.volumeId()),
                     move.fromDriveId(), move.driveId(), move.node(), spread);
                 sharding.entityRefFor(Slab.ENTITY_TYPE_KEY, Slab.entityId(move.volumeId(), move.slab()))
-                    .tell(new Slab.Replace(move.copy(), move.fromDriveId(), move.driveId(), move.node(), Slab.REBALANCE, outcomes));
+                    .tell(new Slab.Handover(move.copy(), move.fromDriveId(), move.driveId(), move.node(), Slab.REBALANCE, outcomes));
             }
         }
         if (round.replyTo() != null)

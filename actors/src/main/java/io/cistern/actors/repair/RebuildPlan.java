@@ -3,6 +3,7 @@ package io.cistern.actors.repair;
 import io.cistern.actors.placement.Candidate;
 import io.cistern.actors.placement.Placement;
 import io.cistern.actors.volume.Extent;
+import io.cistern.actors.volume.ExtentState;
 import io.cistern.actors.volume.SlabLayout;
 import io.cistern.config.FaultDomainLevel;
 
@@ -71,14 +72,15 @@ public final class RebuildPlan
             final List<String> kept = new ArrayList<>();
             for (final Extent extent : slab.extents())
             {
-                if (!retiring.contains(extent.driveId()))
+                if (!retiring.contains(extent.driveId()) && extent.state() != ExtentState.RETIRED)
                 {
                     kept.add(extent.driveId());
                 }
             }
             for (final Extent extent : slab.extents())
             {
-                if (!retiring.contains(extent.driveId()))
+                // A retired copy was handed over already: nothing of it needs a new home.
+                if (!retiring.contains(extent.driveId()) || extent.state() == ExtentState.RETIRED)
                 {
                     continue;
                 }

@@ -90,6 +90,7 @@ public final class KryoRegistry
         ids.put(196, Slab.Resync.class);
         ids.put(197, Slab.Replace.class);
         ids.put(198, Slab.Checkpoint.class);
+        ids.put(199, Slab.Handover.class);
         ids.put(200, Slab.Placed.class);
         ids.put(201, Slab.Freed.class);
         ids.put(202, Slab.MarkedStale.class);
@@ -103,6 +104,8 @@ public final class KryoRegistry
         ids.put(210, Slab.Unplaced.class);
         ids.put(211, Slab.Active.class);
         ids.put(212, Slab.Gone.class);
+        ids.put(213, Slab.CopyAdded.class);
+        ids.put(214, Slab.Incoming.class);
         // 220-229: health monitor
         ids.put(220, io.cistern.actors.health.HealthMonitor.GetFaults.class);
         ids.put(221, io.cistern.actors.health.HealthMonitor.Faults.class);

@@ -13,5 +13,11 @@ public enum ExtentState
      */
     REBUILDING,
     /** Its drive is gone for good; a rebuild elsewhere will replace it. */
-    MISSING
+    MISSING,
+    /**
+     * Handed over to a copy that took its place (make before break, {@link Slab.Handover}): holds nothing the
+     * slab needs, receives and serves nothing, is not one of the slab's copies, and its node deletes its file.
+     * Its place in the layout may be taken by a later incoming copy on another drive.
+     */
+    RETIRED
 }

@@ -69,6 +69,22 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
     {
     }
 
+    /**
+     * Make before break: a copy on a drive that still works moves to another drive without the slab ever
+     * having fewer copies in sync. An incoming copy is added on {@code driveId}, {@link ExtentState#REBUILDING}
+     * with its whole range to copy, in a new place of the layout (or a {@link ExtentState#RETIRED} one on
+     * another drive); the outgoing copy stays in sync and serving. When the incoming copy's resync ends, the
+     * outgoing one is {@link ExtentState#RETIRED} in the same event, and its node deletes its file.
+     * <p>
+     * Asked again for the same move, or once the copy has left {@code fromDriveId}, it answers the layout as
+     * it is. A copy that is not in sync is not serving anyone: it is moved at once, as {@link Replace} does.
+     * One handover at a time per slab: another is refused until the first is done.
+     */
+    public record Handover(int copy, String fromDriveId, String driveId, String node, String reason,
+                           ActorRef<StatusReply<SlabLayout>> replyTo) implements Command
+    {
+    }
+
     /** Why a copy is moved to another drive: its drive is gone ({@link #REBUILD}), or the pool is uneven. */
     public static final String REBUILD = "REBUILD";
     public static final String REBALANCE = "REBALANCE";
@@ -145,6 +161,14 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
     {
     }
 
+    /**
+     * An incoming copy (place {@code copy} of the layout) on {@code driveId} that takes the place of copy
+     * {@code replaces} once it is in sync (see {@link Handover}).
+     */
+    public record CopyAdded(int copy, String driveId, String node, String reason, int replaces) implements Event
+    {
+    }
+
     public record ResyncStarted(int copy) implements Event
     {
     }
@@ -185,8 +209,11 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
      *                 reported only until the copy is marked, later writes do not reach it at all.
      * @param moving   copies moved to another drive and not yet in sync there.
      * @param progress each rebuilding copy's spell and checkpoint.
+     * @param handovers incoming copies and the copies they take the place of once in sync. (A slab's state is
+     *                  folded from its events, never persisted, so it may grow components.)
      */
-    public record Active(SlabLayout layout, ArrayList<DirtyRange> dirty, ArrayList<Moving> moving, ArrayList<Progress> progress)
+    public record Active(SlabLayout layout, ArrayList<DirtyRange> dirty, ArrayList<Moving> moving, ArrayList<Progress> progress,
+                         ArrayList<Incoming> handovers)
         implements State
     {
         public Active
@@ -194,17 +221,23 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
             dirty = new ArrayList<>(dirty);
             moving = new ArrayList<>(moving);
             progress = new ArrayList<>(progress);
+            handovers = new ArrayList<>(handovers);
         }
 
         public Active(final SlabLayout layout, final ArrayList<DirtyRange> dirty)
         {
-            this(layout, dirty, new ArrayList<>(), new ArrayList<>());
+            this(layout, dirty, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
 
         public Active(final SlabLayout layout)
         {
             this(layout, new ArrayList<>());
         }
+    }
+
+    /** An incoming copy, and the copy it takes the place of when it is in sync. */
+    public record Incoming(int copy, int replaces) implements CisternSerializable
+    {
     }
 
     /** A copy moved to a new drive and not yet in sync there, and why it was moved. */
@@ -228,6 +261,9 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
     {
         return Long.toHexString(volumeId) + "-" + index;
     }
+
+    /** The highest place in a layout: copies are bits of an int mask and the data plane's fan-out is bounded. */
+    static final int MAX_PLACE = 7;
 
     private final String id;
 
@@ -263,6 +299,7 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
             .onCommand(MarkStale.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
             .onCommand(BeginResync.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
             .onCommand(Replace.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
+            .onCommand(Handover.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
             .onCommand(EndResync.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
             .onCommand(Checkpoint.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
             .onCommand(GetLayout.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("slab " + id + " is not placed")))
@@ -272,6 +309,7 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
             .onCommand(MarkStale.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error(gone())))
             .onCommand(BeginResync.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error(gone())))
             .onCommand(Replace.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error(gone())))
+            .onCommand(Handover.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error(gone())))
             .onCommand(EndResync.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error(gone())))
             .onCommand(Checkpoint.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error(gone())))
             .onCommand(GetLayout.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error(gone())))
@@ -282,6 +320,7 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
             .onCommand(MarkStale.class, this::markStale)
             .onCommand(BeginResync.class, this::beginResync)
             .onCommand(Replace.class, this::replace)
+            .onCommand(Handover.class, this::handover)
             .onCommand(EndResync.class, this::endResync)
             .onCommand(Checkpoint.class, this::checkpoint)
             .onCommand(Free.class, (s, c) -> Effect()
@@ -343,13 +382,14 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
         {
             return Effect().reply(command.replyTo(), StatusReply.error("slab " + id + " has no copy " + command.copy()));
         }
-        if (!layout.extents().get(command.copy()).driveId().equals(command.fromDriveId()))
+        if (!layout.extents().get(command.copy()).driveId().equals(command.fromDriveId()) ||
+            stateOf(layout, command.copy()) == ExtentState.RETIRED)
         {
             return Effect().reply(command.replyTo(), StatusReply.success(layout));
         }
         for (final Extent extent : layout.extents())
         {
-            if (extent.driveId().equals(command.driveId()))
+            if (extent.driveId().equals(command.driveId()) && extent.state() != ExtentState.RETIRED)
             {
                 return extent.copy() == command.copy() ? Effect().reply(command.replyTo(), StatusReply.success(layout)) :
                     Effect().reply(command.replyTo(), StatusReply.error("slab " + id + " already has copy " + extent.copy() +
@@ -363,6 +403,54 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
                 ": it is the last copy in sync"));
         }
         return Effect().persist(replaced).thenReply(command.replyTo(), s -> StatusReply.success(((Active)s).layout()));
+    }
+
+    private ReplyEffect<Event, State> handover(final Active state, final Handover command)
+    {
+        final SlabLayout layout = state.layout();
+        final ExtentState current = stateOf(layout, command.copy());
+        if (current == null || current == ExtentState.RETIRED)
+        {
+            return Effect().reply(command.replyTo(), StatusReply.error("slab " + id + " has no copy " + command.copy()));
+        }
+        if (current != ExtentState.IN_SYNC)
+        {
+            // Serving nobody: moved at once, as a replace does.
+            return replace(state, new Replace(command.copy(), command.fromDriveId(), command.driveId(), command.node(),
+                command.reason(), command.replyTo()));
+        }
+        if (!layout.extents().get(command.copy()).driveId().equals(command.fromDriveId()))
+        {
+            return Effect().reply(command.replyTo(), StatusReply.success(layout));
+        }
+        for (final Incoming incoming : state.handovers())
+        {
+            final Extent coming = layout.extents().get(incoming.copy());
+            if (incoming.replaces() == command.copy() && coming.driveId().equals(command.driveId()))
+            {
+                return Effect().reply(command.replyTo(), StatusReply.success(layout));
+            }
+        }
+        if (!state.handovers().isEmpty())
+        {
+            return Effect().reply(command.replyTo(), StatusReply.error("slab " + id + " is already handing copy " +
+                state.handovers().get(0).replaces() + " over; one move at a time"));
+        }
+        for (final Extent extent : layout.extents())
+        {
+            if (extent.driveId().equals(command.driveId()) && extent.state() != ExtentState.RETIRED)
+            {
+                return Effect().reply(command.replyTo(), StatusReply.error("slab " + id + " already has copy " + extent.copy() +
+                    " on drive " + command.driveId()));
+            }
+        }
+        final int place = SlabFold.placeForIncoming(layout, command.driveId());
+        if (place > MAX_PLACE)
+        {
+            return Effect().reply(command.replyTo(), StatusReply.error("slab " + id + " has no place left for another copy"));
+        }
+        return Effect().persist(new CopyAdded(place, command.driveId(), command.node(), command.reason(), command.copy()))
+            .thenReply(command.replyTo(), s -> StatusReply.success(((Active)s).layout()));
     }
 
     private ReplyEffect<Event, State> beginResync(final Active state, final BeginResync command)

@@ -44,16 +44,35 @@ public record SlabLayout(long volumeId, int index, long epoch, long extentBytes,
     }
 
     /**
-     * How many copies must be in sync for a write to be acknowledged: a majority of the copies, so that
-     * two sides of a partition cannot both accept writes. A two-way mirror keeps writing on one copy: its
-     * tie is broken by the cluster, not the data plane. The copy that misses a write is marked stale in
+     * How many copies must be in sync for a write to be acknowledged: a majority of the volume's copies, so
+     * that two sides of a partition cannot both accept writes. A two-way mirror keeps writing on one copy:
+     * its tie is broken by the cluster, not the data plane. The copy that misses a write is marked stale in
      * the Slab entity before the write is acknowledged, and only members on the side of the partition that
      * the split-brain resolver keeps (keep-majority) reach the Slab entities, so the journal is the witness.
+     * <p>
+     * Counted over the volume's copies, not the layout's places: while a copy is handed over (make before
+     * break) the slab has one copy more coming in, which must not raise the bar for writes.
      */
-    public int writeQuorum()
+    public static int writeQuorum(final int copies)
     {
-        final int copies = extents.size();
         return copies <= 2 ? 1 : copies / 2 + 1;
+    }
+
+    /** The copies the slab has: every place in the layout but the {@link ExtentState#RETIRED} ones. */
+    public int liveCount()
+    {
+        int live = 0;
+        for (final Extent extent : extents)
+        {
+            live += extent.state() == ExtentState.RETIRED ? 0 : 1;
+        }
+        return live;
+    }
+
+    /** Whether every copy the slab has is in sync: nothing to resync, rebuild or hand over. */
+    public boolean allInSync()
+    {
+        return inSyncCount() == liveCount();
     }
 
     /**

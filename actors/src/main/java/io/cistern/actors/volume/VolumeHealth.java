@@ -16,7 +16,8 @@ public record VolumeHealth(String state, String reason)
     public static final String REPAIRING = "REPAIRING";
     public static final String INCOMPLETE = "INCOMPLETE";
 
-    public static VolumeHealth of(final List<SlabLayout> slabs)
+    /** @param copies how many copies of each slab the volume keeps (its resiliency's). */
+    public static VolumeHealth of(final List<SlabLayout> slabs, final int copies)
     {
         int offline = 0;
         int readOnly = 0;
@@ -32,7 +33,7 @@ public record VolumeHealth(String state, String reason)
                 offline++;
                 firstOffline = firstOffline < 0 ? slab.index() : firstOffline;
             }
-            else if (inSync < slab.writeQuorum())
+            else if (inSync < SlabLayout.writeQuorum(copies))
             {
                 readOnly++;
                 firstReadOnly = firstReadOnly < 0 ? slab.index() : firstReadOnly;

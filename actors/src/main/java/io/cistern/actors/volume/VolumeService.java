@@ -107,7 +107,7 @@ public final class VolumeService
             long footprint = 0;
             for (final SlabLayout slab : slabs)
             {
-                footprint += slab.extentBytes() * slab.extents().size();
+                footprint += slab.extentBytes() * slab.liveCount();
             }
             return new VolumeDetail(info, slabs, footprint);
         }));

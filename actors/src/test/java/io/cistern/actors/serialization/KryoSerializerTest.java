@@ -105,7 +105,10 @@ class KryoSerializerTest
         final Slab.DirtyRange dirty = new Slab.DirtyRange(1, 8192, 4096);
         samples.put(Slab.Active.class, List.of(new Slab.Active(layout), new Slab.Active(layout, new ArrayList<>(List.of(dirty))),
             new Slab.Active(layout, new ArrayList<>(List.of(dirty)), new ArrayList<>(List.of(new Slab.Moving(1, Slab.REBALANCE))),
-                new ArrayList<>(List.of(new Slab.Progress(1, 7, 8L << 20))))));
+                new ArrayList<>(List.of(new Slab.Progress(1, 7, 8L << 20))), new ArrayList<>(List.of(new Slab.Incoming(3, 1))))));
+        samples.put(Slab.Incoming.class, List.of(new Slab.Incoming(3, 0)));
+        samples.put(Slab.CopyAdded.class, List.of(new Slab.CopyAdded(3, "d9", "node-4", Slab.REBALANCE, 1)));
+        samples.put(Slab.Handover.class, List.of(new Slab.Handover(1, "d3", "d9", "node-4", Slab.REBALANCE, slabReply)));
         samples.put(Slab.Checkpoint.class, List.of(new Slab.Checkpoint(1, 7, 4L << 20, ref.unsafeUpcast())));
         samples.put(Slab.Progress.class, List.of(new Slab.Progress(2, 5, 0)));
         samples.put(Slab.Checkpointed.class, List.of(new Slab.Checkpointed(1, 7, 4L << 20)));

@@ -108,7 +108,7 @@ class SlabTest
         place(extents("d1", "d2", "d3"));
         final SlabLayout twoGone = markStale(0b011, 0, 4096).reply().getValue();
         assertEquals(1, twoGone.inSyncCount());
-        assertTrue(twoGone.inSyncCount() < twoGone.writeQuorum(), "mirror-3 needs 2 in sync to take writes");
+        assertTrue(twoGone.inSyncCount() < SlabLayout.writeQuorum(3), "mirror-3 needs 2 in sync to take writes");
         assertEquals(twoGone.extents().get(2), twoGone.primary(), "the one in-sync copy is the primary");
 
         final var last = markStale(0b100, 0, 4096);
@@ -131,7 +131,7 @@ class SlabTest
     {
         place(extents("d1", "d2"));
         final SlabLayout one = markStale(0b01, 0, 4096).reply().getValue();
-        assertEquals(1, one.writeQuorum());
+        assertEquals(1, SlabLayout.writeQuorum(2));
         assertEquals(1, one.inSyncCount());
     }
 
@@ -240,6 +240,62 @@ class SlabTest
             .getValue().kind());
         assertEquals(Slab.RESYNC, slab.<StatusReply<Slab.Resync>>runCommand(replyTo -> new Slab.BeginResync(2, replyTo)).reply()
             .getValue().kind());
+    }
+
+    private SlabLayout handover(final int copy, final String from, final String to, final String node)
+    {
+        return slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Handover(copy, from, to, node, Slab.REBALANCE, replyTo))
+            .reply().getValue();
+    }
+
+    @Test
+    void aHandedOverCopyKeepsServingUntilItsSuccessorIsInSyncAndIsThenRetired()
+    {
+        place(extents("d1", "d2", "d3"));
+        final SlabLayout moving = handover(1, "d2", "d9", "node-4");
+        assertEquals(4, moving.extents().size(), "the incoming copy has a place of its own");
+        assertEquals(new Extent(1, "d2", "node-2", ExtentState.IN_SYNC), moving.extents().get(1), "the outgoing copy still serves");
+        assertEquals(new Extent(3, "d9", "node-4", ExtentState.REBUILDING), moving.extents().get(3));
+        assertEquals(3, moving.inSyncCount(), "redundancy never dips during the move");
+        assertEquals(2, moving.epoch());
+        assertTrue(slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Handover(1, "d2", "d9", "node-4", Slab.REBALANCE, replyTo))
+            .hasNoEvents(), "asked again: already coming in");
+        assertTrue(slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Handover(0, "d1", "d8", "node-5", Slab.REBALANCE, replyTo))
+            .reply().isError(), "one handover at a time");
+
+        final Slab.Resync resync = slab.<StatusReply<Slab.Resync>>runCommand(replyTo -> new Slab.BeginResync(3, replyTo)).reply().getValue();
+        assertEquals(Slab.REBALANCE, resync.kind());
+        assertEquals(List.of(new Slab.DirtyRange(3, 0, 1L << 20)), resync.missed(), "copied whole");
+        // A write the incoming copy misses makes it stale, not the one it replaces; the handover waits for it.
+        markStale(0b1000, 0, 4096);
+        assertEquals(ExtentState.IN_SYNC, ((Slab.Active)slab.getState()).layout().extents().get(1).state());
+        slab.<StatusReply<Slab.Resync>>runCommand(replyTo -> new Slab.BeginResync(3, replyTo));
+
+        slab.restart(); // the handover is in the journal, not only in memory
+        final SlabLayout done = slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.EndResync(3, replyTo)).reply().getValue();
+        assertEquals(new Extent(3, "d9", "node-4", ExtentState.IN_SYNC), done.extents().get(3));
+        assertEquals(new Extent(1, "d2", "node-2", ExtentState.RETIRED), done.extents().get(1), "retired in the same step");
+        assertEquals(3, done.inSyncCount());
+        assertEquals(3, done.liveCount());
+        assertTrue(done.allInSync());
+        assertEquals(List.of(), ((Slab.Active)slab.getState()).handovers());
+
+        // A retired copy is no copy: never marked stale, and its place goes to the next incoming copy elsewhere.
+        assertTrue(markStale(0b0010, 0, 4096).hasNoEvents());
+        final SlabLayout next = handover(0, "d1", "d8", "node-5");
+        assertEquals(4, next.extents().size(), "the retired place is reused");
+        assertEquals(new Extent(1, "d8", "node-5", ExtentState.REBUILDING), next.extents().get(1));
+        assertEquals(new Extent(0, "d1", "node-1", ExtentState.IN_SYNC), next.extents().get(0));
+    }
+
+    @Test
+    void aCopyThatIsNotInSyncIsMovedAtOnceInsteadOfHandedOver()
+    {
+        place(extents("d1", "d2", "d3"));
+        markStale(0b100, 0, 4096);
+        final SlabLayout moved = handover(2, "d3", "d9", "node-4");
+        assertEquals(3, moved.extents().size());
+        assertEquals(new Extent(2, "d9", "node-4", ExtentState.REBUILDING), moved.extents().get(2));
     }
 
     @Test

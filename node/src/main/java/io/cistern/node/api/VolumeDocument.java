@@ -1,6 +1,7 @@
 package io.cistern.node.api;
 
 import io.cistern.actors.volume.Extent;
+import io.cistern.actors.volume.ExtentState;
 import io.cistern.actors.volume.SlabLayout;
 import io.cistern.actors.volume.VolumeDetail;
 import io.cistern.actors.volume.VolumeHealth;
@@ -66,6 +67,10 @@ public record VolumeDocument(
             final List<ExtentDocument> extents = new ArrayList<>();
             for (final Extent extent : slab.extents())
             {
+                if (extent.state() == ExtentState.RETIRED)
+                {
+                    continue; // handed over: no longer one of the slab's copies, its file is being deleted
+                }
                 byState.merge(extent.state().name(), 1, Integer::sum);
                 byNode.merge(extent.node(), 1, Integer::sum);
                 extents.add(new ExtentDocument(extent.copy(), extent.driveId(), extent.node(), extent.state().name()));
@@ -73,7 +78,7 @@ public record VolumeDocument(
             slabs.add(new SlabDocument(slab.index(), slab.epoch(), extents));
         }
         final int placed = detail.slabs().size();
-        final VolumeHealth health = VolumeHealth.of(detail.slabs());
+        final VolumeHealth health = VolumeHealth.of(detail.slabs(), detail.info().resiliency().copies());
         return of(detail.info(), new Detail(health.state(), health.reason(), detail.footprintBytes(), ByteSize.format(detail.footprintBytes()), placed,
             detail.info().slabCount() - placed, byState, byNode, slabs));
     }

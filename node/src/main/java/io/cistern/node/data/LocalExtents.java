@@ -392,7 +392,7 @@ public final class LocalExtents implements ExtentIo
      */
     private boolean track(final SlabLayout layout, final int copy, final ExtentFile file, final long offset, final int length)
     {
-        if (layout.inSyncCount() == layout.extents().size())
+        if (layout.allInSync())
         {
             if (!untracked.contains(file))
             {
@@ -529,11 +529,25 @@ public final class LocalExtents implements ExtentIo
         return any;
     }
 
-    /** Whether this drive has a file of the copy and neither layout places the copy on it (a slab's copy count never changes). */
+    /** Whether this drive has a file of the copy and neither layout places the copy on it. */
     private boolean isMoved(final String driveId, final ExtentStore store, final SlabLayout entity, final SlabLayout table, final int copy)
     {
         return !failures.isFailed(driveId) && store.contains(new ExtentId(entity.volumeId(), entity.index(), copy)) &&
-            !entity.extents().get(copy).driveId().equals(driveId) && !table.extents().get(copy).driveId().equals(driveId);
+            !placedOn(entity, copy, driveId) && !placedOn(table, copy, driveId);
+    }
+
+    /**
+     * Whether the layout has the copy on the drive. A retired copy (handed over) is on no drive; a layout may
+     * have fewer places than another of the same slab (an incoming copy adds one).
+     */
+    private static boolean placedOn(final SlabLayout layout, final int copy, final String driveId)
+    {
+        if (copy >= layout.extents().size())
+        {
+            return false;
+        }
+        final Extent extent = layout.extents().get(copy);
+        return extent.state() != ExtentState.RETIRED && extent.driveId().equals(driveId);
     }
 
     /**
@@ -554,7 +568,8 @@ public final class LocalExtents implements ExtentIo
                 if (isMoved(store.getKey(), store.getValue(), entity, table, extent.copy()))
                 {
                     delete(store.getKey(), store.getValue(), new ExtentId(entity.volumeId(), entity.index(), extent.copy()),
-                        "the copy was rebuilt on drive " + entity.extents().get(extent.copy()).driveId());
+                        extent.state() == ExtentState.RETIRED ? "the copy was handed over to another drive" :
+                            "the copy was rebuilt on drive " + extent.driveId());
                 }
             }
         }
@@ -633,7 +648,7 @@ public final class LocalExtents implements ExtentIo
             return null;
         }
         final Extent extent = layout.extents().get(copy);
-        if (failures.isFailed(extent.driveId()))
+        if (failures.isFailed(extent.driveId()) || extent.state() == ExtentState.RETIRED)
         {
             return null;
         }

@@ -2,6 +2,7 @@ package io.cistern.node.repair;
 
 import io.cistern.actors.repair.ResyncPlan;
 import io.cistern.actors.volume.Extent;
+import io.cistern.actors.volume.ExtentState;
 import io.cistern.actors.volume.Slab;
 import io.cistern.actors.volume.SlabLayout;
 import io.cistern.actors.volume.VolumeService;
@@ -12,6 +13,8 @@ import io.cistern.transport.DataRequest;
 import io.cistern.transport.DataStatus;
 import io.cistern.transport.ExtentIo;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -68,6 +71,10 @@ public final class ResyncTask
      * checkpoint is one journal write, so it is kept well apart from the next.
      */
     static final long CHECKPOINT_BYTES = 4L << 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResyncTask.class);
+    /** How long the node of a retired copy is given to take the news before the resync ends anyway. */
+    private static final long FENCE_FOR_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final VolumeService service;
     private final LayoutTable layouts;
@@ -191,15 +198,43 @@ public final class ResyncTask
         {
             return new Outcome(volumeId, slab, copy, planned, copied, mapLost, unforced);
         }
+        final SlabLayout inSync;
         try
         {
-            layouts.placed(await(service.endResync(volumeId, slab, copy)));
+            inSync = await(service.endResync(volumeId, slab, copy));
+            layouts.placed(inSync);
         }
         catch (final Exception ex)
         {
             return new Outcome(volumeId, slab, copy, planned, copied, mapLost, "could not end: " + cause(ex));
         }
+        fenceRetired(layout, inSync);
         return new Outcome(volumeId, slab, copy, planned, copied, mapLost, null);
+    }
+
+    /**
+     * A copy that came in sync to take another's place retired that one: its node is told the new epoch at
+     * once, so that it stops reading its copy directly (writes under the new epoch no longer reach it)
+     * without waiting for the journal's news.
+     */
+    private void fenceRetired(final SlabLayout before, final SlabLayout after)
+    {
+        for (final Extent extent : after.extents())
+        {
+            if (extent.state() != ExtentState.RETIRED || extent.copy() >= before.extents().size() ||
+                before.extents().get(extent.copy()).state() == ExtentState.RETIRED || routes.isLocal(extent.node()))
+            {
+                continue;
+            }
+            final String channel = routes.channel(extent.node());
+            final int status = channel == null ? DataStatus.NOT_CONNECTED : routes.client(extent.node())
+                .fence(new DataRequest().server(channel).extent(after.volumeId(), after.index(), 0, after.epoch()), FENCE_FOR_NS);
+            if (status != DataStatus.OK)
+            {
+                LOG.info("{} was not told that copy {} of slab {} of volume {} was handed over (epoch {}): {}", extent.node(),
+                    extent.copy(), after.index(), Long.toHexString(after.volumeId()), after.epoch(), DataStatus.describe(status));
+            }
+        }
     }
 
     /**

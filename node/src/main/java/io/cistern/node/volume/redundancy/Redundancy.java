@@ -29,7 +29,7 @@ public sealed interface Redundancy
         @Override
         public SlabStrategy newStrategy(final SlabAccess access, final VolumeMetrics metrics, final int maxChunk)
         {
-            return new MirrorStrategy(access, metrics, maxChunk);
+            return new MirrorStrategy(copies, access, metrics, maxChunk);
         }
     }
 }

@@ -52,13 +52,15 @@ public final class MemorySlabAccess implements SlabAccess
     public MemorySlabAccess(final String localNode, final int extentBytes, final String... nodes)
     {
         this.localNode = localNode;
-        this.copies = new byte[nodes.length][extentBytes];
+        // Room for the places copies coming in take (make before break).
+        this.copies = new byte[nodes.length + 1][extentBytes];
         final ArrayList<Extent> extents = new ArrayList<>();
         for (int c = 0; c < nodes.length; c++)
         {
             extents.add(new Extent(c, "drive-" + c, nodes[c], ExtentState.IN_SYNC));
             corrupt.add(new HashSet<>());
         }
+        corrupt.add(new HashSet<>());
         this.current = new SlabLayout(VOLUME, 0, 1, extentBytes, extents);
     }
 
@@ -101,6 +103,14 @@ public final class MemorySlabAccess implements SlabAccess
     public boolean isCorrupt(final int copy, final long inExtent)
     {
         return corrupt.get(copy).contains(inExtent / BLOCK);
+    }
+
+    /** A copy comes in on {@code node} to take another's place, rebuilding, in a new place of the layout. */
+    public void incoming(final String node)
+    {
+        final ArrayList<Extent> extents = new ArrayList<>(current.extents());
+        extents.add(new Extent(extents.size(), "drive-" + extents.size(), node, ExtentState.REBUILDING));
+        current = new SlabLayout(current.volumeId(), current.index(), current.epoch() + 1, current.extentBytes(), extents);
     }
 
     /** The Slab entity moves to a new epoch with the same extents (another node changed the layout). */

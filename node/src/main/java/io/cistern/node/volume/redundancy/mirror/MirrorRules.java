@@ -9,7 +9,7 @@ import io.cistern.transport.DataStatus;
  * The decisions of a mirror, as pure functions of a layout and an answer: what {@link MirrorStrategy}
  * does with them is I/O. Tested directly (MirrorRulesTest).
  * <p>
- * Which copy is primary ({@link SlabLayout#primary()}) and the write quorum ({@link SlabLayout#writeQuorum()})
+ * Which copy is primary ({@link SlabLayout#primary()}) and the write quorum ({@link SlabLayout#writeQuorum(int)})
  * are the layout's own, because the data servers (which sequence writes) and the Slab entity decide with
  * them too; the rules here name them for the front end.
  */
@@ -89,11 +89,13 @@ public final class MirrorRules
     /**
      * Whether a write may be acknowledged under {@code layout}: a majority of the copies in sync, so that
      * two sides of a partition cannot both accept writes (a two-way mirror needs one; see
-     * {@link SlabLayout#writeQuorum()}). A null layout (a mark that could not be made) never may.
+     * {@link SlabLayout#writeQuorum(int)}). A null layout (a mark that could not be made) never may.
+     *
+     * @param copies the volume's copies of each slab; a copy coming in to take another's place is not one.
      */
-    public static boolean canAcknowledge(final SlabLayout layout)
+    public static boolean canAcknowledge(final SlabLayout layout, final int copies)
     {
-        return layout != null && layout.inSyncCount() >= layout.writeQuorum();
+        return layout != null && layout.inSyncCount() >= SlabLayout.writeQuorum(copies);
     }
 
     /**

@@ -40,11 +40,14 @@ public final class MirrorStrategy implements SlabStrategy
     private final SlabAccess access;
     private final VolumeMetrics metrics;
     private final int maxChunk;
+    /** The volume's copies of each slab: what the write quorum is a majority of. */
+    private final int copies;
     private final Extent[] order = new Extent[DataClient.MAX_COPIES * 2];
     private final Extent[] bad = new Extent[DataClient.MAX_COPIES * 2];
 
-    public MirrorStrategy(final SlabAccess access, final VolumeMetrics metrics, final int maxChunk)
+    public MirrorStrategy(final int copies, final SlabAccess access, final VolumeMetrics metrics, final int maxChunk)
     {
+        this.copies = copies;
         this.access = access;
         this.metrics = metrics;
         this.maxChunk = maxChunk;
@@ -124,7 +127,7 @@ public final class MirrorStrategy implements SlabStrategy
         SlabLayout layout = first;
         while (true)
         {
-            if (!MirrorRules.canAcknowledge(layout))
+            if (!MirrorRules.canAcknowledge(layout, copies))
             {
                 return DataStatus.NO_QUORUM;
             }
@@ -137,7 +140,7 @@ public final class MirrorStrategy implements SlabStrategy
                 case MARK_MISSED:
                     // The primary has the write but some copies do not: they are marked stale before the
                     // client hears of success, and success needs a majority still in sync.
-                    return MirrorRules.canAcknowledge(markStale(layout, DataStatus.missedCopies(status), inExtent, length)) ?
+                    return MirrorRules.canAcknowledge(markStale(layout, DataStatus.missedCopies(status), inExtent, length), copies) ?
                         DataStatus.OK : DataStatus.NO_QUORUM;
                 case FAIL_OVER:
                 {
@@ -208,8 +211,8 @@ public final class MirrorStrategy implements SlabStrategy
         for (int slab = 0; slab < slabCount; slab++)
         {
             final SlabLayout layout = access.current(volumeId, slab);
-            final int copies = layout == null ? 0 : MirrorRules.inSyncCopiesOn(layout, node);
-            if (copies != 0 && !MirrorRules.canAcknowledge(markStale(layout, copies, 0, layout.extentBytes())))
+            final int onNode = layout == null ? 0 : MirrorRules.inSyncCopiesOn(layout, node);
+            if (onNode != 0 && !MirrorRules.canAcknowledge(markStale(layout, onNode, 0, layout.extentBytes()), copies))
             {
                 return false;
             }

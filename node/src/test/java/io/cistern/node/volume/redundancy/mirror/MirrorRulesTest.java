@@ -55,12 +55,12 @@ class MirrorRulesTest
     {
         final ExtentState in = ExtentState.IN_SYNC;
         final ExtentState out = ExtentState.STALE;
-        assertTrue(MirrorRules.canAcknowledge(layout(in, in, out)));
-        assertFalse(MirrorRules.canAcknowledge(layout(in, out, out)));
-        assertFalse(MirrorRules.canAcknowledge(layout(in, ExtentState.REBUILDING, out)), "a rebuilding copy does not count");
-        assertTrue(MirrorRules.canAcknowledge(layout(in, out)));
-        assertFalse(MirrorRules.canAcknowledge(layout(out, out)));
-        assertFalse(MirrorRules.canAcknowledge(null), "a mark that could not be made");
+        assertTrue(MirrorRules.canAcknowledge(layout(in, in, out), 3));
+        assertFalse(MirrorRules.canAcknowledge(layout(in, out, out), 3));
+        assertFalse(MirrorRules.canAcknowledge(layout(in, ExtentState.REBUILDING, out), 3), "a rebuilding copy does not count");
+        assertTrue(MirrorRules.canAcknowledge(layout(in, out), 2));
+        assertFalse(MirrorRules.canAcknowledge(layout(out, out), 2));
+        assertFalse(MirrorRules.canAcknowledge(null, 3), "a mark that could not be made");
     }
 
     @Test

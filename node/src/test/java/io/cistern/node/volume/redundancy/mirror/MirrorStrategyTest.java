@@ -94,6 +94,21 @@ class MirrorStrategyTest
     }
 
     @Test
+    void aCopyComingInDuringAMoveGetsEveryWriteButDoesNotRaiseTheQuorum()
+    {
+        final MemorySlabAccess access = new MemorySlabAccess("n1", EXTENT, "n1", "n2", "n3");
+        access.incoming("n4");
+        access.down("n2");
+        final byte[] bytes = pattern(LENGTH, 9);
+        // Three copies and one coming in: two of the three in sync are the majority, as without the move.
+        assertEquals(DataStatus.OK, write(mirror(access), access, bytes));
+        assertEquals(ExtentState.STALE, access.layout().extents().get(1).state());
+        assertEquals(2, access.layout().inSyncCount());
+        assertArrayEquals(bytes, range(access.copy(3), AT, LENGTH), "the incoming copy has the write");
+        assertArrayEquals(bytes, read(mirror(access), access, DataStatus.OK));
+    }
+
+    @Test
     void aTwoWayMirrorKeepsWritingOnOneCopy()
     {
         final MemorySlabAccess access = new MemorySlabAccess("n1", EXTENT, "n1", "n2");
