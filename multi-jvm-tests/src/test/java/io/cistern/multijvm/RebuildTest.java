@@ -219,7 +219,9 @@ class RebuildTest
             "--reason", "replacing it");
         assertEquals(0, retire.exit(), retire.output());
         assertTrue(retire.output().contains("RETIRED"), retire.output());
-        assertEquals("RETIRED", cluster.driveOf("node-3").path("health").asText());
+        // The drive list is the pool view's, which learns of the retirement from the journal a moment later.
+        Awaitility.await("the drive list shows the drive retired").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
+            .until(() -> "RETIRED".equals(cluster.driveOf("node-3").path("health").asText()));
 
         // Nodes 1 and 4 hold the slabs' other copies and node 2's drive has failed: no fault domain is left.
         Awaitility.await("a fault says the rebuild cannot be placed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))

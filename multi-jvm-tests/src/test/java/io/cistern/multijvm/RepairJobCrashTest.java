@@ -88,7 +88,8 @@ class RepairJobCrashTest
         final int slab = job.path("slab").asInt();
         final int copy = job.path("copy").asInt();
         final String source = job.path("source").asText();
-        assertTrue(!source.isEmpty() && !source.equals(runner) && !source.equals(retired), job.toString());
+        // The retired drive still works, so its copies keep serving until their successors are in sync: it may be the source.
+        assertTrue(!source.isEmpty() && !source.equals(runner), job.toString());
         cluster.kill(source);
         System.out.printf("%s (the source) killed while %s ran %s at %d MiB%n", source, runner, job.path("id").asText(),
             job.path("bytesDone").asLong() / MIB);

@@ -112,7 +112,9 @@ public final class HealthMonitor
     {
     }
 
-    private record SlabsSeen(List<DriveStatus> drives, Set<String> retiring, List<SlabLayout> slabs) implements Command
+    /** @param working retiring drives that still work (retired by an administrator, node up): handed over, not rebuilt. */
+    private record SlabsSeen(List<DriveStatus> drives, Set<String> retiring, Set<String> working, List<SlabLayout> slabs)
+        implements Command
     {
     }
 
@@ -288,6 +290,7 @@ public final class HealthMonitor
         // communication past the retire timeout (their node may yet come back, with everything on it).
         final long now = System.currentTimeMillis();
         final Set<String> retiring = new HashSet<>();
+        final Set<String> working = new HashSet<>();
         for (final DriveStatus drive : seen.drives())
         {
             final boolean gone = drive.health() == DriveHealth.UNHEALTHY || drive.health() == DriveHealth.RETIRED ||
@@ -295,12 +298,16 @@ public final class HealthMonitor
             if (gone && drive.allocatedBytes() > 0)
             {
                 retiring.add(drive.id());
+                if (drive.health() == DriveHealth.RETIRED && live.contains(drive.incarnation()))
+                {
+                    working.add(drive.id());
+                }
             }
         }
         if (!retiring.isEmpty())
         {
             context.ask(slabListClass(), poolView, ASK_TIMEOUT, PoolView.GetAllSlabs::new, (slabs, failure) ->
-                slabs == null ? new Reported("pool view did not list slabs: " + failure) : new SlabsSeen(seen.drives(), retiring, slabs));
+                slabs == null ? new Reported("pool view did not list slabs: " + failure) : new SlabsSeen(seen.drives(), retiring, working, slabs));
         }
         else
         {
@@ -340,8 +347,12 @@ public final class HealthMonitor
             context.getLog().warn("Rebuilding copy {} of slab {} of volume {} on drive {} ({}): drive {} is {}", move.copy(),
                 move.slab(), Long.toHexString(move.volumeId()), move.driveId(), move.node(), move.fromDriveId(),
                 why(seen.drives(), move.fromDriveId()));
+            // A drive that still works keeps serving its copies until their successors are in sync (make before
+            // break); a failed or unreachable one has nothing to keep.
             sharding.entityRefFor(Slab.ENTITY_TYPE_KEY, Slab.entityId(move.volumeId(), move.slab()))
-                .tell(new Slab.Replace(move.copy(), move.fromDriveId(), move.driveId(), move.node(), Slab.REBUILD, outcomes()));
+                .tell(seen.working().contains(move.fromDriveId()) ?
+                    new Slab.Handover(move.copy(), move.fromDriveId(), move.driveId(), move.node(), Slab.REBUILD, outcomes()) :
+                    new Slab.Replace(move.copy(), move.fromDriveId(), move.driveId(), move.node(), Slab.REBUILD, outcomes()));
         }
         final Set<String> refusals = Set.copyOf(plan.refusals());
         if (!refusals.isEmpty() && !refusals.equals(refusalsLogged))

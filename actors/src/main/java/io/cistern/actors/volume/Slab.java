@@ -76,8 +76,8 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
      * another drive); the outgoing copy stays in sync and serving. When the incoming copy's resync ends, the
      * outgoing one is {@link ExtentState#RETIRED} in the same event, and its node deletes its file.
      * <p>
-     * Asked again for the same move, or once the copy has left {@code fromDriveId}, it answers the layout as
-     * it is. A copy that is not in sync is not serving anyone: it is moved at once, as {@link Replace} does.
+     * Asked again for a copy already being handed over (to any drive), or once the copy has left
+     * {@code fromDriveId}, it answers the layout as it is. A copy that is not in sync is not serving anyone: it is moved at once, as {@link Replace} does.
      * One handover at a time per slab: another is refused until the first is done.
      */
     public record Handover(int copy, String fromDriveId, String driveId, String node, String reason,
@@ -387,6 +387,14 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
         {
             return Effect().reply(command.replyTo(), StatusReply.success(layout));
         }
+        for (final Incoming incoming : state.handovers())
+        {
+            if (incoming.replaces() == command.copy())
+            {
+                // Its successor is on the way already: the copy only stops serving, and is retired when that is in sync.
+                return markStale(state, new MarkStale(1 << command.copy(), 0, layout.extentBytes(), command.replyTo()));
+            }
+        }
         for (final Extent extent : layout.extents())
         {
             if (extent.driveId().equals(command.driveId()) && extent.state() != ExtentState.RETIRED)
@@ -425,8 +433,8 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
         }
         for (final Incoming incoming : state.handovers())
         {
-            final Extent coming = layout.extents().get(incoming.copy());
-            if (incoming.replaces() == command.copy() && coming.driveId().equals(command.driveId()))
+            // Already on its way (a planner's next round picks a target again): one successor is enough.
+            if (incoming.replaces() == command.copy())
             {
                 return Effect().reply(command.replyTo(), StatusReply.success(layout));
             }

@@ -289,6 +289,19 @@ class SlabTest
     }
 
     @Test
+    void aHandedOverCopyWhoseDriveIsLostStopsServingAndIsRetiredWhenItsSuccessorIsInSync()
+    {
+        place(extents("d1", "d2", "d3"));
+        handover(2, "d3", "d9", "node-4");
+        final var lost = slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.Replace(2, "d3", "d8", "node-5", Slab.REBUILD, replyTo));
+        assertEquals(new Slab.MarkedStale(0b100, 0, 1L << 20), lost.event(), "not rebuilt a second time");
+        assertEquals(4, lost.reply().getValue().extents().size());
+        final SlabLayout done = slab.<StatusReply<SlabLayout>>runCommand(replyTo -> new Slab.EndResync(3, replyTo)).reply().getValue();
+        assertEquals(ExtentState.RETIRED, done.extents().get(2).state());
+        assertEquals(3, done.inSyncCount());
+    }
+
+    @Test
     void aCopyThatIsNotInSyncIsMovedAtOnceInsteadOfHandedOver()
     {
         place(extents("d1", "d2", "d3"));
