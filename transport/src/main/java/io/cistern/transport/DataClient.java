@@ -133,7 +133,8 @@ public final class DataClient implements Agent, AutoCloseable
             return MALFORMED;
         }
         final int invalid = invalid(request.offset, request.length, request.destination.capacity(), request.bufferOffset);
-        return invalid != OK ? invalid : call(FrameType.READ, 0, request, null, request.destination, request.length);
+        return invalid != OK ? invalid : call(FrameType.READ, 0, request, null, request.destination, request.length,
+            request.timeoutNs > 0 ? Math.min(request.timeoutNs, settings.requestTimeoutNs()) : settings.requestTimeoutNs());
     }
 
     /**

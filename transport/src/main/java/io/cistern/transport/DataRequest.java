@@ -25,6 +25,7 @@ public final class DataRequest
     DirectBuffer payload;
     MutableDirectBuffer destination;
     int bufferOffset;
+    long timeoutNs;
 
     /** The channel of the data server that is asked. */
     public DataRequest server(final String channel)
@@ -47,7 +48,7 @@ public final class DataRequest
         return this;
     }
 
-    /** The range within the extent. Resets the buffers and FUA, which each request sets anew. */
+    /** The range within the extent. Resets the buffers, FUA and the wait, which each request sets anew. */
     public DataRequest at(final long offset, final int length)
     {
         this.offset = offset;
@@ -56,6 +57,17 @@ public final class DataRequest
         this.destination = null;
         this.bufferOffset = 0;
         this.fua = false;
+        this.timeoutNs = 0;
+        return this;
+    }
+
+    /**
+     * Waits at most {@code timeoutNs} for the answer (capped by the data plane's request timeout), e.g. a read
+     * that another copy could serve if this one is slow. 0: the request timeout.
+     */
+    public DataRequest within(final long timeoutNs)
+    {
+        this.timeoutNs = timeoutNs;
         return this;
     }
 

@@ -248,7 +248,8 @@ final class ClusterSlabAccess implements SlabAccess
     }
 
     @Override
-    public int read(final SlabLayout layout, final Extent copy, final long inExtent, final int length, final ByteBuffer dst)
+    public int read(final SlabLayout layout, final Extent copy, final long inExtent, final int length, final ByteBuffer dst,
+                    final long patienceNs)
     {
         final String channel = routes.channel(copy.node());
         if (channel == null)
@@ -257,7 +258,7 @@ final class ClusterSlabAccess implements SlabAccess
         }
         wire.wrap(dst);
         return routes.client(copy.node()).read(request.server(channel).extent(info.volumeId(), layout.index(), copy.copy(), layout.epoch())
-            .at(inExtent, length).into(wire, dst.position()));
+            .at(inExtent, length).into(wire, dst.position()).within(patienceNs));
     }
 
     @Override

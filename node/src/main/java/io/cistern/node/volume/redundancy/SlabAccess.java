@@ -43,8 +43,11 @@ public interface SlabAccess
      */
     boolean readLocal(SlabLayout layout, Extent copy, long inExtent, int length, ByteBuffer dst);
 
-    /** Reads {@code length} bytes of a copy through its node's data server, in order with its writes. */
-    int read(SlabLayout layout, Extent copy, long inExtent, int length, ByteBuffer dst);
+    /**
+     * Reads {@code length} bytes of a copy through its node's data server, in order with its writes, waiting at
+     * most {@code patienceNs} for the answer (0: the data plane's request timeout).
+     */
+    int read(SlabLayout layout, Extent copy, long inExtent, int length, ByteBuffer dst, long patienceNs);
 
     /**
      * Sends a write to the data server of {@code sequencer}, which writes its copy and forwards the write

@@ -46,6 +46,8 @@ public final class MemorySlabAccess implements SlabAccess
     public final List<Repair> repairs = new ArrayList<>();
     public final List<String> flushed = new ArrayList<>();
     public int directReads;
+    /** Each read through a server: the copy's node and how long the strategy was willing to wait. */
+    public final List<String> asked = new ArrayList<>();
     public int serverReads;
 
     /** A slab of {@code extentBytes} with one copy per named node, copy i on node {@code nodes[i]}, all in sync. */
@@ -174,8 +176,10 @@ public final class MemorySlabAccess implements SlabAccess
     }
 
     @Override
-    public int read(final SlabLayout layout, final Extent copy, final long inExtent, final int length, final ByteBuffer dst)
+    public int read(final SlabLayout layout, final Extent copy, final long inExtent, final int length, final ByteBuffer dst,
+                    final long patienceNs)
     {
+        asked.add(copy.node() + (patienceNs == 0 ? " until the deadline" : " for " + patienceNs / 1_000_000 + " ms"));
         if (down.contains(copy.node()))
         {
             return DataStatus.TIMEOUT;

@@ -15,6 +15,9 @@ import io.cistern.transport.DataStatus;
  */
 public final class MirrorRules
 {
+    /** How long a read waits for a copy before it asks the next: far above a loaded read's latency here. */
+    public static final long READ_PATIENCE_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1000);
+
     /** Checksummed block: heals rewrite whole ones. */
     public static final long BLOCK = 4096;
 
@@ -119,6 +122,16 @@ public final class MirrorRules
             }
         }
         return count;
+    }
+
+    /**
+     * How long a read waits for copy {@code i} of the {@code copies} in its order: a copy with others after it
+     * gets {@link #READ_PATIENCE_NS}, after which the next one is asked (a node that died answers nothing, and
+     * its stream is not known to be gone for seconds); the last copy gets the whole request timeout (0).
+     */
+    public static long readPatienceNs(final int i, final int copies)
+    {
+        return i < copies - 1 ? READ_PATIENCE_NS : 0;
     }
 
     /** This node's in-sync copy, the one a direct read may use; null if it has none. */

@@ -69,7 +69,7 @@ public final class MirrorStrategy implements SlabStrategy
             int status = DataStatus.NO_SUCH_EXTENT;
             for (int i = 0; i < copies; i++)
             {
-                status = access.read(layout, order[i], inExtent, length, dst);
+                status = access.read(layout, order[i], inExtent, length, dst, MirrorRules.readPatienceNs(i, copies));
                 if (status == DataStatus.OK)
                 {
                     for (int b = 0; b < badCount; b++)

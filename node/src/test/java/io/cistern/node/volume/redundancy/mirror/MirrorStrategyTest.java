@@ -234,6 +234,19 @@ class MirrorStrategyTest
     }
 
     @Test
+    void aReadWaitsForADeadCopyOnlyBrieflyWhenAnotherCanServeIt()
+    {
+        final MemorySlabAccess access = new MemorySlabAccess("n4", EXTENT, "n1", "n2", "n3");
+        final byte[] bytes = pattern(LENGTH, 15);
+        write(mirror(access), access, bytes);
+        access.down("n1");
+        access.down("n2");
+        assertArrayEquals(bytes, read(mirror(access), access, DataStatus.OK));
+        assertEquals(java.util.List.of("n1 for 1000 ms", "n2 for 1000 ms", "n3 until the deadline"), access.asked,
+            "the last copy left gets the whole deadline");
+    }
+
+    @Test
     void aFlushMarksTheCopiesOfANodeThatDoesNotAnswerStaleWhole()
     {
         final MemorySlabAccess access = new MemorySlabAccess("n1", EXTENT, "n1", "n2", "n3");
