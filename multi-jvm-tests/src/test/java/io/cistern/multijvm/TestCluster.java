@@ -218,8 +218,19 @@ final class TestCluster implements AutoCloseable
 
     /** {@code cistern down}: every node stopped gracefully, then the journal. */
     @Override
+    /**
+     * Stops the cluster and deletes its folder (gigabytes of drives per class); a failed test's node logs were
+     * printed already. {@code -Dcistern.keep=true} keeps the folder to look into.
+     */
     public void close() throws Exception
     {
         cli.run(180, "down", "--data", data.toString());
+        if (!Boolean.getBoolean("cistern.keep"))
+        {
+            try (java.util.stream.Stream<Path> all = Files.walk(tmp))
+            {
+                all.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
     }
 }
