@@ -3,18 +3,15 @@ package io.cistern.node.data;
 import io.cistern.actors.volume.Extent;
 import io.cistern.actors.volume.ExtentState;
 import io.cistern.actors.volume.SlabLayout;
-import io.cistern.storage.ExtentException;
 import io.cistern.storage.ExtentFile;
 import io.cistern.storage.ExtentId;
 import io.cistern.storage.ExtentStore;
 import io.cistern.storage.IoStatus;
 import io.cistern.node.metrics.DriveMetrics;
 import io.cistern.node.metrics.MetricsRegistry;
-import io.cistern.storage.WriteIntentMap;
 import io.cistern.transport.DataStatus;
 import io.cistern.transport.ExtentIo;
 import org.agrona.DirectBuffer;
-import static io.cistern.transport.ExtentIo.MAP_REGION_BYTES;
 import static io.cistern.transport.ExtentIo.dirtyMapLength;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
@@ -23,15 +20,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -54,13 +46,6 @@ public final class LocalExtents implements ExtentIo
     private final Map<String, ExtentStore> stores;
     /** The files opened, by volume, each with its drive; data server thread only. */
     private final Map<Long, Map<ExtentFile, String>> openByVolume = new HashMap<>();
-    private final ConcurrentLinkedQueue<long[]> freed = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<long[]> placed = new ConcurrentLinkedQueue<>();
-    /** Slabs with a copy that looks moved away, waiting for a way to ask their Slab entity; housekeeper only. */
-    private final Set<SlabKey> heldBack = new LinkedHashSet<>();
-    /** Layouts their Slab entities answered, to delete the copies that really moved away by. */
-    private final ConcurrentLinkedQueue<SlabLayout> confirmed = new ConcurrentLinkedQueue<>();
-    private volatile BiFunction<Long, Integer, CompletionStage<SlabLayout>> currentLayout;
     private final OpenExtents open;
 
     private final Function<String, String> serverChannels;
@@ -68,11 +53,8 @@ public final class LocalExtents implements ExtentIo
     private final MetricsRegistry metrics;
 
     private static final ExtentState[] WRITE_TARGETS = {ExtentState.IN_SYNC, ExtentState.REBUILDING};
-    /** Write-intent maps of extents written while their slab is degraded; data server thread only. */
-    private final Map<ExtentFile, WriteIntentMap> maps = new IdentityHashMap<>();
-    private final Set<ExtentFile> lostMaps = Collections.newSetFromMap(new IdentityHashMap<>());
-    /** Extents known to have no map on disk: an in-sync slab's writes do not look for one each time. */
-    private final Set<ExtentFile> untracked = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final WriteIntents intents = new WriteIntents();
+    private final ExtentHousekeeper housekeeper;
 
     /**
      * @param stores         this node's extent stores, by drive id: a live view ({@link NodeDrives#stores()}), which a
@@ -89,6 +71,7 @@ public final class LocalExtents implements ExtentIo
         this.layouts = layouts;
         this.stores = stores;
         this.serverChannels = serverChannels;
+        this.housekeeper = new ExtentHousekeeper(layouts, stores, failures, this::delete);
     }
 
     /** The extent files opened so far, for front ends on this node to read without a round trip. */
@@ -103,7 +86,7 @@ public final class LocalExtents implements ExtentIo
      */
     public void slabPlaced(final long volumeId, final int index)
     {
-        placed.add(new long[] {volumeId, index});
+        housekeeper.slabPlaced(volumeId, index);
     }
 
     /**
@@ -114,13 +97,19 @@ public final class LocalExtents implements ExtentIo
      */
     public void confirmMovesWith(final BiFunction<Long, Integer, CompletionStage<SlabLayout>> current)
     {
-        currentLayout = current;
+        housekeeper.confirmMovesWith(current);
     }
 
     /** Queues the files of a freed slab for deletion (any thread). */
     public void slabFreed(final long volumeId, final int index)
     {
-        freed.add(new long[] {volumeId, index});
+        housekeeper.slabFreed(volumeId, index);
+    }
+
+    /** Deletes the extent files of freed slabs and of copies moved away; runs on the data server's thread beside it. */
+    public Agent housekeeper()
+    {
+        return housekeeper;
     }
 
     /**
@@ -173,7 +162,7 @@ public final class LocalExtents implements ExtentIo
         {
             return missing(volumeId, slab, copy);
         }
-        if (!track(fencedLayout(volumeId, slab), copy, file, offset, length))
+        if (!intents.track(fencedLayout(volumeId, slab), copy, file, offset, length))
         {
             return DataStatus.IO_ERROR;
         }
@@ -305,45 +294,7 @@ public final class LocalExtents implements ExtentIo
             {
                 return missing(volumeId, slab, extent.copy());
             }
-            WriteIntentMap map = maps.get(file);
-            try
-            {
-                if (map == null && !lostMaps.contains(file))
-                {
-                    map = WriteIntentMap.open(file.file(), layout.extentBytes());
-                    if (map != null)
-                    {
-                        maps.put(file, map);
-                    }
-                }
-            }
-            catch (final ExtentException ex)
-            {
-                LOG.error("The write-intent map of {} is lost: {}", file.id(), ex.getMessage());
-                lostMaps.add(file);
-            }
-            catch (final IOException ex)
-            {
-                return DataStatus.IO_ERROR;
-            }
-            if (lostMaps.contains(file))
-            {
-                return DataStatus.MAP_LOST;
-            }
-            dst.setMemory(dstOffset, length, (byte)0);
-            dst.putLong(dstOffset, map == null ? -1L : map.since(), ByteOrder.LITTLE_ENDIAN);
-            dst.putInt(dstOffset + 8, MAP_REGION_BYTES, ByteOrder.LITTLE_ENDIAN);
-            dst.putInt(dstOffset + 12, (int)((layout.extentBytes() + MAP_REGION_BYTES - 1) / MAP_REGION_BYTES),
-                ByteOrder.LITTLE_ENDIAN);
-            if (map != null)
-            {
-                final long[] words = map.words();
-                for (int i = 0; i < words.length; i++)
-                {
-                    dst.putLong(dstOffset + 16 + i * Long.BYTES, words[i], ByteOrder.LITTLE_ENDIAN);
-                }
-            }
-            return DataStatus.OK;
+            return intents.describe(file, layout.extentBytes(), dst, dstOffset, length);
         }
         return DataStatus.NO_SUCH_EXTENT;
     }
@@ -384,217 +335,10 @@ public final class LocalExtents implements ExtentIo
     }
 
     /**
-     * Keeps the write-intent map of an in-sync extent while another copy of its slab is out of sync: the
-     * regions of the write are marked, durably, before the write is done. Once every copy is in sync again
-     * the map is deleted.
-     *
-     * @return false if the map could not be written (the write must not be done: it would go unrecorded).
-     */
-    private boolean track(final SlabLayout layout, final int copy, final ExtentFile file, final long offset, final int length)
-    {
-        if (layout.allInSync())
-        {
-            if (!untracked.contains(file))
-            {
-                final WriteIntentMap done = maps.remove(file);
-                lostMaps.remove(file);
-                try
-                {
-                    if (done != null)
-                    {
-                        done.close();
-                    }
-                    WriteIntentMap.delete(file.file());
-                    untracked.add(file);
-                }
-                catch (final IOException ex)
-                {
-                    LOG.warn("The write-intent map of {} could not be deleted: {}", file.id(), ex.toString());
-                }
-            }
-            return true;
-        }
-        if (layout.extents().get(copy).state() != ExtentState.IN_SYNC || lostMaps.contains(file))
-        {
-            return true; // a copy being filled is no source for a resync; a lost map stays lost until then
-        }
-        untracked.remove(file);
-        try
-        {
-            WriteIntentMap map = maps.get(file);
-            if (map == null)
-            {
-                map = WriteIntentMap.open(file.file(), layout.extentBytes());
-                if (map == null)
-                {
-                    map = WriteIntentMap.create(file.file(), layout.extentBytes(), MAP_REGION_BYTES, layout.epoch());
-                }
-                maps.put(file, map);
-            }
-            map.mark(offset, length);
-            return true;
-        }
-        catch (final ExtentException ex)
-        {
-            LOG.error("The write-intent map of {} is lost, a resync will copy the whole extent: {}", file.id(), ex.getMessage());
-            lostMaps.add(file);
-            return true;
-        }
-        catch (final IOException ex)
-        {
-            LOG.error("The write-intent map of {} cannot be written: {}", file.id(), ex.toString());
-            return false;
-        }
-    }
-
-    /** Deletes the extent files of freed slabs; runs on the data server's thread beside it. */
-    public Agent housekeeper()
-    {
-        return new Agent()
-        {
-            @Override
-            public int doWork()
-            {
-                int work = 0;
-                long[] slab;
-                while ((slab = freed.poll()) != null)
-                {
-                    deleteSlab(slab[0], (int)slab[1]);
-                    work++;
-                }
-                final BiFunction<Long, Integer, CompletionStage<SlabLayout>> current = currentLayout;
-                while ((slab = placed.poll()) != null)
-                {
-                    final SlabLayout layout = layouts.get(slab[0], (int)slab[1]);
-                    if (layout != null && movedAway(layout))
-                    {
-                        heldBack.add(new SlabKey(slab[0], (int)slab[1]));
-                    }
-                    work++;
-                }
-                if (current != null && !heldBack.isEmpty())
-                {
-                    heldBack.forEach(held -> confirm(current, held.volumeId(), held.index()));
-                    heldBack.clear();
-                }
-                SlabLayout answer;
-                while ((answer = confirmed.poll()) != null)
-                {
-                    deleteMoved(answer);
-                    work++;
-                }
-                return work;
-            }
-
-            @Override
-            public String roleName()
-            {
-                return "extent-housekeeper";
-            }
-        };
-    }
-
-    private record SlabKey(long volumeId, int index)
-    {
-    }
-
-    private void confirm(final BiFunction<Long, Integer, CompletionStage<SlabLayout>> current, final long volumeId, final int index)
-    {
-        current.apply(volumeId, index).whenComplete((layout, failure) ->
-        {
-            if (layout != null)
-            {
-                confirmed.add(layout);
-            }
-            else
-            {
-                // Only space is at stake: the slab's next layout change, or the node's next start, tries again.
-                LOG.info("Extents of slab {} of volume {} that look moved away are kept for now: its layout could not be " +
-                    "confirmed ({})", index, Long.toHexString(volumeId), failure.toString());
-            }
-        });
-    }
-
-    /** Whether a file of this node holds a copy that the table's layout places on another drive. */
-    private boolean movedAway(final SlabLayout table)
-    {
-        boolean any = false;
-        for (final Map.Entry<String, ExtentStore> store : stores.entrySet())
-        {
-            for (final Extent extent : table.extents())
-            {
-                any |= isMoved(store.getKey(), store.getValue(), table, table, extent.copy());
-            }
-        }
-        return any;
-    }
-
-    /** Whether this drive has a file of the copy and neither layout places the copy on it. */
-    private boolean isMoved(final String driveId, final ExtentStore store, final SlabLayout entity, final SlabLayout table, final int copy)
-    {
-        return !failures.isFailed(driveId) && store.contains(new ExtentId(entity.volumeId(), entity.index(), copy)) &&
-            !placedOn(entity, copy, driveId) && !placedOn(table, copy, driveId);
-    }
-
-    /**
-     * Whether the layout has the copy on the drive. A retired copy (handed over) is on no drive; a layout may
-     * have fewer places than another of the same slab (an incoming copy adds one).
-     */
-    private static boolean placedOn(final SlabLayout layout, final int copy, final String driveId)
-    {
-        if (copy >= layout.extents().size())
-        {
-            return false;
-        }
-        final Extent extent = layout.extents().get(copy);
-        return extent.state() != ExtentState.RETIRED && extent.driveId().equals(driveId);
-    }
-
-    /**
-     * Deletes this node's files of copies that the Slab entity's layout has on another drive, unless
-     * this node's table has since learned a layout that puts the copy back here.
-     */
-    private void deleteMoved(final SlabLayout entity)
-    {
-        final SlabLayout table = layouts.get(entity.volumeId(), entity.index());
-        if (table == null)
-        {
-            return;
-        }
-        for (final Map.Entry<String, ExtentStore> store : stores.entrySet())
-        {
-            for (final Extent extent : entity.extents())
-            {
-                if (isMoved(store.getKey(), store.getValue(), entity, table, extent.copy()))
-                {
-                    delete(store.getKey(), store.getValue(), new ExtentId(entity.volumeId(), entity.index(), extent.copy()),
-                        extent.state() == ExtentState.RETIRED ? "the copy was handed over to another drive" :
-                            "the copy was rebuilt on drive " + extent.driveId());
-                }
-            }
-        }
-    }
-
-    private void deleteSlab(final long volumeId, final int index)
-    {
-        for (final Map.Entry<String, ExtentStore> store : stores.entrySet())
-        {
-            for (int copy = 0; copy < 8; copy++)
-            {
-                final ExtentId id = new ExtentId(volumeId, index, copy);
-                if (!failures.isFailed(store.getKey()) && store.getValue().contains(id))
-                {
-                    delete(store.getKey(), store.getValue(), id, "its slab was freed");
-                }
-            }
-        }
-    }
-
-    /**
      * Closes and deletes one extent of this node, and forgets everything the data server kept about it.
      * Only that drive's file: a copy rebuilt on another drive of this node has the same extent id.
      */
-    private void delete(final String driveId, final ExtentStore store, final ExtentId id, final String why)
+    void delete(final String driveId, final ExtentStore store, final ExtentId id, final String why)
     {
         try
         {
@@ -608,20 +352,7 @@ public final class LocalExtents implements ExtentIo
             if (file != null)
             {
                 files.remove(file);
-                lostMaps.remove(file);
-                untracked.remove(file);
-                final WriteIntentMap map = maps.remove(file);
-                try
-                {
-                    if (map != null)
-                    {
-                        map.close();
-                    }
-                }
-                catch (final IOException ex)
-                {
-                    LOG.debug("Closing the map of {}: {}", id, ex.toString());
-                }
+                intents.forget(file);
             }
             store.delete(id);
             LOG.info("Deleted extent {} on drive {}: {}", id, driveId, why);
