@@ -271,6 +271,9 @@ public final class Forwarder implements Agent, AutoCloseable
         p.missed = 0;
         p.epochMismatch = false;
         p.disturbed = false;
+        p.failed = 0;
+        p.inSyncMask = 0;
+        p.inSyncTotal = 0;
         p.deadlineNs = System.nanoTime() + timeoutNs;
         if (kind == REPAIR_FETCH)
         {
@@ -391,6 +394,11 @@ public final class Forwarder implements Agent, AutoCloseable
         // the deadline. A stream still being set up (never connected) keeps the whole deadline: giving up
         // on it early marked live copies stale just after a node started.
         final boolean stalled = now - stuckSinceNs > STUCK_LIMIT_NS;
+        // Giving up early on in-sync copies is for a peer that died, not for peers that are merely slow: if
+        // doing so would leave fewer than a majority of the in-sync copies (several peers stuck at once is
+        // overload, not several deaths), those keep the whole deadline. Copies being rebuilt do not count.
+        int earlyBudget = stuckFor.inSyncTotal - quorum(stuckFor.inSyncTotal) -
+            Integer.bitCount((stuckFor.missed | stuckFor.failed) & stuckFor.inSyncMask);
         for (int i = 0; i < stuckCount; i++)
         {
             stuckFrame.putInt(COPY_OFFSET, stuckCopies[i], ByteOrder.LITTLE_ENDIAN);
@@ -404,7 +412,9 @@ public final class Forwarder implements Agent, AutoCloseable
                 }
             }
             else if (late || result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED ||
-                lost(stuckPublications[i], result) || (stalled && connectedOnce.contains(stuckPublications[i])))
+                lost(stuckPublications[i], result) ||
+                (stalled && connectedOnce.contains(stuckPublications[i]) &&
+                    ((stuckFor.inSyncMask & 1 << stuckCopies[i]) == 0 || earlyBudget-- > 0)))
             {
                 answered(stuckFor, stuckCopies[i], result == Publication.BACK_PRESSURED ? DataStatus.BACK_PRESSURED : NOT_CONNECTED);
             }
@@ -424,6 +434,12 @@ public final class Forwarder implements Agent, AutoCloseable
             stuckFor = null;
         }
         return sent;
+    }
+
+    /** How many in-sync copies a write needs, of {@code inSync}: a majority, one of two (as the front end counts). */
+    static int quorum(final int inSync)
+    {
+        return inSync <= 2 ? 1 : inSync / 2 + 1;
     }
 
     private int expire(final long now)
@@ -451,6 +467,10 @@ public final class Forwarder implements Agent, AutoCloseable
         if (status == OK && copy >= 0 && copy < Integer.SIZE)
         {
             p.confirmed |= 1 << copy;
+        }
+        else if (copy >= 0 && copy < Integer.SIZE)
+        {
+            p.failed |= 1 << copy;
         }
         else if (status == STALE_EPOCH)
         {
@@ -571,6 +591,14 @@ public final class Forwarder implements Agent, AutoCloseable
         int asked;
         int confirmed;
         int missed;
+        /** Copies that answered with a failure, or were given up on. */
+        int failed;
+        /**
+         * The in-sync copies among those asked, and how many copies of the slab are in sync with the primary's
+         * own (a mirrored write's; 0 for a repair): how many of them may be given up on before the deadline.
+         */
+        int inSyncMask;
+        int inSyncTotal;
         /** A peer refused the forward for its layout epoch: the whole write is to be retried. */
         boolean epochMismatch;
         boolean disturbed;
