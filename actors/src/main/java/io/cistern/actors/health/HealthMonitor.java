@@ -130,6 +130,8 @@ public final class HealthMonitor
     /** Moves copies from fuller drives to emptier ones when there is nothing to repair: a child of its own. */
     private final ActorRef<Rebalancer.Command> rebalancer;
     private final Map<Long, FaultDomainLevel> faultDomains = new HashMap<>();
+    /** Copies of each slab, by volume id, from the same listing. */
+    private final Map<Long, Integer> copies = new HashMap<>();
     private Set<String> refusalsLogged = Set.of();
     private List<Fault> driveFaults = List.of();
     private List<Fault> rebuildFaults = List.of();
@@ -249,6 +251,7 @@ public final class HealthMonitor
         for (final VolumeInfo volume : seen.volumes())
         {
             faultDomains.put(volume.volumeId(), volume.faultDomain());
+            copies.put(volume.volumeId(), volume.resiliency().copies());
             for (final String client : volume.attachments())
             {
                 final long incarnation = Attachments.incarnationOf(client);
@@ -341,7 +344,8 @@ public final class HealthMonitor
     private Behavior<Command> onSlabsSeen(final SlabsSeen seen)
     {
         final RebuildPlan.Plan plan = RebuildPlan.of(seen.slabs(), candidates(seen.drives()), seen.retiring(),
-            volumeId -> faultDomains.getOrDefault(volumeId, FaultDomainLevel.NODE));
+            volumeId -> faultDomains.getOrDefault(volumeId, FaultDomainLevel.NODE),
+            volumeId -> copies.getOrDefault(volumeId, Integer.MAX_VALUE));
         for (final RebuildPlan.Move move : plan.moves())
         {
             context.getLog().warn("Rebuilding copy {} of slab {} of volume {} on drive {} ({}): drive {} is {}", move.copy(),

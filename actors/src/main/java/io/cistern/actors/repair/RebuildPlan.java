@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongFunction;
+import java.util.function.LongToIntFunction;
 
 /**
  * Where the extents of retired drives go: a pure function over the slabs' layouts and the pool. Each
@@ -55,11 +56,20 @@ public final class RebuildPlan
         }
     }
 
-    /**
-     * @param levelOf the fault-domain level of a volume, by volume id.
-     */
+    /** As {@link #of(List, List, Set, LongFunction, LongToIntFunction)}, for slabs with no copy being handed over. */
     public static Plan of(final List<SlabLayout> slabs, final List<Candidate> pool, final Set<String> retiring,
                           final LongFunction<FaultDomainLevel> levelOf)
+    {
+        return of(slabs, pool, retiring, levelOf, volumeId -> Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param levelOf  the fault-domain level of a volume, by volume id.
+     * @param copiesOf how many copies of each slab a volume keeps, by volume id: a slab with a copy more is
+     *                 handing one over, and its in-sync copy on a retiring drive has its successor on the way.
+     */
+    public static Plan of(final List<SlabLayout> slabs, final List<Candidate> pool, final Set<String> retiring,
+                          final LongFunction<FaultDomainLevel> levelOf, final LongToIntFunction copiesOf)
     {
         final Map<String, Candidate> model = new LinkedHashMap<>();
         pool.forEach(d -> model.put(d.driveId(), d));
@@ -79,8 +89,10 @@ public final class RebuildPlan
             }
             for (final Extent extent : slab.extents())
             {
-                // A retired copy was handed over already: nothing of it needs a new home.
-                if (!retiring.contains(extent.driveId()) || extent.state() == ExtentState.RETIRED)
+                // A retired copy was handed over already: nothing of it needs a new home. An in-sync copy of a
+                // slab that is handing one over is that copy, or will be moved once the handover is done.
+                if (!retiring.contains(extent.driveId()) || extent.state() == ExtentState.RETIRED ||
+                    (extent.state() == ExtentState.IN_SYNC && slab.liveCount() > copiesOf.applyAsInt(slab.volumeId())))
                 {
                     continue;
                 }

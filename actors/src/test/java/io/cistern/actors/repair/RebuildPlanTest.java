@@ -83,6 +83,29 @@ class RebuildPlanTest
     }
 
     @Test
+    void aCopyBeingHandedOverIsNotRebuiltToo()
+    {
+        final List<Candidate> pool = List.of(new Candidate("a", "node-1", "node-1", 1024 * MIB, 0, true),
+            new Candidate("b", "node-2", "node-2", 1024 * MIB, 0, true), new Candidate("c", "node-3", "node-3", 1024 * MIB, 0, false),
+            new Candidate("d", "node-4", "node-4", 1024 * MIB, 0, true));
+        // Copy 2 on retiring drive c is handed over to copy 3 on d: no refusal, no second move.
+        final ArrayList<Extent> extents = new ArrayList<>(List.of(new Extent(0, "a", "node-1", ExtentState.IN_SYNC),
+            new Extent(1, "b", "node-2", ExtentState.IN_SYNC), new Extent(2, "c", "node-3", ExtentState.IN_SYNC),
+            new Extent(3, "d", "node-4", ExtentState.REBUILDING)));
+        final RebuildPlan.Plan plan = RebuildPlan.of(List.of(new SlabLayout(0x2a, 5, 4, 16 * MIB, extents)), pool, Set.of("c"),
+            v -> FaultDomainLevel.NODE, v -> 3);
+        assertEquals(List.of(), plan.moves());
+        assertEquals(List.of(), plan.refusals());
+        // The incoming copy's own drive retiring: that copy is moved (its handover goes on elsewhere).
+        final List<Candidate> dRetiring = List.of(pool.get(0), pool.get(1), new Candidate("c", "node-3", "node-3", 1024 * MIB, 0, true),
+            new Candidate("d", "node-4", "node-4", 1024 * MIB, 0, false));
+        final RebuildPlan.Plan incoming = RebuildPlan.of(List.of(new SlabLayout(0x2a, 5, 4, 16 * MIB, extents)), dRetiring, Set.of("d"),
+            v -> FaultDomainLevel.NODE, v -> 3);
+        assertEquals(List.of("slab 2a-5 copy 3: no node other than those of the slab's other copies (node-1, node-2, node-3) has " +
+            "a healthy drive with 16777216 bytes free"), incoming.refusals(), "the pool has no fifth node");
+    }
+
+    @Test
     void randomPoolsKeepTheFaultDomainRule()
     {
         final Random random = new Random(11);
