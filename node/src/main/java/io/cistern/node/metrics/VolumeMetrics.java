@@ -30,4 +30,6 @@ public final class VolumeMetrics
     public final LongAdder staleLayouts = new LongAdder();
     /** Copies marked stale because they missed a write or a flush (degraded writes). */
     public final LongAdder staleMarks = new LongAdder();
+    /** Writes sent again because so many copies missed them that marking those would have left no majority. */
+    public final LongAdder quorumRetries = new LongAdder();
 }

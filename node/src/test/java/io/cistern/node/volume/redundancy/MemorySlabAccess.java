@@ -38,6 +38,7 @@ public final class MemorySlabAccess implements SlabAccess
     private final String localNode;
     private final byte[][] copies;
     private final Set<String> down = new HashSet<>();
+    private final java.util.Map<String, Integer> slow = new java.util.HashMap<>();
     private final Set<Integer> failedStop = new HashSet<>();
     private final List<Set<Long>> corrupt = new ArrayList<>();
     private SlabLayout current;
@@ -84,6 +85,12 @@ public final class MemorySlabAccess implements SlabAccess
     public void up(final String node)
     {
         down.remove(node);
+    }
+
+    /** The node's copies miss the next {@code writes} writes forwarded to them (slow, not gone). */
+    public void slowFor(final String node, final int writes)
+    {
+        slow.put(node, writes);
     }
 
     public void failStop(final int copy)
@@ -226,6 +233,12 @@ public final class MemorySlabAccess implements SlabAccess
         {
             if (extent.state() != ExtentState.IN_SYNC && extent.state() != ExtentState.REBUILDING)
             {
+                continue;
+            }
+            if (extent.copy() != sequencer.copy() && slow.getOrDefault(extent.node(), 0) > 0)
+            {
+                slow.merge(extent.node(), -1, Integer::sum);
+                missed |= 1 << extent.copy();
                 continue;
             }
             if (extent.copy() != sequencer.copy() && (down.contains(extent.node()) || failedStop.contains(extent.copy())))

@@ -102,6 +102,20 @@ public final class MirrorRules
     }
 
     /**
+     * Whether marking the copies in {@code missed} stale would still leave a majority of the volume's copies
+     * in sync: if not, a write had better be tried again than have them marked (see MirrorStrategy#write).
+     */
+    public static boolean keepsQuorum(final SlabLayout layout, final int missed, final int copies)
+    {
+        int left = 0;
+        for (final Extent extent : layout.extents())
+        {
+            left += extent.state() == ExtentState.IN_SYNC && (missed & 1 << extent.copy()) == 0 ? 1 : 0;
+        }
+        return left >= SlabLayout.writeQuorum(copies);
+    }
+
+    /**
      * The copies a read tries, in order: this node's in-sync copy first (no network hop), then the other
      * in-sync ones in layout order. Stale and rebuilding copies are never read.
      *

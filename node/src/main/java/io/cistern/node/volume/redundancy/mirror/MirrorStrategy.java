@@ -35,6 +35,8 @@ public final class MirrorStrategy implements SlabStrategy
 {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorStrategy.class);
     static final long RETRY_FOR_NS = TimeUnit.SECONDS.toNanos(15);
+    /** Between attempts of a write that too many copies missed to mark them (see {@link #write}). */
+    static final long QUORUM_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long FAILED_STOP_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final SlabAccess access;
@@ -42,11 +44,19 @@ public final class MirrorStrategy implements SlabStrategy
     private final int maxChunk;
     /** The volume's copies of each slab: what the write quorum is a majority of. */
     private final int copies;
+    private final long retryForNs;
     private final Extent[] order = new Extent[DataClient.MAX_COPIES * 2];
     private final Extent[] bad = new Extent[DataClient.MAX_COPIES * 2];
 
     public MirrorStrategy(final int copies, final SlabAccess access, final VolumeMetrics metrics, final int maxChunk)
     {
+        this(copies, access, metrics, maxChunk, RETRY_FOR_NS);
+    }
+
+    /** @param retryForNs how long a write is tried again (stale layouts, a new primary, too many copies slow). */
+    MirrorStrategy(final int copies, final SlabAccess access, final VolumeMetrics metrics, final int maxChunk, final long retryForNs)
+    {
+        this.retryForNs = retryForNs;
         this.copies = copies;
         this.access = access;
         this.metrics = metrics;
@@ -123,7 +133,7 @@ public final class MirrorStrategy implements SlabStrategy
     @Override
     public int write(final SlabLayout first, final long inExtent, final ByteBuffer src, final int length, final boolean fua)
     {
-        long deadline = System.nanoTime() + RETRY_FOR_NS;
+        long deadline = System.nanoTime() + retryForNs;
         SlabLayout layout = first;
         while (true)
         {
@@ -138,10 +148,25 @@ public final class MirrorStrategy implements SlabStrategy
                 case DONE:
                     return status;
                 case MARK_MISSED:
+                {
+                    final int missed = DataStatus.missedCopies(status);
+                    if (!MirrorRules.keepsQuorum(layout, missed, copies) && System.nanoTime() < deadline)
+                    {
+                        // So many copies missed it that marking them would leave no majority: they are slow (the
+                        // node overloaded), or dead (then no write can be acknowledged anyway). Nothing is marked;
+                        // the write goes again shortly, and a copy that takes it this time has it. Every copy that
+                        // took it has the same bytes, in the primary's order.
+                        metrics.quorumRetries.increment();
+                        LockSupport.parkNanos(QUORUM_PAUSE_NS);
+                        final SlabLayout current = access.refresh(layout);
+                        layout = current == null ? layout : current;
+                        break;
+                    }
                     // The primary has the write but some copies do not: they are marked stale before the
                     // client hears of success, and success needs a majority still in sync.
-                    return MirrorRules.canAcknowledge(markStale(layout, DataStatus.missedCopies(status), inExtent, length), copies) ?
+                    return MirrorRules.canAcknowledge(markStale(layout, missed, inExtent, length), copies) ?
                         DataStatus.OK : DataStatus.NO_QUORUM;
+                }
                 case FAIL_OVER:
                 {
                     // The primary did not answer (its node may be gone), or its drive failed and it forwarded
@@ -155,7 +180,7 @@ public final class MirrorStrategy implements SlabStrategy
                     layout = marked;
                     // The mark may have waited for the cluster to move the Slab entity off a dead node: the
                     // new primary gets the full time to learn the new layout.
-                    deadline = System.nanoTime() + RETRY_FOR_NS;
+                    deadline = System.nanoTime() + retryForNs;
                     break;
                 }
                 case REFRESH:

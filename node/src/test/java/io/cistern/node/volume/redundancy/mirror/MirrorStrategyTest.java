@@ -31,7 +31,8 @@ class MirrorStrategyTest
 
     private SlabStrategy mirror(final MemorySlabAccess access)
     {
-        return Redundancy.of(Resiliency.MIRROR_3).newStrategy(access, metrics, 1 << 20);
+        // A short retry window: a write that cannot keep a majority gives up after a few attempts.
+        return new MirrorStrategy(3, access, metrics, 1 << 20, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300));
     }
 
     private static int write(final SlabStrategy strategy, final MemorySlabAccess access, final byte[] bytes)
@@ -106,6 +107,23 @@ class MirrorStrategyTest
         assertEquals(2, access.layout().inSyncCount());
         assertArrayEquals(bytes, range(access.copy(3), AT, LENGTH), "the incoming copy has the write");
         assertArrayEquals(bytes, read(mirror(access), access, DataStatus.OK));
+    }
+
+    @Test
+    void aWriteThatTooManySlowCopiesMissIsSentAgainInsteadOfMarkingThem()
+    {
+        final MemorySlabAccess access = new MemorySlabAccess("n1", EXTENT, "n1", "n2", "n3");
+        access.slowFor("n2", 1);
+        access.slowFor("n3", 1);
+        final byte[] bytes = pattern(LENGTH, 16);
+        assertEquals(DataStatus.OK, write(mirror(access), access, bytes));
+        assertTrue(access.marks.isEmpty(), "nobody marked: " + access.marks);
+        assertEquals(3, access.layout().inSyncCount());
+        assertEquals(1, metrics.quorumRetries.sum());
+        for (int copy = 0; copy < 3; copy++)
+        {
+            assertArrayEquals(bytes, range(access.copy(copy), AT, LENGTH), "copy " + copy);
+        }
     }
 
     @Test
