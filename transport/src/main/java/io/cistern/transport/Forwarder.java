@@ -59,7 +59,7 @@ public final class Forwarder implements Agent, AutoCloseable
      * slot each millisecond was the server thread's largest cost under random writes.
      */
     private static final long DEADLINE_CHECK_INTERVAL_NS = 20_000_000;
-    /** How long a forward may wait for room in one peer's stream before that peer counts as missing it. */
+    /** How long a peer's stream may take nothing at all (its flow-control limit frozen) before a forward to it counts as missed. */
     static final long STUCK_LIMIT_NS = 1_000_000_000L;
 
     private final Aeron aeron;
@@ -92,10 +92,12 @@ public final class Forwarder implements Agent, AutoCloseable
     private final UnsafeBuffer stuckFrame;
     private final ExclusivePublication[] stuckPublications = new ExclusivePublication[DataClient.MAX_COPIES];
     private final int[] stuckCopies = new int[DataClient.MAX_COPIES];
+    /** Each stuck stream's flow-control limit when last seen, and when it last moved. */
+    private final long[] stuckLimits = new long[DataClient.MAX_COPIES];
+    private final long[] stuckMovedNs = new long[DataClient.MAX_COPIES];
     private int stuckCount;
     private int stuckLength;
     private Pending stuckFor;
-    private long stuckSinceNs;
     private boolean closed;
     /** Peers' server channels to open a stream to ahead of the first forward, from any thread. */
     private final ManyToOneConcurrentArrayQueue<String> toConnect = new ManyToOneConcurrentArrayQueue<>(64);
@@ -339,7 +341,6 @@ public final class Forwarder implements Agent, AutoCloseable
         }
         stuckLength = HEADER_LENGTH + payloadLength;
         stuckFor = p;
-        stuckSinceNs = System.nanoTime();
         stalls++;
         stick(publication, peerCopy);
     }
@@ -379,6 +380,8 @@ public final class Forwarder implements Agent, AutoCloseable
     private void stick(final ExclusivePublication publication, final int peerCopy)
     {
         stuckPublications[stuckCount] = publication;
+        stuckLimits[stuckCount] = publication.positionLimit();
+        stuckMovedNs[stuckCount] = System.nanoTime();
         stuckCopies[stuckCount++] = peerCopy;
     }
 
@@ -388,12 +391,12 @@ public final class Forwarder implements Agent, AutoCloseable
         int kept = 0;
         final long now = System.nanoTime();
         final boolean late = now - stuckFor.deadlineNs >= 0;
-        // A peer whose stream once worked and has taken nothing for STUCK_LIMIT_NS is dead or hopelessly
-        // behind (a killed node's stream keeps saying "back pressured" until Aeron notices it is gone): it
-        // misses this write rather than hold up every other request, and every other copy's forwards, until
-        // the deadline. A stream still being set up (never connected) keeps the whole deadline: giving up
-        // on it early marked live copies stale just after a node started.
-        final boolean stalled = now - stuckSinceNs > STUCK_LIMIT_NS;
+        // A peer whose stream once worked and whose flow-control limit has not moved for STUCK_LIMIT_NS is
+        // dead or standing still (a killed node's stream keeps saying "back pressured" until Aeron notices it
+        // is gone, 5 s): it misses this write rather than hold up every other request, and every other copy's
+        // forwards, until the deadline. A peer that is slow but taking frames moves the limit and keeps the
+        // whole deadline: giving up on those after a second marked live copies stale under load. A stream
+        // still being set up (never connected) keeps the whole deadline too.
         // Giving up early on in-sync copies is for a peer that died, not for peers that are merely slow: if
         // doing so would leave fewer than a majority of the in-sync copies (several peers stuck at once is
         // overload, not several deaths), those keep the whole deadline. Copies being rebuilt do not count.
@@ -403,6 +406,13 @@ public final class Forwarder implements Agent, AutoCloseable
         {
             stuckFrame.putInt(COPY_OFFSET, stuckCopies[i], ByteOrder.LITTLE_ENDIAN);
             final long result = stuckPublications[i].offer(stuckFrame, 0, stuckLength);
+            final long limit = stuckPublications[i].positionLimit();
+            if (limit != stuckLimits[i])
+            {
+                stuckLimits[i] = limit;
+                stuckMovedNs[i] = now;
+            }
+            final boolean frozen = now - stuckMovedNs[i] > STUCK_LIMIT_NS;
             if (result > 0)
             {
                 sent++;
@@ -413,7 +423,7 @@ public final class Forwarder implements Agent, AutoCloseable
             }
             else if (late || result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED ||
                 lost(stuckPublications[i], result) ||
-                (stalled && connectedOnce.contains(stuckPublications[i]) &&
+                (frozen && connectedOnce.contains(stuckPublications[i]) &&
                     ((stuckFor.inSyncMask & 1 << stuckCopies[i]) == 0 || earlyBudget-- > 0)))
             {
                 answered(stuckFor, stuckCopies[i], result == Publication.BACK_PRESSURED ? DataStatus.BACK_PRESSURED : NOT_CONNECTED);
@@ -421,6 +431,8 @@ public final class Forwarder implements Agent, AutoCloseable
             else
             {
                 stuckPublications[kept] = stuckPublications[i];
+                stuckLimits[kept] = stuckLimits[i];
+                stuckMovedNs[kept] = stuckMovedNs[i];
                 stuckCopies[kept++] = stuckCopies[i];
             }
         }
@@ -464,13 +476,13 @@ public final class Forwarder implements Agent, AutoCloseable
     /** One answer for the slot: a peer's (copy {@code copy}), or the hold's (copy -1). */
     private void answered(final Pending p, final int copy, final int status)
     {
+        if (status != OK && copy >= 0 && copy < Integer.SIZE)
+        {
+            p.failed |= 1 << copy;
+        }
         if (status == OK && copy >= 0 && copy < Integer.SIZE)
         {
             p.confirmed |= 1 << copy;
-        }
-        else if (copy >= 0 && copy < Integer.SIZE)
-        {
-            p.failed |= 1 << copy;
         }
         else if (status == STALE_EPOCH)
         {

@@ -392,6 +392,20 @@ class MirrorTest
     }
 
     @Test
+    void aPeerThatKnowsAnotherEpochMakesTheWriteGoAgainInsteadOfMissingIt()
+    {
+        final DataPlaneSettings settings = settings(Duration.ofSeconds(5));
+        startNodes(settings);
+        // Node 3 has learned a newer layout of the slab (its copy just came back in sync, say): it refuses the
+        // primary's forward for its epoch, which is no miss: the front end refreshes and writes again.
+        nodes[2].extents().addExtent(VOLUME, SLAB, 2, EPOCH + 1);
+        final DataClient client = client(503, settings);
+        final UnsafeBuffer data = random(4096, 9);
+        assertEquals(DataStatus.STALE_EPOCH, client.sequencedWrite(new DataRequest().server(nodes[0].channel())
+            .extent(VOLUME, SLAB, PRIMARY, EPOCH).at(0, 4096).from(data, 0)));
+    }
+
+    @Test
     void twoCopiesThatAreSlowAtOnceAreWaitedForRatherThanGivenUpOnAfterASecond() throws Exception
     {
         // Both other copies take nothing for longer than the 1 s a dead peer is given: giving up on both would
