@@ -359,14 +359,7 @@ class MirrorTest
         final ExecutorService pool = Executors.newFixedThreadPool(writes);
         try
         {
-            final List<Future<Integer>> results = new ArrayList<>();
-            for (int i = 0; i < writes; i++)
-            {
-                final long at = (long)(i % 4) * mib;
-                results.add(pool.submit(() ->
-                    client.sequencedWrite(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
-                        .at(at, mib).from(data, 0))));
-            }
+            final List<Future<Integer>> results = megabyteWrites(client, data, writes, pool);
             for (final Future<Integer> result : results)
             {
                 final int status = result.get(60, TimeUnit.SECONDS);
@@ -419,14 +412,7 @@ class MirrorTest
         final ExecutorService pool = Executors.newFixedThreadPool(writes);
         try
         {
-            final List<Future<Integer>> results = new ArrayList<>();
-            for (int i = 0; i < writes; i++)
-            {
-                final long at = (long)(i % 4) * mib;
-                results.add(pool.submit(() ->
-                    client.sequencedWrite(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
-                        .at(at, mib).from(data, 0))));
-            }
+            final List<Future<Integer>> results = megabyteWrites(client, data, writes, pool);
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (primaryForwarder.stalls() == 0)
             {
@@ -451,6 +437,22 @@ class MirrorTest
         {
             pool.shutdownNow();
         }
+    }
+
+    /** {@code writes} 1 MiB writes of {@code data} through the primary at once, over the slab's first 4 MiB. */
+    private List<Future<Integer>> megabyteWrites(final DataClient client, final UnsafeBuffer data, final int writes,
+                                                 final ExecutorService pool)
+    {
+        final int mib = 1024 * 1024;
+        final List<Future<Integer>> results = new ArrayList<>();
+        for (int i = 0; i < writes; i++)
+        {
+            final long at = (long)(i % 4) * mib;
+            results.add(pool.submit(() ->
+                client.sequencedWrite(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
+                    .at(at, mib).from(data, 0))));
+        }
+        return results;
     }
 
     private static UnsafeBuffer random(final int length, final long seed)
