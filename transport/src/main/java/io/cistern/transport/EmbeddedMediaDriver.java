@@ -33,11 +33,11 @@ public final class EmbeddedMediaDriver implements AutoCloseable
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
             .threadingMode(threadingMode(settings.threadingMode()))
-            .sharedIdleStrategy(IdleStrategies.of(settings.idleStrategy()))
-            .conductorIdleStrategy(IdleStrategies.of(settings.idleStrategy()))
-            .senderIdleStrategy(IdleStrategies.of(settings.idleStrategy()))
-            .receiverIdleStrategy(IdleStrategies.of(settings.idleStrategy()))
-            .sharedNetworkIdleStrategy(IdleStrategies.of(settings.idleStrategy()))
+            .sharedIdleStrategy(IdleStrategies.forMediaDriver(settings.idleStrategy()))
+            .conductorIdleStrategy(IdleStrategies.forMediaDriver(settings.idleStrategy()))
+            .senderIdleStrategy(IdleStrategies.forMediaDriver(settings.idleStrategy()))
+            .receiverIdleStrategy(IdleStrategies.forMediaDriver(settings.idleStrategy()))
+            .sharedNetworkIdleStrategy(IdleStrategies.forMediaDriver(settings.idleStrategy()))
             // Term buffers are sparse files: a node with many idle streams does not commit their memory.
             .termBufferSparseFile(true)
             // A peer whose status messages stop for this long counts as gone: from then on writes forwarded

@@ -19,6 +19,18 @@ public final class IdleStrategies
     {
     }
 
+    /**
+     * The media driver's: as {@link #of}, but a backoff parks up to 100 µs while busy. The driver always has a
+     * little to do (heartbeats and status messages of every stream, every ~100 ms), so it rarely idles long
+     * enough to park deeply; with 20 µs parks its thread alone took ~6 % of a core on an idle node, with
+     * 100 µs ~3 %.
+     */
+    public static IdleStrategy forMediaDriver(final IdleStrategyName name)
+    {
+        return name == IdleStrategyName.BACKOFF ?
+            new DeepeningIdleStrategy(new BackoffIdleStrategy(1, 1, 1_000, 100_000), DEEP_AFTER_NS, DEEP_PARK_NS) : of(name);
+    }
+
     public static IdleStrategy of(final IdleStrategyName name)
     {
         return switch (name)
