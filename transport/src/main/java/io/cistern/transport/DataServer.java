@@ -2,7 +2,6 @@ package io.cistern.transport;
 
 import io.aeron.Aeron;
 import io.aeron.ControlledFragmentAssembler;
-import io.aeron.Counter;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.aeron.logbuffer.Header;
@@ -68,11 +67,7 @@ public final class DataServer implements Agent, AutoCloseable
     private final int[] mirrorCopies = new int[DataClient.MAX_COPIES];
     private final String[] mirrorChannels = new String[DataClient.MAX_COPIES];
     private final boolean[] mirrorInSync = new boolean[DataClient.MAX_COPIES];
-    private final Counter requests;
-    private final Counter staleEpochs;
-    private final Counter malformedFrames;
-    private final Counter repliesDropped;
-    private final Counter errors;
+    private final ServerCounters counters;
     private final ReplyPublications replies;
     private final ReplyPublications peerReplies;
     private final Subscription subscription;
@@ -126,33 +121,16 @@ public final class DataServer implements Agent, AutoCloseable
             aeron, replyChannels, settings.replyStreamId(), settings.requestTimeoutNs());
         this.peerReplies = new ReplyPublications(
             aeron, replyChannels, settings.peerReplyStreamId(), settings.requestTimeoutNs());
-        final String label = "data server " + channel;
-        Counter requests = null;
-        Counter staleEpochs = null;
-        Counter malformedFrames = null;
-        Counter repliesDropped = null;
-        Counter errors = null;
+        this.counters = new ServerCounters(aeron, "data server " + channel);
         try
         {
-            requests = DataCounters.add(aeron, DataCounters.SERVER_REQUESTS_TYPE_ID, label + " requests");
-            staleEpochs = DataCounters.add(aeron, DataCounters.SERVER_STALE_EPOCHS_TYPE_ID, label + " stale epochs");
-            malformedFrames = DataCounters.add(
-                aeron, DataCounters.SERVER_MALFORMED_FRAMES_TYPE_ID, label + " malformed frames");
-            repliesDropped = DataCounters.add(
-                aeron, DataCounters.SERVER_REPLIES_DROPPED_TYPE_ID, label + " replies dropped");
-            errors = DataCounters.add(aeron, DataCounters.SERVER_ERRORS_TYPE_ID, label + " errors");
             this.subscription = aeron.addSubscription(channel, settings.requestStreamId());
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(requests, staleEpochs, malformedFrames, repliesDropped, errors);
+            counters.close();
             throw ex;
         }
-        this.requests = requests;
-        this.staleEpochs = staleEpochs;
-        this.malformedFrames = malformedFrames;
-        this.repliesDropped = repliesDropped;
-        this.errors = errors;
     }
 
     @Override
@@ -201,27 +179,27 @@ public final class DataServer implements Agent, AutoCloseable
 
     public long requests()
     {
-        return requests.get();
+        return counters.requests.get();
     }
 
     public long staleEpochs()
     {
-        return staleEpochs.get();
+        return counters.staleEpochs.get();
     }
 
     public long malformedFrames()
     {
-        return malformedFrames.get();
+        return counters.malformedFrames.get();
     }
 
     public long repliesDropped()
     {
-        return repliesDropped.get();
+        return counters.repliesDropped.get();
     }
 
     public long errors()
     {
-        return errors.get();
+        return counters.errors.get();
     }
 
     @Override
@@ -237,7 +215,7 @@ public final class DataServer implements Agent, AutoCloseable
         if (!closed)
         {
             closed = true;
-            CloseHelper.closeAll(subscription, replies, peerReplies, requests, staleEpochs, malformedFrames, repliesDropped, errors);
+            CloseHelper.closeAll(subscription, replies, peerReplies, counters);
         }
     }
 
@@ -245,7 +223,7 @@ public final class DataServer implements Agent, AutoCloseable
     {
         if (length < HEADER_LENGTH || !FrameType.isRequest(request.wrap(buffer, offset).type()))
         {
-            malformedFrames.incrementRelease();
+            counters.malformedFrames.incrementRelease();
             return Action.CONTINUE;
         }
         try
@@ -254,10 +232,10 @@ public final class DataServer implements Agent, AutoCloseable
                 peerReplies.target(request.clientId()) : replies.target(request.clientId());
             if (target == null)
             {
-                repliesDropped.incrementRelease();
+                counters.repliesDropped.incrementRelease();
                 return Action.CONTINUE;
             }
-            requests.incrementRelease();
+            counters.requests.incrementRelease();
             final int maxPayloadLength =
                 Math.min(settings.maxPayloadLength(), target.maxMessageLength() - HEADER_LENGTH);
             final int type = request.type();
@@ -283,7 +261,7 @@ public final class DataServer implements Agent, AutoCloseable
         catch (final RuntimeException ex)
         {
             // A reply channel that cannot be added: the client times out, the cause is counted and reported.
-            errors.incrementRelease();
+            counters.errors.incrementRelease();
             errorHandler.onError(ex);
         }
         // A forwarded frame that found no room stops this poll: nothing more is taken until it is sent.
@@ -291,7 +269,7 @@ public final class DataServer implements Agent, AutoCloseable
     }
 
     /** Answers a request forwarded to peers, once they have all answered; called by the {@link Forwarder}. */
-    void complete(final Forwarder.Pending p)
+    void complete(final ForwardedRequest p)
     {
         // A mirrored write is on the primary's copy by now: the copies that missed it are the front end's to
         // have marked stale. Other kinds answer with the worst status.
@@ -310,7 +288,7 @@ public final class DataServer implements Agent, AutoCloseable
      * The good bytes a repair of this node's primary copy fetched from a peer: written unless a write to the
      * range overtook the fetch, or the layout changed meanwhile.
      */
-    int fetched(final Forwarder.Pending p, final DirectBuffer buffer, final int offset, final int length)
+    int fetched(final ForwardedRequest p, final DirectBuffer buffer, final int offset, final int length)
     {
         if (p.disturbed)
         {
@@ -326,7 +304,7 @@ public final class DataServer implements Agent, AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            errors.incrementRelease();
+            counters.errors.incrementRelease();
             errorHandler.onError(ex);
             return IO_ERROR;
         }
@@ -338,7 +316,7 @@ public final class DataServer implements Agent, AutoCloseable
     {
         if (status == STALE_EPOCH)
         {
-            staleEpochs.incrementRelease();
+            counters.staleEpochs.incrementRelease();
         }
         reply.wrap(replyBuffer, 0)
             .type(FrameType.replyTo(type))
@@ -354,7 +332,7 @@ public final class DataServer implements Agent, AutoCloseable
             .length(payloadLength);
         if (!target.send(replyBuffer, HEADER_LENGTH + payloadLength))
         {
-            repliesDropped.incrementRelease();
+            counters.repliesDropped.incrementRelease();
         }
     }
 
@@ -369,7 +347,7 @@ public final class DataServer implements Agent, AutoCloseable
         {
             return NOT_PRIMARY;
         }
-        final Forwarder.Pending p = forwarder.acquire();
+        final ForwardedRequest p = forwarder.acquire();
         if (p == null)
         {
             return BACK_PRESSURED;
@@ -388,13 +366,13 @@ public final class DataServer implements Agent, AutoCloseable
         catch (final RuntimeException ex)
         {
             forwarder.release(p);
-            errors.incrementRelease();
+            counters.errors.incrementRelease();
             errorHandler.onError(ex);
             return IO_ERROR;
         }
     }
 
-    private int sequencedWrite(final Forwarder.Pending p, final ReplyPublications.Target target, final int maxPayloadLength,
+    private int sequencedWrite(final ForwardedRequest p, final ReplyPublications.Target target, final int maxPayloadLength,
                             final DirectBuffer buffer, final int payloadOffset, final int payloadLength)
     {
         int status = extentRequests.checkWrite(request, maxPayloadLength, payloadLength);
@@ -471,7 +449,7 @@ public final class DataServer implements Agent, AutoCloseable
      * when the primary's own copy is the bad one, from another copy, fetched (and dropped if a write to the
      * range overtakes the fetch: see {@link Forwarder#overwritten}).
      */
-    private int repair(final Forwarder.Pending p, final ReplyPublications.Target target, final int maxPayloadLength)
+    private int repair(final ForwardedRequest p, final ReplyPublications.Target target, final int maxPayloadLength)
     {
         final int length = request.length();
         final long at = request.extentOffset();
@@ -593,7 +571,7 @@ public final class DataServer implements Agent, AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            errors.incrementRelease();
+            counters.errors.incrementRelease();
             errorHandler.onError(ex);
             return IO_ERROR;
         }

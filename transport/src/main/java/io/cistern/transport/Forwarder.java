@@ -11,10 +11,7 @@ import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
-import org.agrona.collections.Object2ObjectHashMap;
-import org.agrona.collections.ObjectHashSet;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
@@ -73,13 +70,8 @@ public final class Forwarder implements Agent, AutoCloseable
     private final DataFrameEncoder encoder = new DataFrameEncoder();
     private final UnsafeBuffer header = new UnsafeBuffer(
         BufferUtil.allocateDirectAligned(BitUtil.CACHE_LINE_LENGTH, BitUtil.CACHE_LINE_LENGTH));
-    private final Object2ObjectHashMap<String, ExclusivePublication> publications = new Object2ObjectHashMap<>();
-    /**
-     * Peers' streams that have taken a frame: "not connected" on one of these means the peer went away
-     * (its status messages stopped), not that the stream is still being set up, so waiting is pointless.
-     */
-    private final ObjectHashSet<ExclusivePublication> connectedOnce = new ObjectHashSet<>();
-    private final Pending[] pending;
+    private final PeerPublications publications;
+    private final ForwardedRequest[] pending;
     private final int[] free;
     private final int indexMask;
     private final int indexBits;
@@ -97,10 +89,8 @@ public final class Forwarder implements Agent, AutoCloseable
     private final long[] stuckMovedNs = new long[DataClient.MAX_COPIES];
     private int stuckCount;
     private int stuckLength;
-    private Pending stuckFor;
+    private ForwardedRequest stuckFor;
     private boolean closed;
-    /** Peers' server channels to open a stream to ahead of the first forward, from any thread. */
-    private final ManyToOneConcurrentArrayQueue<String> toConnect = new ManyToOneConcurrentArrayQueue<>(64);
 
     /**
      * @param clientId     the id peers answer to: this node's, resolved by their {@link ReplyChannels}.
@@ -119,14 +109,15 @@ public final class Forwarder implements Agent, AutoCloseable
         // A quarter of the front end's deadline is left for the answer to reach it.
         this.timeoutNs = settings.requestTimeoutNs() - settings.requestTimeoutNs() / 4;
         this.errorHandler = errorHandler;
+        this.publications = new PeerPublications(aeron, settings.requestStreamId(), errorHandler);
         final int slots = Math.min(DataPlaneSettings.MAX_IN_FLIGHT_LIMIT, settings.maxInFlight() * 4);
         this.indexBits = Integer.numberOfTrailingZeros(slots);
         this.indexMask = slots - 1;
-        this.pending = new Pending[slots];
+        this.pending = new ForwardedRequest[slots];
         this.free = new int[slots];
         for (int i = 0; i < slots; i++)
         {
-            pending[i] = new Pending(i);
+            pending[i] = new ForwardedRequest(i);
             free[freeCount++] = slots - 1 - i;
         }
         this.stuckFrame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
@@ -150,7 +141,7 @@ public final class Forwarder implements Agent, AutoCloseable
      */
     public void connect(final String peerServerChannel)
     {
-        toConnect.offer(peerServerChannel);
+        publications.connect(peerServerChannel);
     }
 
     /** While a forwarded frame waits for room, the data servers take no new requests. */
@@ -179,12 +170,7 @@ public final class Forwarder implements Agent, AutoCloseable
             return 0;
         }
         int work = replies.poll(assembler, settings.fragmentLimit());
-        String channel;
-        while ((channel = toConnect.poll()) != null)
-        {
-            publication(channel);
-            work++;
-        }
+        work += publications.openAsked();
         if (stuckCount > 0)
         {
             work += retryStuck();
@@ -210,20 +196,19 @@ public final class Forwarder implements Agent, AutoCloseable
         if (!closed)
         {
             closed = true;
-            CloseHelper.quietCloseAll(publications.values());
-            publications.clear();
+            publications.close();
             CloseHelper.quietClose(replies);
         }
     }
 
     /** A free in-flight slot, or null when all are taken (the server answers BACK_PRESSURED). */
-    Pending acquire()
+    ForwardedRequest acquire()
     {
         if (freeCount == 0 || closed)
         {
             return null;
         }
-        final Pending p = pending[free[--freeCount]];
+        final ForwardedRequest p = pending[free[--freeCount]];
         p.generation++;
         p.forwardId = (p.generation << indexBits) | p.index;
         p.inUse = true;
@@ -231,7 +216,7 @@ public final class Forwarder implements Agent, AutoCloseable
     }
 
     /** Gives back a slot that was acquired and never sent with. */
-    void release(final Pending p)
+    void release(final ForwardedRequest p)
     {
         if (p.inUse)
         {
@@ -250,7 +235,7 @@ public final class Forwarder implements Agent, AutoCloseable
      * Arms a slot for {@code peers} forwarded requests. Until {@link #sent} the slot holds one answer back,
      * so a peer that fails at once cannot complete it while its other peers are still being sent to.
      */
-    void begin(final Pending p, final int kind, final DataServer origin, final ReplyPublications.Target target,
+    void begin(final ForwardedRequest p, final int kind, final DataServer origin, final ReplyPublications.Target target,
                final DataFrameDecoder request, final int peers)
     {
         p.kind = kind;
@@ -287,11 +272,11 @@ public final class Forwarder implements Agent, AutoCloseable
      * Forwards one request of the slot to a peer: a WRITE with {@code payload}, or (payload null) a READ of
      * the slot's range. A peer that cannot be reached counts as answered with the failure.
      */
-    void send(final Pending p, final int type, final int flags, final int peerCopy, final String channel,
+    void send(final ForwardedRequest p, final int type, final int flags, final int peerCopy, final String channel,
               final DirectBuffer payload, final int payloadOffset)
     {
         p.asked |= 1 << peerCopy;
-        final ExclusivePublication publication = publication(channel);
+        final ExclusivePublication publication = publications.get(channel);
         if (publication == null)
         {
             answered(p, peerCopy, NOT_CONNECTED);
@@ -320,13 +305,10 @@ public final class Forwarder implements Agent, AutoCloseable
             publication.offer(header, 0, HEADER_LENGTH, payload, payloadOffset, payloadLength);
         if (result > 0)
         {
-            if (!connectedOnce.contains(publication))
-            {
-                connectedOnce.add(publication);
-            }
+            publications.tookFrame(publication);
             return;
         }
-        if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED || lost(publication, result))
+        if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED || publications.lost(publication, result))
         {
             // A peer that is gone misses the write now rather than holding the server up until the deadline:
             // every other request, and every other copy's forwards, would wait behind it.
@@ -346,7 +328,7 @@ public final class Forwarder implements Agent, AutoCloseable
     }
 
     /** Releases the hold that {@link #begin} put on the slot; answers it if every peer already has. */
-    void sent(final Pending p)
+    void sent(final ForwardedRequest p)
     {
         answered(p, -1, OK);
     }
@@ -361,7 +343,7 @@ public final class Forwarder implements Agent, AutoCloseable
         {
             return;
         }
-        for (final Pending p : pending)
+        for (final ForwardedRequest p : pending)
         {
             if (p.inUse && p.kind == REPAIR_FETCH && p.volumeId == volumeId && p.slab == slab &&
                 offset < p.offset + p.length && p.offset < offset + length)
@@ -369,12 +351,6 @@ public final class Forwarder implements Agent, AutoCloseable
                 p.disturbed = true;
             }
         }
-    }
-
-    /** Whether an offer's result says the peer behind a stream that once worked has gone away. */
-    private boolean lost(final ExclusivePublication publication, final long result)
-    {
-        return result == Publication.NOT_CONNECTED && connectedOnce.contains(publication);
     }
 
     private void stick(final ExclusivePublication publication, final int peerCopy)
@@ -416,14 +392,11 @@ public final class Forwarder implements Agent, AutoCloseable
             if (result > 0)
             {
                 sent++;
-                if (!connectedOnce.contains(stuckPublications[i]))
-                {
-                    connectedOnce.add(stuckPublications[i]);
-                }
+                publications.tookFrame(stuckPublications[i]);
             }
             else if (late || result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED ||
-                lost(stuckPublications[i], result) ||
-                (frozen && connectedOnce.contains(stuckPublications[i]) &&
+                publications.lost(stuckPublications[i], result) ||
+                (frozen && publications.hasTakenFrames(stuckPublications[i]) &&
                     ((stuckFor.inSyncMask & 1 << stuckCopies[i]) == 0 || earlyBudget-- > 0)))
             {
                 answered(stuckFor, stuckCopies[i], result == Publication.BACK_PRESSURED ? DataStatus.BACK_PRESSURED : NOT_CONNECTED);
@@ -457,7 +430,7 @@ public final class Forwarder implements Agent, AutoCloseable
     private int expire(final long now)
     {
         int expired = 0;
-        for (final Pending p : pending)
+        for (final ForwardedRequest p : pending)
         {
             // A stuck request is timed out by its retries, which also forget the frame.
             if (p.inUse && p != stuckFor && now - p.deadlineNs >= 0)
@@ -474,7 +447,7 @@ public final class Forwarder implements Agent, AutoCloseable
     }
 
     /** One answer for the slot: a peer's (copy {@code copy}), or the hold's (copy -1). */
-    private void answered(final Pending p, final int copy, final int status)
+    private void answered(final ForwardedRequest p, final int copy, final int status)
     {
         if (status != OK && copy >= 0 && copy < Integer.SIZE)
         {
@@ -500,7 +473,7 @@ public final class Forwarder implements Agent, AutoCloseable
         }
     }
 
-    private void finish(final Pending p)
+    private void finish(final ForwardedRequest p)
     {
         // Whatever did not confirm by now, failed or silent, missed the write.
         p.missed |= p.asked & ~p.confirmed;
@@ -519,25 +492,6 @@ public final class Forwarder implements Agent, AutoCloseable
         }
     }
 
-    private ExclusivePublication publication(final String channel)
-    {
-        ExclusivePublication publication = publications.get(channel);
-        if (publication == null && !closed)
-        {
-            try
-            {
-                publication = aeron.addExclusivePublication(channel, settings.requestStreamId());
-                publications.put(channel, publication);
-            }
-            catch (final RuntimeException ex)
-            {
-                errorHandler.onError(ex);
-                return null;
-            }
-        }
-        return publication;
-    }
-
     private void onReply(final DirectBuffer buffer, final int offset, final int length, final Header frameHeader)
     {
         if (length < HEADER_LENGTH)
@@ -550,7 +504,7 @@ public final class Forwarder implements Agent, AutoCloseable
             return;
         }
         final long forwardId = reply.correlationId();
-        final Pending p = pending[(int)(forwardId & indexMask)];
+        final ForwardedRequest p = pending[(int)(forwardId & indexMask)];
         if (!p.inUse || p.forwardId != forwardId)
         {
             lateReplies++;
@@ -575,50 +529,5 @@ public final class Forwarder implements Agent, AutoCloseable
             status = MALFORMED;
         }
         answered(p, reply.copy(), status);
-    }
-
-    /** One request forwarded to peers: who asked, what, and what the peers have answered so far. */
-    static final class Pending
-    {
-        final int index;
-        long generation;
-        long forwardId;
-        boolean inUse;
-        int kind;
-        DataServer origin;
-        ReplyPublications.Target target;
-        int type;
-        int flags;
-        long correlationId;
-        int clientId;
-        long volumeId;
-        int slab;
-        int copy;
-        long epoch;
-        long offset;
-        int length;
-        int remaining;
-        int status;
-        /** Bit masks of copies: forwarded to, answered OK, and (once finished) did not confirm. */
-        int asked;
-        int confirmed;
-        int missed;
-        /** Copies that answered with a failure, or were given up on. */
-        int failed;
-        /**
-         * The in-sync copies among those asked, and how many copies of the slab are in sync with the primary's
-         * own (a mirrored write's; 0 for a repair): how many of them may be given up on before the deadline.
-         */
-        int inSyncMask;
-        int inSyncTotal;
-        /** A peer refused the forward for its layout epoch: the whole write is to be retried. */
-        boolean epochMismatch;
-        boolean disturbed;
-        long deadlineNs;
-
-        private Pending(final int index)
-        {
-            this.index = index;
-        }
     }
 }
