@@ -14,9 +14,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteOrder;
 
-import static io.cistern.transport.DataFrame.COPY_OFFSET;
 import static io.cistern.transport.DataFrame.FLAG_PEER;
 import static io.cistern.transport.DataFrame.HEADER_LENGTH;
 import static io.cistern.transport.DataFrame.PAYLOAD_OFFSET;
@@ -56,8 +54,6 @@ public final class Forwarder implements Agent, AutoCloseable
      * slot each millisecond was the server thread's largest cost under random writes.
      */
     private static final long DEADLINE_CHECK_INTERVAL_NS = 20_000_000;
-    /** How long a peer's stream may take nothing at all (its flow-control limit frozen) before a forward to it counts as missed. */
-    static final long STUCK_LIMIT_NS = 1_000_000_000L;
 
     private final Aeron aeron;
     private final int clientId;
@@ -81,15 +77,7 @@ public final class Forwarder implements Agent, AutoCloseable
     private long lateReplies;
     private volatile long stalls;
 
-    private final UnsafeBuffer stuckFrame;
-    private final ExclusivePublication[] stuckPublications = new ExclusivePublication[DataClient.MAX_COPIES];
-    private final int[] stuckCopies = new int[DataClient.MAX_COPIES];
-    /** Each stuck stream's flow-control limit when last seen, and when it last moved. */
-    private final long[] stuckLimits = new long[DataClient.MAX_COPIES];
-    private final long[] stuckMovedNs = new long[DataClient.MAX_COPIES];
-    private int stuckCount;
-    private int stuckLength;
-    private ForwardedRequest stuckFor;
+    private final StuckForward stuck;
     private boolean closed;
 
     /**
@@ -120,9 +108,7 @@ public final class Forwarder implements Agent, AutoCloseable
             pending[i] = new ForwardedRequest(i);
             free[freeCount++] = slots - 1 - i;
         }
-        this.stuckFrame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
-            BitUtil.align(HEADER_LENGTH + settings.maxPayloadLength(), BitUtil.CACHE_LINE_LENGTH),
-            BitUtil.CACHE_LINE_LENGTH));
+        this.stuck = new StuckForward(settings.maxPayloadLength(), publications, this::answered);
         this.assembler = new FragmentAssembler(this::onReply);
         this.replies = aeron.addSubscription(replyChannel, settings.peerReplyStreamId());
     }
@@ -147,7 +133,7 @@ public final class Forwarder implements Agent, AutoCloseable
     /** While a forwarded frame waits for room, the data servers take no new requests. */
     public boolean isStuck()
     {
-        return stuckCount > 0;
+        return stuck.isStuck();
     }
 
     /** Replies that came after their request was answered (timed out) or matched none. */
@@ -171,9 +157,9 @@ public final class Forwarder implements Agent, AutoCloseable
         }
         int work = replies.poll(assembler, settings.fragmentLimit());
         work += publications.openAsked();
-        if (stuckCount > 0)
+        if (stuck.isStuck())
         {
-            work += retryStuck();
+            work += stuck.retry();
         }
         final long now = System.nanoTime();
         if (freeCount < pending.length && now - nextDeadlineCheck >= 0)
@@ -295,9 +281,9 @@ public final class Forwarder implements Agent, AutoCloseable
             .epoch(p.epoch)
             .extentOffset(p.offset)
             .length(p.length);
-        if (stuckCount > 0)
+        if (stuck.isStuck())
         {
-            stick(publication, peerCopy);
+            stuck.add(publication, peerCopy);
             return;
         }
         final long result = payload == null ?
@@ -316,15 +302,9 @@ public final class Forwarder implements Agent, AutoCloseable
             return;
         }
         // Not connected yet, or no room: keep the frame and try again on the next duty cycles.
-        stuckFrame.putBytes(0, header, 0, HEADER_LENGTH);
-        if (payload != null)
-        {
-            stuckFrame.putBytes(PAYLOAD_OFFSET, payload, payloadOffset, payloadLength);
-        }
-        stuckLength = HEADER_LENGTH + payloadLength;
-        stuckFor = p;
         stalls++;
-        stick(publication, peerCopy);
+        stuck.hold(p, header, payload, payloadOffset, payloadLength);
+        stuck.add(publication, peerCopy);
     }
 
     /** Releases the hold that {@link #begin} put on the slot; answers it if every peer already has. */
@@ -353,87 +333,13 @@ public final class Forwarder implements Agent, AutoCloseable
         }
     }
 
-    private void stick(final ExclusivePublication publication, final int peerCopy)
-    {
-        stuckPublications[stuckCount] = publication;
-        stuckLimits[stuckCount] = publication.positionLimit();
-        stuckMovedNs[stuckCount] = System.nanoTime();
-        stuckCopies[stuckCount++] = peerCopy;
-    }
-
-    private int retryStuck()
-    {
-        int sent = 0;
-        int kept = 0;
-        final long now = System.nanoTime();
-        final boolean late = now - stuckFor.deadlineNs >= 0;
-        // A peer whose stream once worked and whose flow-control limit has not moved for STUCK_LIMIT_NS is
-        // dead or standing still (a killed node's stream keeps saying "back pressured" until Aeron notices it
-        // is gone, 5 s): it misses this write rather than hold up every other request, and every other copy's
-        // forwards, until the deadline. A peer that is slow but taking frames moves the limit and keeps the
-        // whole deadline: giving up on those after a second marked live copies stale under load. A stream
-        // still being set up (never connected) keeps the whole deadline too.
-        // Giving up early on in-sync copies is for a peer that died, not for peers that are merely slow: if
-        // doing so would leave fewer than a majority of the in-sync copies (several peers stuck at once is
-        // overload, not several deaths), those keep the whole deadline. Copies being rebuilt do not count.
-        int earlyBudget = stuckFor.inSyncTotal - quorum(stuckFor.inSyncTotal) -
-            Integer.bitCount((stuckFor.missed | stuckFor.failed) & stuckFor.inSyncMask);
-        for (int i = 0; i < stuckCount; i++)
-        {
-            stuckFrame.putInt(COPY_OFFSET, stuckCopies[i], ByteOrder.LITTLE_ENDIAN);
-            final long result = stuckPublications[i].offer(stuckFrame, 0, stuckLength);
-            final long limit = stuckPublications[i].positionLimit();
-            if (limit != stuckLimits[i])
-            {
-                stuckLimits[i] = limit;
-                stuckMovedNs[i] = now;
-            }
-            final boolean frozen = now - stuckMovedNs[i] > STUCK_LIMIT_NS;
-            if (result > 0)
-            {
-                sent++;
-                publications.tookFrame(stuckPublications[i]);
-            }
-            else if (late || result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED ||
-                publications.lost(stuckPublications[i], result) ||
-                (frozen && publications.hasTakenFrames(stuckPublications[i]) &&
-                    ((stuckFor.inSyncMask & 1 << stuckCopies[i]) == 0 || earlyBudget-- > 0)))
-            {
-                answered(stuckFor, stuckCopies[i], result == Publication.BACK_PRESSURED ? DataStatus.BACK_PRESSURED : NOT_CONNECTED);
-            }
-            else
-            {
-                stuckPublications[kept] = stuckPublications[i];
-                stuckLimits[kept] = stuckLimits[i];
-                stuckMovedNs[kept] = stuckMovedNs[i];
-                stuckCopies[kept++] = stuckCopies[i];
-            }
-        }
-        for (int i = kept; i < stuckCount; i++)
-        {
-            stuckPublications[i] = null;
-        }
-        stuckCount = kept;
-        if (kept == 0)
-        {
-            stuckFor = null;
-        }
-        return sent;
-    }
-
-    /** How many in-sync copies a write needs, of {@code inSync}: a majority, one of two (as the front end counts). */
-    static int quorum(final int inSync)
-    {
-        return inSync <= 2 ? 1 : inSync / 2 + 1;
-    }
-
     private int expire(final long now)
     {
         int expired = 0;
         for (final ForwardedRequest p : pending)
         {
             // A stuck request is timed out by its retries, which also forget the frame.
-            if (p.inUse && p != stuckFor && now - p.deadlineNs >= 0)
+            if (p.inUse && !stuck.isFor(p) && now - p.deadlineNs >= 0)
             {
                 if (p.status == OK)
                 {
