@@ -423,14 +423,9 @@ public final class DataServer implements Agent, AutoCloseable
         }
         forwarder.begin(p, Forwarder.MIRROR, this, target, request, remote);
         p.missed = missed;
-        p.inSyncTotal = 1; // the primary's own copy
         for (int i = 0; i < mirrors; i++)
         {
-            if (mirrorInSync[i])
-            {
-                p.inSyncTotal++;
-                p.inSyncMask |= 1 << mirrorCopies[i];
-            }
+            p.inSyncMask |= mirrorInSync[i] ? 1 << mirrorCopies[i] : 0;
         }
         for (int i = 0; i < mirrors; i++)
         {

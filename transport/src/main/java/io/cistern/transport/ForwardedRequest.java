@@ -29,11 +29,10 @@ final class ForwardedRequest
     /** Copies that answered with a failure, or were given up on. */
     int failed;
     /**
-     * The in-sync copies among those asked, and how many copies of the slab are in sync with the primary's
-     * own (a mirrored write's; 0 for a repair): how many of them may be given up on before the deadline.
+     * A mirrored write's in-sync copies other than the primary's own (0 for a repair): how many of them may be
+     * given up on before the deadline.
      */
     int inSyncMask;
-    int inSyncTotal;
     /** A peer refused the forward for its layout epoch: the whole write is to be retried. */
     boolean epochMismatch;
     boolean disturbed;

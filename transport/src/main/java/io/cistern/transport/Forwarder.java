@@ -246,7 +246,6 @@ public final class Forwarder implements Agent, AutoCloseable
         p.disturbed = false;
         p.failed = 0;
         p.inSyncMask = 0;
-        p.inSyncTotal = 0;
         p.deadlineNs = System.nanoTime() + timeoutNs;
         if (kind == REPAIR_FETCH)
         {

@@ -98,7 +98,9 @@ final class StuckForward
         // Giving up early on in-sync copies is for a peer that died, not for peers that are merely slow: if
         // doing so would leave fewer than a majority of the in-sync copies (several peers stuck at once is
         // overload, not several deaths), those keep the whole deadline. Copies being rebuilt do not count.
-        int earlyBudget = stuckFor.inSyncTotal - quorum(stuckFor.inSyncTotal) -
+        // The in-sync copies are the primary's own and those in the mask.
+        final int inSync = 1 + Integer.bitCount(stuckFor.inSyncMask);
+        int earlyBudget = inSync - quorum(inSync) -
             Integer.bitCount((stuckFor.missed | stuckFor.failed) & stuckFor.inSyncMask);
         for (int i = 0; i < stuckCount; i++)
         {
