@@ -1,5 +1,8 @@
 package io.cistern.node.data;
 
+import io.cistern.actors.volume.SlabLayout;
+import io.cistern.transport.DataRequest;
+import io.cistern.transport.DataStatus;
 import io.cistern.transport.DataClient;
 
 /**
@@ -42,6 +45,20 @@ public final class PeerRoutes
     public String channel(final String node)
     {
         return isLocal(node) ? DataEndpoints.LOCAL : endpoints.serverChannel(node);
+    }
+
+    /**
+     * Tells {@code node}'s data server that the slab's layout has reached {@code layout}'s epoch (a {@code FENCE}):
+     * it serves nothing of the slab under an older one from then on. Waits at most {@code timeoutNs}.
+     *
+     * @param request the caller's request flyweight, refilled here.
+     * @return a {@link DataStatus} code; NOT_CONNECTED for a node that is not a member.
+     */
+    public int fence(final String node, final SlabLayout layout, final long timeoutNs, final DataRequest request)
+    {
+        final String channel = channel(node);
+        return channel == null ? DataStatus.NOT_CONNECTED :
+            client(node).fence(request.server(channel).extent(layout.volumeId(), layout.index(), 0, layout.epoch()), timeoutNs);
     }
 
     /** Whether {@code node} is a member the cluster has not downed (see {@link DataEndpoints#isMember}). */

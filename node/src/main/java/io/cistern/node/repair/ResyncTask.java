@@ -226,9 +226,7 @@ public final class ResyncTask
             {
                 continue;
             }
-            final String channel = routes.channel(extent.node());
-            final int status = channel == null ? DataStatus.NOT_CONNECTED : routes.client(extent.node())
-                .fence(new DataRequest().server(channel).extent(after.volumeId(), after.index(), 0, after.epoch()), FENCE_FOR_NS);
+            final int status = routes.fence(extent.node(), after, FENCE_FOR_NS, new DataRequest());
             if (status != DataStatus.OK)
             {
                 LOG.info("{} was not told that copy {} of slab {} of volume {} was handed over (epoch {}): {}", extent.node(),

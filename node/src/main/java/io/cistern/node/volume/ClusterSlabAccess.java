@@ -225,9 +225,7 @@ final class ClusterSlabAccess implements SlabAccess
             {
                 continue;
             }
-            final String channel = routes.channel(extent.node());
-            final int status = channel == null ? DataStatus.NOT_CONNECTED :
-                routes.client(extent.node()).fence(request.server(channel).extent(marked.volumeId(), marked.index(), 0, marked.epoch()), FENCE_FOR_NS);
+            final int status = routes.fence(extent.node(), marked, FENCE_FOR_NS, request);
             if (status != DataStatus.OK)
             {
                 LOG.info("{} was not told that copy {} of slab {} of volume {} is stale (epoch {}): {}", extent.node(),
