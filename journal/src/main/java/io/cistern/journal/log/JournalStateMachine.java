@@ -1,0 +1,146 @@
+package io.cistern.journal.log;
+
+import io.cistern.journal.store.EventStore;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Applies the replicated log's committed entries to this node's {@link EventStore}, and keeps Ratis
+ * snapshots of the store so that a restart (or a follower far behind) does not replay the whole log.
+ * <p>
+ * A snapshot is the whole store in one file named by the term and index it reflects; Ratis then purges
+ * the log up to it. Queries are used only as a barrier: a linearizable read-only request to this node's
+ * server returns once this store has applied everything committed before the request, after which the
+ * caller reads the store directly.
+ */
+final class JournalStateMachine extends BaseStateMachine
+{
+    private static final Logger LOG = LoggerFactory.getLogger(JournalStateMachine.class);
+    static final Message BARRIER_DONE = Message.valueOf("caught-up");
+
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final EventStore store;
+
+    JournalStateMachine(final EventStore store)
+    {
+        this.store = store;
+    }
+
+    @Override
+    public void initialize(final RaftServer server, final RaftGroupId groupId, final RaftStorage raftStorage) throws IOException
+    {
+        super.initialize(server, groupId, raftStorage);
+        storage.init(raftStorage);
+        reinitialize();
+    }
+
+    @Override
+    public void reinitialize() throws IOException
+    {
+        load(storage.loadLatestSnapshot());
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage()
+    {
+        return storage;
+    }
+
+    private void load(final SingleFileSnapshotInfo snapshot) throws IOException
+    {
+        if (snapshot == null)
+        {
+            return;
+        }
+        final File file = snapshot.getFile().getPath().toFile();
+        if (snapshot.getFile().getFileDigest() != null)
+        {
+            MD5FileUtil.verifySavedMD5(file, snapshot.getFile().getFileDigest());
+        }
+        final long started = System.nanoTime();
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file.toPath()), 1 << 16)))
+        {
+            store.readFrom(in);
+        }
+        final TermIndex last = SimpleStateMachineStorage.getTermIndexFromSnapshotFile(file);
+        setLastAppliedTermIndex(last);
+        LOG.info("Loaded the journal snapshot at {} ({} events, {} bytes) in {} ms", last, store.eventCount(),
+            file.length(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException
+    {
+        final TermIndex last = getLastAppliedTermIndex();
+        if (last == null || last.getIndex() == RaftLog.INVALID_LOG_INDEX)
+        {
+            return RaftLog.INVALID_LOG_INDEX;
+        }
+        final File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+        final File partial = new File(file.getPath() + ".partial");
+        // Ratis calls this on the apply thread, so the store cannot change while it is written.
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(partial.toPath()), 1 << 16)))
+        {
+            store.writeTo(out);
+        }
+        Files.move(partial.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
+        final var md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
+        LOG.info("Took a journal snapshot at {} ({} events, {} bytes)", last, store.eventCount(), file.length());
+        return last.getIndex();
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(final TransactionContext trx)
+    {
+        final LogEntryProto entry = trx.getLogEntry();
+        final byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
+        byte[] answer;
+        try
+        {
+            final List<Optional<String>> outcomes = store.apply(JournalCodec.decode(data));
+            answer = JournalCodec.encodeOutcomes(outcomes);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            // An entry this version cannot read: every node skips it the same way, and the writer hears why.
+            LOG.error("Skipping journal entry {}: {}", entry.getIndex(), e.getMessage());
+            answer = JournalCodec.encodeOutcomes(List.of(Optional.of("unreadable entry: " + e.getMessage())));
+        }
+        updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        return CompletableFuture.completedFuture(Message.valueOf(
+            org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(answer)));
+    }
+
+    @Override
+    public CompletableFuture<Message> query(final Message request)
+    {
+        return CompletableFuture.completedFuture(BARRIER_DONE);
+    }
+}

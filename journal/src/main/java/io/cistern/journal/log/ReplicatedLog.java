@@ -1,0 +1,332 @@
+package io.cistern.journal.log;
+
+import io.cistern.journal.store.EventStore;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This node's member of the replicated journal: an Apache Ratis server holding the Raft log on the
+ * node's own disk, the state machine that applies it to the node's {@link EventStore}, and a client
+ * that sends commands to whichever member leads.
+ * <p>
+ * A command is acknowledged once a majority of the voters has it in their logs and the leader applied
+ * it, so it survives the loss of any minority of voters. Reads go to the local store after
+ * {@link #caughtUp()}: a linearizable read-only request to this node's own server, which returns once
+ * the local store has applied everything committed before it was asked.
+ */
+public final class ReplicatedLog implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicatedLog.class);
+    private static final Message BARRIER = Message.valueOf("barrier");
+    /** How long a read waits for the journal to have a leader again. */
+    static final long CATCH_UP_PATIENCE_MS = 20_000;
+
+    private final LogSettings settings;
+    private final EventStore store = new EventStore();
+    private final RaftGroup group;
+    private final RaftGroup voters;
+    private final RaftProperties properties;
+    private final RaftPeerId selfId;
+    private final RaftServer server;
+    /** Writes, in order, to whichever member leads. */
+    private final RaftClient client;
+    /**
+     * Read barriers to this node's own server. A client of its own: Ratis orders one client's requests
+     * in a window, and a read parked on a follower during an election must not hold up the writes.
+     */
+    private final RaftClient reader;
+    private volatile boolean closed;
+
+    private ReplicatedLog(final LogSettings settings) throws IOException
+    {
+        this.settings = settings;
+        this.selfId = RaftPeerId.valueOf(settings.self());
+        final List<RaftPeer> peers = new ArrayList<>();
+        for (final LogSettings.Peer voter : settings.voters())
+        {
+            peers.add(RaftPeer.newBuilder().setId(voter.name()).setAddress(voter.address()).build());
+        }
+        final RaftGroupId groupId = RaftGroupId.valueOf(
+            UUID.nameUUIDFromBytes(("cistern-journal:" + settings.cluster()).getBytes(StandardCharsets.UTF_8)));
+        // Clients talk to the voters only: one of them leads.
+        this.voters = RaftGroup.valueOf(groupId, List.copyOf(peers));
+        if (!settings.voter())
+        {
+            // A node that is not a voter starts as a listener (it never stands for election) and asks the
+            // leader to add it to the configuration as one.
+            peers.add(self(RaftPeerRole.LISTENER));
+        }
+        this.group = RaftGroup.valueOf(groupId, peers);
+        this.properties = properties(settings);
+        Files.createDirectories(settings.dir());
+        final boolean formatted = Files.isDirectory(settings.dir().resolve(groupId.getUuid().toString()));
+        this.server = RaftServer.newBuilder()
+            .setServerId(selfId)
+            .setGroup(group)
+            .setProperties(properties)
+            .setStateMachine(new JournalStateMachine(store))
+            .setOption(formatted ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+            .build();
+        this.client = client(properties);
+        this.reader = client(properties);
+    }
+
+    private RaftClient client(final RaftProperties properties)
+    {
+        return RaftClient.newBuilder()
+            .setProperties(properties)
+            .setRaftGroup(voters)
+            .setClientId(ClientId.randomId())
+            // Rides out an election (a second or two) and a leader that is slow to answer; what cannot
+            // commit in this time (no majority of voters alive) fails, and Pekko's persistence says so.
+            .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(150,
+                TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+            .build();
+    }
+
+    private RaftPeer self(final RaftPeerRole role)
+    {
+        return RaftPeer.newBuilder().setId(selfId).setAddress(settings.address()).setStartupRole(role).build();
+    }
+
+    /** Starts this node's Raft server; a node that is not a voter asks the group to take it as a listener. */
+    public static ReplicatedLog start(final LogSettings settings) throws IOException
+    {
+        final ReplicatedLog log = new ReplicatedLog(settings);
+        log.server.start();
+        LOG.info("Journal member {} started at {} ({}), voters {}", settings.self(), settings.address(),
+            settings.voter() ? "voter" : "listener", settings.voters());
+        if (!settings.voter())
+        {
+            log.joinAsListener();
+        }
+        return log;
+    }
+
+    /**
+     * Asks each voter in turn, and the leader a follower names, to add this node as a listener, until one
+     * says yes. One voter at a time with no retries of its own: Ratis's client, left to itself, kept
+     * retrying a dead voter. A node already listed changes nothing ({@code ADD} keeps the configuration).
+     */
+    private void joinAsListener()
+    {
+        final Thread joiner = new Thread(() ->
+        {
+            String next = null;
+            while (!closed)
+            {
+                final List<String> candidates = new ArrayList<>();
+                if (next != null)
+                {
+                    candidates.add(next);
+                }
+                settings.voters().forEach(v -> candidates.add(v.name()));
+                next = null;
+                for (final String candidate : candidates)
+                {
+                    try (RaftClient admin = RaftClient.newBuilder()
+                        .setProperties(properties)
+                        .setRaftGroup(voters)
+                        .setLeaderId(RaftPeerId.valueOf(candidate))
+                        .setRetryPolicy(RetryPolicies.noRetry())
+                        .build())
+                    {
+                        final RaftClientReply reply = admin.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                            .setServersInNewConf(List.of())
+                            .setListenersInNewConf(List.of(self(RaftPeerRole.LISTENER)))
+                            .setMode(SetConfigurationRequest.Mode.ADD)
+                            .build());
+                        if (reply.isSuccess())
+                        {
+                            LOG.info("Joined the journal as a listener through {}", candidate);
+                            return;
+                        }
+                        if (reply.getNotLeaderException() != null && reply.getNotLeaderException().getSuggestedLeader() != null)
+                        {
+                            next = reply.getNotLeaderException().getSuggestedLeader().getId().toString();
+                            break;
+                        }
+                        LOG.debug("{} did not add this node: {}", candidate, reply.getException());
+                    }
+                    catch (final IOException | RuntimeException e)
+                    {
+                        if (e instanceof org.apache.ratis.protocol.exceptions.NotLeaderException notLeader
+                            && notLeader.getSuggestedLeader() != null)
+                        {
+                            next = notLeader.getSuggestedLeader().getId().toString();
+                            break;
+                        }
+                        LOG.debug("{} did not add this node: {}", candidate, e.toString());
+                    }
+                }
+                if (next == null)
+                {
+                    try
+                    {
+                        Thread.sleep(500);
+                    }
+                    catch (final InterruptedException e)
+                    {
+                        return;
+                    }
+                }
+            }
+        }, "journal-join");
+        joiner.setDaemon(true);
+        joiner.start();
+    }
+
+    private static RaftProperties properties(final LogSettings settings)
+    {
+        final RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        final int colon = settings.address().lastIndexOf(':');
+        GrpcConfigKeys.Server.setHost(p, settings.address().substring(0, colon));
+        GrpcConfigKeys.Server.setPort(p, Integer.parseInt(settings.address().substring(colon + 1)));
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf("64MB"));
+        RaftServerConfigKeys.setStorageDir(p, List.of(settings.dir().toFile()));
+        final long min = settings.electionTimeout().toMillis();
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2 * min, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(Math.max(3000, 3 * min), TimeUnit.MILLISECONDS));
+        // A request to a member that died fails over to the next after this long.
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(2 * min, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("32MB"));
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, settings.snapshotEvery());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        return p;
+    }
+
+    public EventStore store()
+    {
+        return store;
+    }
+
+    public LogSettings settings()
+    {
+        return settings;
+    }
+
+    /**
+     * Commits a command through the leader; completes with the per-write outcomes once it is applied there,
+     * or exceptionally if it could not commit.
+     */
+    public CompletableFuture<List<Optional<String>>> submit(final JournalCommand command)
+    {
+        return client.async().send(Message.valueOf(ByteString.copyFrom(JournalCodec.encode(command))))
+            .thenApply(reply ->
+            {
+                if (!reply.isSuccess())
+                {
+                    throw new CompletionException(reply.getException());
+                }
+                return JournalCodec.decodeOutcomes(reply.getMessage().getContent().toByteArray());
+            });
+    }
+
+    /**
+     * Completes once this node's store has applied everything committed before the call. While there is
+     * no leader (an election) the read cannot be served, and it is asked again every 100 ms for up to
+     * {@link #CATCH_UP_PATIENCE_MS}.
+     */
+    public CompletableFuture<Void> caughtUp()
+    {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        readBarrier(done, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CATCH_UP_PATIENCE_MS));
+        return done;
+    }
+
+    private void readBarrier(final CompletableFuture<Void> done, final long deadlineNs)
+    {
+        reader.async().sendReadOnlyUnordered(BARRIER, selfId).whenComplete((reply, failure) ->
+        {
+            final Throwable why = failure != null ? failure : reply.isSuccess() ? null : reply.getException();
+            if (why == null)
+            {
+                done.complete(null);
+            }
+            else if (System.nanoTime() - deadlineNs < 0 && !closed)
+            {
+                CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS).execute(() -> readBarrier(done, deadlineNs));
+            }
+            else
+            {
+                done.completeExceptionally(why);
+            }
+        });
+    }
+
+    /** Which member leads now, if this node knows. */
+    public Optional<String> leader()
+    {
+        try
+        {
+            final var division = server.getDivision(group.getGroupId());
+            final RaftPeerId leader = division.getInfo().getLeaderId();
+            return Optional.ofNullable(leader).map(RaftPeerId::toString);
+        }
+        catch (final IOException e)
+        {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        closed = true;
+        try
+        {
+            client.close();
+            reader.close();
+        }
+        catch (final IOException e)
+        {
+            LOG.warn("Closing the journal client", e);
+        }
+        try
+        {
+            server.close();
+        }
+        catch (final IOException e)
+        {
+            LOG.warn("Closing the journal server", e);
+        }
+    }
+}
