@@ -89,7 +89,7 @@ public final class SettingsReader
             slabSize("cistern.volume.slab-size"),
             enumValue("cistern.volume.fault-domain", FaultDomainLevel.class));
 
-        distinctPorts(cluster.port(), managementPort, nbdPort, aeron.port());
+        distinctPorts(cluster.port(), managementPort, nbdPort, aeron.port(), journal.replication().port());
         final RepairSettings repair = new RepairSettings(bytes("cistern.repair.bandwidth", config, "cistern.repair.bandwidth"),
             intInRange("cistern.repair.concurrency", 1, 16),
             bytes("cistern.repair.scrub-rate", config, "cistern.repair.scrub-rate"), positiveDuration("cistern.repair.scrub-interval"));
@@ -228,14 +228,54 @@ public final class SettingsReader
     private JournalSettings journal()
     {
         final JournalSettings.Kind kind = enumValue("cistern.journal.kind", JournalSettings.Kind.class);
-        final String url = nonEmptyString("cistern.journal.url");
-        if (kind != null && url != null && !url.startsWith(kind.urlPrefix()))
+        final String url = string("cistern.journal.url");
+        if (kind != null && kind != JournalSettings.Kind.REPLICATED && (url == null || !url.startsWith(kind.urlPrefix())))
         {
             problem("cistern.journal.url", url, "a " + kind.name().toLowerCase(Locale.ROOT) +
                 " journal needs a URL starting with " + kind.urlPrefix());
         }
         final int poolSize = intInRange("cistern.journal.pool-size", 1, 64);
-        return new JournalSettings(kind, url, string("cistern.journal.user"), string("cistern.journal.password"), poolSize);
+        final JournalSettings.Replication replication = new JournalSettings.Replication(
+            port("cistern.journal.port"), voters("cistern.journal.voters"),
+            positiveDuration("cistern.journal.election-timeout"), intInRange("cistern.journal.snapshot-every", 100, 10_000_000));
+        return new JournalSettings(kind, url, string("cistern.journal.user"), string("cistern.journal.password"), poolSize,
+            replication);
+    }
+
+    /** "name@host:port" each; names unique. */
+    private List<JournalSettings.Voter> voters(final String key)
+    {
+        final List<JournalSettings.Voter> voters = new ArrayList<>();
+        final List<String> raw;
+        try
+        {
+            raw = config.getStringList(key);
+        }
+        catch (final ConfigException ex)
+        {
+            problem(key, render(key), "must be a list of \"name@host:port\" strings");
+            return voters;
+        }
+        for (int i = 0; i < raw.size(); i++)
+        {
+            final String entry = raw.get(i);
+            final int at = entry.indexOf('@');
+            final int colon = entry.lastIndexOf(':');
+            final Integer port = colon > at + 1 ? parsePort(entry.substring(colon + 1)) : null;
+            if (at < 1 || port == null)
+            {
+                problem(key + "[" + i + "]", entry, "must be name@host:port (a node's name and its journal port)");
+                continue;
+            }
+            final String name = entry.substring(0, at);
+            if (voters.stream().anyMatch(v -> v.name().equals(name)))
+            {
+                problem(key + "[" + i + "]", entry, "names " + name + " twice");
+                continue;
+            }
+            voters.add(new JournalSettings.Voter(name, entry.substring(at + 1, colon), port));
+        }
+        return voters;
     }
 
     private long slabSize(final String key)

@@ -139,6 +139,13 @@ final class JournalStateMachine extends BaseStateMachine
     }
 
     @Override
+    public void notifyLeaderChanged(final org.apache.ratis.protocol.RaftGroupMemberId member,
+                                    final org.apache.ratis.protocol.RaftPeerId newLeader)
+    {
+        LOG.info("The journal's leader is now {}", newLeader);
+    }
+
+    @Override
     public CompletableFuture<Message> query(final Message request)
     {
         return CompletableFuture.completedFuture(BARRIER_DONE);

@@ -292,6 +292,31 @@ public final class ReplicatedLog implements AutoCloseable
         });
     }
 
+    /**
+     * What an administrator asks of a node's journal member.
+     *
+     * @param leader  the member leading now as this node knows it; empty during an election.
+     * @param applied the last log index this node's copy has applied.
+     */
+    public record Status(String self, String role, String leader, List<String> voters, long applied, long events)
+    {
+    }
+
+    public Status status()
+    {
+        long applied = -1;
+        try
+        {
+            applied = server.getDivision(group.getGroupId()).getInfo().getLastAppliedIndex();
+        }
+        catch (final IOException e)
+        {
+            LOG.debug("No journal division yet", e);
+        }
+        return new Status(settings.self(), settings.voter() ? "voter" : "listener", leader().orElse(""),
+            settings.voters().stream().map(LogSettings.Peer::name).toList(), applied, store.eventCount());
+    }
+
     /** Which member leads now, if this node knows. */
     public Optional<String> leader()
     {

@@ -65,6 +65,19 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
         this.volumes = new VolumeRoutes(guardian, json);
     }
 
+    /** This node's journal: the replicated journal's member (role, leader, applied index), or the database kind. */
+    private Object journal()
+    {
+        final org.apache.pekko.actor.ActorSystem classic = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(guardian);
+        if (!classic.settings().config().hasPath(io.cistern.journal.plugin.ReplicatedJournal.CONFIG))
+        {
+            return Map.of("kind", classic.settings().config().getString("pekko.persistence.journal.plugin"));
+        }
+        final io.cistern.journal.log.ReplicatedLog.Status status = io.cistern.journal.plugin.ReplicatedJournal.log(classic).status();
+        return Map.of("kind", "replicated", "self", status.self(), "role", status.role(), "leader", status.leader(),
+            "voters", status.voters(), "applied", status.applied(), "events", status.events());
+    }
+
     @Override
     public Route routes(final ManagementRouteProviderSettings settings)
     {
@@ -92,6 +105,7 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
             path("scrub", () -> post(() -> JobsExtension.get(guardian).scrub() ?
                 complete(StatusCodes.ACCEPTED, Map.of("scrub", "started on this node (see /api/v1/jobs)"), Jackson.marshaller(json)) :
                 complete(StatusCodes.SERVICE_UNAVAILABLE, Map.of("error", "this node's data plane is not up yet"), Jackson.marshaller(json)))),
+            path("journal", () -> get(() -> completeOK(journal(), Jackson.marshaller(json)))),
             volumes.routes(),
             pathEndOrSingleSlash(() -> complete(StatusCodes.NOT_FOUND,
                 Map.of("error", "name a resource: /api/v1/pool, /api/v1/drives, /api/v1/volumes, /api/v1/jobs or /api/v1/faults"),

@@ -77,19 +77,19 @@ final class LocalCluster
     ClusterFile create(final int nodes, final int drives, final long driveSize, final Tuning tuning, final int portOffset)
         throws IOException
     {
-        final Path journalDir = data.resolve("journal");
-        Files.createDirectories(journalDir);
-        final int journalPort = Ports.JOURNAL + portOffset;
-        final ClusterFile.Journal journal = new ClusterFile.Journal(
-            "jdbc:h2:tcp://" + Ports.HOST + ":" + journalPort + "/cistern", journalPort, 0,
-            journalDir.resolve("journal.log").toString());
-
+        // The journal is kept by the nodes themselves: the first three (five from five nodes) vote, the
+        // others follow it as listeners. No journal process.
+        final List<String> voters = new ArrayList<>();
+        for (int i = 0; i < (nodes < 5 ? Math.min(nodes, 3) : 5); i++)
+        {
+            voters.add("\"node-" + (i + 1) + "@" + Ports.HOST + ":" + (Ports.RAFT + portOffset + i) + "\"");
+        }
         final List<ClusterFile.Node> entries = new ArrayList<>();
         for (int i = 0; i < nodes; i++)
         {
-            entries.add(layOut(i, seeds(nodes, portOffset), drives, driveSize, tuning, portOffset, journal));
+            entries.add(layOut(i, seeds(nodes, portOffset), drives, driveSize, tuning, portOffset, voters));
         }
-        final ClusterFile file = new ClusterFile(data.toString(), portOffset, drives, driveSize, journal, entries);
+        final ClusterFile file = new ClusterFile(data.toString(), portOffset, drives, driveSize, null, entries);
         file.write();
         out.printf("Laid out %d node(s) x %d drive(s) of %s in %s%n", nodes, drives, ByteSize.format(driveSize), data);
         return file;
@@ -107,7 +107,8 @@ final class LocalCluster
             throw new CliException("the cluster in " + data + " has 16 nodes, the most a cluster has");
         }
         final ClusterFile.Node node = layOut(file.nodes().size(), seeds(file.nodes().size(), file.portOffset()), file.drives(),
-            file.driveSize(), Tuning.of(Path.of(file.nodes().get(0).config())), file.portOffset(), file.journal());
+            file.driveSize(), Tuning.of(Path.of(file.nodes().get(0).config())), file.portOffset(),
+            file.journal() == null ? voters(Path.of(file.nodes().get(0).config())) : null);
         final List<ClusterFile.Node> nodes = new ArrayList<>(file.nodes());
         nodes.add(node);
         final ClusterFile updated = new ClusterFile(file.data(), file.portOffset(), file.drives(), file.driveSize(), file.journal(), nodes);
@@ -147,7 +148,7 @@ final class LocalCluster
 
     /** Makes the folders and drives of node {@code i} (0-based) and writes its configuration. */
     private ClusterFile.Node layOut(final int i, final List<String> seeds, final int drives, final long driveSize,
-                                    final Tuning tuning, final int portOffset, final ClusterFile.Journal journal) throws IOException
+                                    final Tuning tuning, final int portOffset, final List<String> voters) throws IOException
     {
         final String name = "node-" + (i + 1);
         final Path dir = data.resolve(name);
@@ -180,10 +181,7 @@ final class LocalCluster
             "  volume.slab-size = " + tuning.slabSize() + "\n" +
             "  repair.retire-after = " + tuning.retireAfter().toMillis() + "ms\n" +
             "  repair.bandwidth = " + tuning.repairBandwidth() + "\n" +
-            "  journal {\n" +
-            "    kind = h2\n" +
-            "    url = \"" + journal.url() + "\"\n" +
-            "  }\n" +
+            journal(voters, Ports.RAFT + portOffset + i) +
             "}\n";
         final Path config = dir.resolve("node.conf");
         Files.writeString(config, conf);
@@ -191,8 +189,43 @@ final class LocalCluster
             "http://" + Ports.HOST + ":" + http, Ports.HOST + ":" + nbd, Ports.HOST + ":" + aeron, Ports.HOST + ":" + artery);
     }
 
+    /**
+     * The journal section of a node's configuration: the replicated journal's voters and this node's port,
+     * or (null voters: a cluster laid out by an earlier version) the cluster's H2 server.
+     */
+    private String journal(final List<String> voters, final int raftPort) throws IOException
+    {
+        if (voters == null)
+        {
+            final ClusterFile.Journal h2 = read().journal();
+            return "  journal {\n    kind = h2\n    url = \"" + h2.url() + "\"\n  }\n";
+        }
+        return "  journal {\n" +
+            "    kind = replicated\n" +
+            "    port = " + raftPort + "\n" +
+            "    voters = [" + String.join(", ", voters) + "]\n" +
+            "  }\n";
+    }
+
+    /** The replicated journal's voters as node-1's configuration lists them, quoted for HOCON. */
+    private static List<String> voters(final Path nodeConf)
+    {
+        final List<String> voters = new ArrayList<>();
+        for (final String voter : com.typesafe.config.ConfigFactory.parseFile(nodeConf.toFile())
+            .withFallback(com.typesafe.config.ConfigFactory.defaultReference()).getStringList("cistern.journal.voters"))
+        {
+            voters.add("\"" + voter + "\"");
+        }
+        return voters;
+    }
+
+    /** The H2 journal server of a cluster laid out by an earlier version; none for a replicated journal. */
     Optional<ProcessHandle> journalProcess(final ClusterFile file)
     {
+        if (file.journal() == null)
+        {
+            return Optional.empty();
+        }
         return Processes.ours(file.journal().pid(), data.resolve("journal").toString());
     }
 
@@ -204,7 +237,7 @@ final class LocalCluster
     /** Starts the journal server if it is not running; returns the updated file. */
     ClusterFile ensureJournal(final ClusterFile file, final Duration timeout) throws IOException
     {
-        if (journalProcess(file).isPresent())
+        if (file.journal() == null || journalProcess(file).isPresent())
         {
             return file;
         }
@@ -342,7 +375,10 @@ final class LocalCluster
             out.printf("Stopping the journal (pid %d)%n", file.journal().pid());
             Processes.stop(journal.get(), STOP_GRACE);
         }
-        updated = updated.withJournal(updated.journal().withPid(0));
+        if (updated.journal() != null)
+        {
+            updated = updated.withJournal(updated.journal().withPid(0));
+        }
         updated.write();
         return updated;
     }

@@ -17,6 +17,8 @@ final class Ports
     static final int NBD = 10809;
     static final int AERON = 40456;
     static final int JOURNAL = 9092;
+    /** The replicated journal's members (Raft), node i at RAFT + i. */
+    static final int RAFT = 9870;
     static final String HOST = "127.0.0.1";
 
     private Ports()

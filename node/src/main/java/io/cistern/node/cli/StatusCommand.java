@@ -25,8 +25,15 @@ final class StatusCommand implements Callable<Integer>
         final LocalCluster local = new LocalCluster(cluster.data, System.out);
         final ClusterFile file = local.read();
         printNodes(file, local, ClusterOptions.client(), System.out);
-        System.out.printf("%nJournal: %s (%s)%n", file.journal().url(),
-            local.journalProcess(file).map(p -> "running, pid " + p.pid()).orElse("stopped"));
+        if (file.journal() == null)
+        {
+            System.out.printf("%nJournal: replicated, kept by the nodes (see each node's node.conf for its voters)%n");
+        }
+        else
+        {
+            System.out.printf("%nJournal: %s (%s)%n", file.journal().url(),
+                local.journalProcess(file).map(p -> "running, pid " + p.pid()).orElse("stopped"));
+        }
         return 0;
     }
 

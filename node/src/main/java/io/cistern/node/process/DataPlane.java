@@ -14,8 +14,8 @@ import io.cistern.node.data.NodeDrives;
 import io.cistern.actors.volume.Slab;
 import io.cistern.node.data.PauseWatch;
 import io.cistern.node.data.PeerStreams;
-import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
-import org.apache.pekko.persistence.query.PersistenceQuery;
+import io.cistern.actors.persistence.JournalQueries;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
 import io.cistern.node.data.PeerRoutes;
 import io.cistern.node.metrics.MetricsRegistry;
 import io.cistern.node.volume.ClusterVolumes;
@@ -246,8 +246,7 @@ final class DataPlane implements AutoCloseable
      */
     private void revalidate(final ActorSystem<?> system)
     {
-        final JdbcReadJournal journal = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class,
-            JdbcReadJournal.Identifier());
+        final CurrentEventsByPersistenceIdQuery journal = JournalQueries.of(system).byEntity();
         final java.util.List<long[]> slabs = layouts.knownSlabs();
         final java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(slabs.size());
         final java.util.concurrent.atomic.AtomicBoolean missed = new java.util.concurrent.atomic.AtomicBoolean();

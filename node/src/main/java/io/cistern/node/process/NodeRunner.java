@@ -16,9 +16,10 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.management.javadsl.PekkoManagement;
-import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
-import org.apache.pekko.persistence.query.PersistenceQuery;
+import io.cistern.actors.persistence.JournalQueries;
+import io.cistern.journal.plugin.ReplicatedJournal;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,7 +114,7 @@ public final class NodeRunner
             system = ActorSystem.create(
                 NodeGuardian.create(
                     driveInfos(settings, drives, address),
-                    sys -> PersistenceQuery.get(sys).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier()),
+                    sys -> JournalQueries.of(sys).byTag(),
                     settings.health(),
                     settings.volume(),
                     dataPlane.slabListener()),
@@ -142,7 +143,16 @@ public final class NodeRunner
 
         try
         {
-            createSchema(system);
+            if (settings.journal().replicated())
+            {
+                // This node's journal member starts with the node, not at the first event: the others
+                // need it to elect a leader and to commit, whether or not this node writes.
+                ReplicatedJournal.log(Adapter.toClassic(system));
+            }
+            else
+            {
+                createSchema(system);
+            }
             system.tell(new NodeGuardian.JournalReady());
             dataPlane.start(system, settings);
             // Drives join the running node from here on: `cistern drive add`, or an edit of its configuration file.

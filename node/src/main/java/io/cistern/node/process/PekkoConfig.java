@@ -47,7 +47,7 @@ public final class PekkoConfig
             "pekko.management.http.port", settings.managementPort()));
         return derived
             .withFallback(file)
-            .withFallback(JournalConfig.of(settings.journal()))
+            .withFallback(JournalConfig.of(settings))
             .withFallback(ConfigFactory.parseResources("cistern-pekko.conf"))
             .withFallback(ConfigFactory.defaultReference())
             .resolve();
