@@ -118,7 +118,8 @@ class LocalClusterLifecycleTest
             status.output());
 
         final List<Long> pids = pids();
-        assertEquals(4, pids.size(), "three nodes and the journal: " + pids);
+        assertEquals(3, pids.size(), "three nodes and no journal process (the nodes keep the journal): " + pids);
+        assertTrue(cluster.path("journal").isNull() || cluster.path("journal").isMissingNode(), cluster.toString());
         final CisternCli.Result down = cli.run(180, "down", "--data", data.toString());
         assertEquals(0, down.exit(), down.output());
         for (final long pid : pids)

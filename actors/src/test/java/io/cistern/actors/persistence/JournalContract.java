@@ -13,9 +13,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
-import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What Cistern needs from a journal, run against every database it supports: events of a drive survive
@@ -40,14 +39,26 @@ abstract class JournalContract
     /** The journal under test. */
     abstract JournalSettings journal();
 
+    /** Pekko's settings for the journal under test. */
+    Config journalConfig()
+    {
+        return JournalConfig.of(journal());
+    }
+
+    /** Readies the journal in a started system: a database's tables. */
+    void prepare(final ActorTestKit kit) throws Exception
+    {
+        SchemaUtils.createIfNotExists(kit.system()).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
     @BeforeEach
     void startSystem() throws Exception
     {
         final Config config = ConfigFactory.parseString("pekko.actor.provider = local\npekko.loglevel = WARNING")
-            .withFallback(JournalConfig.of(journal()))
+            .withFallback(journalConfig())
             .withFallback(ConfigFactory.load());
         testKit = ActorTestKit.create("journal-contract", config);
-        SchemaUtils.createIfNotExists(testKit.system()).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        prepare(testKit);
     }
 
     @AfterEach
@@ -91,8 +102,7 @@ abstract class JournalContract
         ask(lost, replyTo -> new Drive.Register(Samples.driveInfo(lost, "node-2"), 2L, replyTo));
         ask(lost, replyTo -> new Drive.ReportLostCommunication(2L, "node-2 left", replyTo));
 
-        final ActorRef<PoolView.Command> view = testKit.spawn(PoolView.create(
-            PersistenceQuery.get(testKit.system()).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier())));
+        final ActorRef<PoolView.Command> view = testKit.spawn(PoolView.create(JournalQueries.of(testKit.system()).byTag()));
         final TestProbe<List<DriveStatus>> probe = testKit.createTestProbe();
         probe.awaitAssert(Duration.ofSeconds(30), () ->
         {
@@ -102,6 +112,40 @@ abstract class JournalContract
             assertEquals(DriveHealth.LOST_COMMUNICATION, healthOf(drives, lost));
             return null;
         });
+    }
+
+    @Test
+    void snapshotsAndDeletesLeaveTheStateWhole() throws Exception
+    {
+        final String id = "tally-" + UUID.randomUUID();
+        final ActorRef<Tally.Command> first = testKit.spawn(Tally.create(id));
+        final TestProbe<String> probe = testKit.createTestProbe();
+        for (final String letter : List.of("a", "b", "c", "d", "e", "f", "g"))
+        {
+            first.tell(new Tally.Append(letter, probe.ref()));
+            probe.receiveMessage(Duration.ofSeconds(30));
+        }
+        testKit.stop(first);
+
+        // The events the snapshot at 6 covers are deleted (all but one snapshot's worth), so only the
+        // snapshot can bring "abc" back.
+        probe.awaitAssert(Duration.ofSeconds(30), () ->
+        {
+            final List<Long> left = JournalQueries.of(testKit.system()).byEntity()
+                .currentEventsByPersistenceId(id, 0, Long.MAX_VALUE)
+                .map(org.apache.pekko.persistence.query.EventEnvelope::sequenceNr)
+                .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), testKit.system())
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertEquals(7L, left.get(left.size() - 1));
+            assertTrue(left.get(0) > 1, "events covered by a snapshot were deleted: " + left);
+            return null;
+        });
+        final ActorRef<Tally.Command> second = testKit.spawn(Tally.create(id));
+        second.tell(new Tally.Get(probe.ref()));
+        assertEquals("abcdefg", probe.receiveMessage(Duration.ofSeconds(30)));
+        // Sequence numbers go on after the deleted ones.
+        second.tell(new Tally.Append("h", probe.ref()));
+        assertEquals("abcdefgh", probe.receiveMessage(Duration.ofSeconds(30)));
     }
 
     private static DriveHealth healthOf(final List<DriveStatus> drives, final String id)
