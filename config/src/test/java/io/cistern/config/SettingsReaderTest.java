@@ -47,7 +47,9 @@ class SettingsReaderTest
             settings.node().drives());
         assertEquals(17355, settings.cluster().port());
         assertEquals(Duration.ofSeconds(7), settings.cluster().downUnreachableAfter());
-        assertEquals(JournalSettings.Kind.H2, settings.journal().kind());
+        assertEquals(JournalSettings.Kind.REPLICATED, settings.journal().kind());
+        assertEquals(9870, settings.journal().replication().port());
+        assertEquals(List.of(), settings.journal().replication().voters(), "no voters: this node alone");
         assertEquals(AeronSettings.IdleStrategyName.BACKOFF, settings.aeron().idleStrategy());
         assertEquals(settings.node().dataDir().resolve("aeron"), settings.aeron().directory());
         assertEquals(new VolumeSettings(256L << 20, FaultDomainLevel.NODE), settings.volume());
@@ -169,8 +171,22 @@ class SettingsReaderTest
     {
         assertEquals(List.of("cistern.journal.url=jdbc:h2:tcp://127.0.0.1:9092/cistern: a postgres journal needs a URL starting with jdbc:postgresql:"),
             problems("cistern.journal.kind = postgres"));
-        assertEquals(List.of("cistern.journal.kind=mysql: must be one of h2, postgres"),
+        assertEquals(List.of("cistern.journal.kind=mysql: must be one of replicated, h2, postgres"),
             problems("cistern.journal.kind = mysql"));
+    }
+
+    @Test
+    void readsAndChecksTheJournalsVoters()
+    {
+        final CisternSettings settings = SettingsReader.read(ConfigFactory.parseString(
+                "cistern.journal.voters = [\"node-1@127.0.0.1:9870\", \"node-2@127.0.0.2:9871\"]")
+            .withFallback(ConfigFactory.defaultReference()));
+        assertEquals(List.of(new JournalSettings.Voter("node-1", "127.0.0.1", 9870), new JournalSettings.Voter("node-2", "127.0.0.2", 9871)),
+            settings.journal().replication().voters());
+        assertEquals(List.of(
+                "cistern.journal.voters[0]=127.0.0.1:9870: must be name@host:port (a node's name and its journal port)",
+                "cistern.journal.voters[2]=a@h:2: names a twice"),
+            problems("cistern.journal.voters = [\"127.0.0.1:9870\", \"a@h:1\", \"a@h:2\"]"));
     }
 
     @Test

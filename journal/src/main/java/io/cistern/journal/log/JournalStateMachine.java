@@ -35,17 +35,18 @@ import java.util.concurrent.CompletableFuture;
  * snapshots of the store so that a restart (or a follower far behind) does not replay the whole log.
  * <p>
  * A snapshot is the whole store in one file named by the term and index it reflects; Ratis then purges
- * the log up to it. Queries are used only as a barrier: a linearizable read-only request to this node's
- * server returns once this store has applied everything committed before the request, after which the
- * caller reads the store directly.
+ * the log up to it. Queries are used only as a read barrier: the leader answers a linearizable read with
+ * the index it has applied, and a member waits until it has applied that far ({@link #applied}) before
+ * the caller reads the store directly.
  */
 final class JournalStateMachine extends BaseStateMachine
 {
     private static final Logger LOG = LoggerFactory.getLogger(JournalStateMachine.class);
-    static final Message BARRIER_DONE = Message.valueOf("caught-up");
 
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final EventStore store;
+    /** Completes when the applied index next moves (an event, a configuration entry, a snapshot loaded). */
+    private volatile CompletableFuture<Void> advanced = new CompletableFuture<>();
 
     JournalStateMachine(final EventStore store)
     {
@@ -145,9 +146,52 @@ final class JournalStateMachine extends BaseStateMachine
         LOG.info("The journal's leader is now {}", newLeader);
     }
 
+    /**
+     * Answers a read barrier with the index this member has applied. Ratis calls it on the leader once a
+     * linearizable read may be served, so every entry committed before the barrier is at or below it.
+     */
     @Override
     public CompletableFuture<Message> query(final Message request)
     {
-        return CompletableFuture.completedFuture(BARRIER_DONE);
+        final TermIndex applied = getLastAppliedTermIndex();
+        return CompletableFuture.completedFuture(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString
+            .copyFrom(java.nio.ByteBuffer.allocate(Long.BYTES).putLong(applied == null ? -1 : applied.getIndex()).flip())));
+    }
+
+    @Override
+    protected boolean updateLastAppliedTermIndex(final long term, final long index)
+    {
+        final boolean updated = super.updateLastAppliedTermIndex(term, index);
+        signalAdvance();
+        return updated;
+    }
+
+    @Override
+    protected void setLastAppliedTermIndex(final TermIndex termIndex)
+    {
+        super.setLastAppliedTermIndex(termIndex);
+        signalAdvance();
+    }
+
+    private void signalAdvance()
+    {
+        final CompletableFuture<Void> moved = advanced;
+        if (moved != null) // null while the base class's constructor sets the initial index
+        {
+            advanced = new CompletableFuture<>();
+            moved.complete(null);
+        }
+    }
+
+    /** Completes once this member has applied the entry at {@code index}. */
+    CompletableFuture<Void> applied(final long index)
+    {
+        final CompletableFuture<Void> moved = advanced; // before the check, so a move in between still wakes us
+        final TermIndex now = getLastAppliedTermIndex();
+        if (now != null && now.getIndex() >= index)
+        {
+            return CompletableFuture.completedFuture(null);
+        }
+        return moved.thenCompose(v -> applied(index));
     }
 }

@@ -64,11 +64,16 @@ public final class ReplicatedLog implements AutoCloseable
     /** Writes, in order, to whichever member leads. */
     private final RaftClient client;
     /**
-     * Read barriers to this node's own server. A client of its own: Ratis orders one client's requests
-     * in a window, and a read parked on a follower during an election must not hold up the writes.
+     * Read barriers. A client of its own: Ratis orders one client's requests in a window, and a barrier
+     * retried through an election must not hold up the writes.
      */
     private final RaftClient reader;
     private volatile boolean closed;
+    private final JournalStateMachine stateMachine;
+    private final Object barriers = new Object();
+    /** The barrier callers join; sent when none is out. Guarded by {@link #barriers}. */
+    private CompletableFuture<Void> nextBarrier;
+    private boolean barrierOut;
 
     private ReplicatedLog(final LogSettings settings) throws IOException
     {
@@ -91,13 +96,14 @@ public final class ReplicatedLog implements AutoCloseable
         }
         this.group = RaftGroup.valueOf(groupId, peers);
         this.properties = properties(settings);
+        this.stateMachine = new JournalStateMachine(store);
         Files.createDirectories(settings.dir());
         final boolean formatted = Files.isDirectory(settings.dir().resolve(groupId.getUuid().toString()));
         this.server = RaftServer.newBuilder()
             .setServerId(selfId)
             .setGroup(group)
             .setProperties(properties)
-            .setStateMachine(new JournalStateMachine(store))
+            .setStateMachine(stateMachine)
             .setOption(formatted ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
             .build();
         this.client = client(properties);
@@ -261,25 +267,58 @@ public final class ReplicatedLog implements AutoCloseable
     }
 
     /**
-     * Completes once this node's store has applied everything committed before the call. While there is
-     * no leader (an election) the read cannot be served, and it is asked again every 100 ms for up to
+     * Completes once this node's store has applied everything committed before the call: the leader
+     * answers a linearizable read with the index it has applied, and this member waits until it has applied
+     * that far. Works the same on voters and listeners. Calls that arrive while a barrier is out share the
+     * next one (each joined before it was sent, so it covers them), so a burst of entity recoveries costs a
+     * round trip, not one each. While there is no leader the barrier is asked again every 100 ms for up to
      * {@link #CATCH_UP_PATIENCE_MS}.
      */
     public CompletableFuture<Void> caughtUp()
     {
-        final CompletableFuture<Void> done = new CompletableFuture<>();
-        readBarrier(done, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CATCH_UP_PATIENCE_MS));
-        return done;
+        synchronized (barriers)
+        {
+            if (nextBarrier == null)
+            {
+                nextBarrier = new CompletableFuture<>();
+            }
+            final CompletableFuture<Void> mine = nextBarrier;
+            if (!barrierOut)
+            {
+                sendBarrier();
+            }
+            return mine;
+        }
+    }
+
+    private void sendBarrier()
+    {
+        final CompletableFuture<Void> batch = nextBarrier;
+        nextBarrier = null;
+        barrierOut = true;
+        batch.whenComplete((done, failure) ->
+        {
+            synchronized (barriers)
+            {
+                barrierOut = false;
+                if (nextBarrier != null)
+                {
+                    sendBarrier();
+                }
+            }
+        });
+        readBarrier(batch, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CATCH_UP_PATIENCE_MS));
     }
 
     private void readBarrier(final CompletableFuture<Void> done, final long deadlineNs)
     {
-        reader.async().sendReadOnlyUnordered(BARRIER, selfId).whenComplete((reply, failure) ->
+        reader.async().sendReadOnlyUnordered(BARRIER).whenComplete((reply, failure) ->
         {
             final Throwable why = failure != null ? failure : reply.isSuccess() ? null : reply.getException();
             if (why == null)
             {
-                done.complete(null);
+                final long index = reply.getMessage().getContent().asReadOnlyByteBuffer().getLong();
+                stateMachine.applied(index).whenComplete((applied, never) -> done.complete(null));
             }
             else if (System.nanoTime() - deadlineNs < 0 && !closed)
             {
