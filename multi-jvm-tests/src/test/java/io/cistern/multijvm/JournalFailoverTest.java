@@ -161,8 +161,8 @@ class JournalFailoverTest
         // Writes, and the journal's leader is killed under them while the returning node is still new.
         final Process writer = fio(clientIndex, "writes", "--rw=randrw", "--bs=64k", "--iodepth=4", "--size=256M",
             "--time_based", "--runtime=45");
-        Awaitility.await("writes are under way").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-            .until(() -> Files.exists(tmp.resolve("writes.log")) && writer.isAlive());
+        Awaitility.await("the writer is attached").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+            .until(() -> cluster.volume("ledger").path("attachments").size() > 0);
         final long eventsBefore = journal(client).path("events").asLong();
         cluster.kill(leader);
         final long killed = System.nanoTime();
