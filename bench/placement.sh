@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: how fast the control plane places a fixed volume, and what each slab costs the journal and
 # every node's heap. A local 3-node cluster; a fixed mirror-3 volume of --slabs slabs of --slab-size is
-# created; prints the wall time of `volume create` and slabs per second, the growth of each node's copy
-# of the replicated journal on disk, and the growth of each node's live heap (after a full GC) per slab.
+# created; prints the wall time of `volume create` and slabs per second, the serialized event bytes each
+# node's copy of the journal gains, and the growth of each node's live heap (after a full GC), per slab.
 # Not a test.
 #
 #   bench/placement.sh [--slabs 3072] [--slab-size 16M] [--data DIR]
@@ -55,7 +55,11 @@ m = re.search(r"used (\d+)K", text)
 print(int(m.group(1)) * 1024)'
   done
 }
-journal_bytes() { for n in "$data"/node-*/state/journal; do du -sb "$n" | cut -f1; done; }
+journal_bytes() { # serialized bytes of the events each node's copy of the journal holds
+  for n in $(python3 -c "import json; print(' '.join(n['http'] for n in json.load(open('$data/cluster.json'))['nodes']))"); do
+    curl -s "$n/api/v1/journal" | python3 -c 'import json,sys; print(json.load(sys.stdin)["eventBytes"])'
+  done
+}
 
 before_heap=($(heap)); before_journal=($(journal_bytes))
 echo "== volume create --size ${size_mib}M --provisioning fixed ($slabs slabs)"
@@ -76,5 +80,5 @@ bh, ah, bj, aj = ([int(x) for x in a.split()] for a in sys.argv[4:8])
 seconds = end - start
 print(f"placed {slabs} slabs in {seconds:.1f} s = {slabs / seconds:.0f} slabs/s")
 for i in range(len(bh)):
-    print(f"node-{i + 1}: heap +{(ah[i] - bh[i]) / slabs:.0f} bytes/slab, journal on disk +{(aj[i] - bj[i]) / slabs:.0f} bytes/slab")
+    print(f"node-{i + 1}: heap +{(ah[i] - bh[i]) / slabs:.0f} bytes/slab, journal +{(aj[i] - bj[i]) / slabs:.0f} bytes/slab of events")
 EOF

@@ -257,6 +257,12 @@ public final class Slab extends EventSourcedBehaviorWithEnforcedReplies<Slab.Com
     {
     }
 
+    /** The journal's persistence id of a slab's entity. */
+    public static String persistenceId(final long volumeId, final int index)
+    {
+        return PersistenceId.of(ENTITY_TYPE_KEY.name(), entityId(volumeId, index)).id();
+    }
+
     public static String entityId(final long volumeId, final int index)
     {
         return Long.toHexString(volumeId) + "-" + index;

@@ -7,8 +7,10 @@ import io.cistern.actors.placement.Placement;
 import io.cistern.actors.placement.Resiliency;
 import io.cistern.actors.pool.PoolView;
 import io.cistern.config.VolumeSettings;
+import io.cistern.journal.plugin.InitialEvents;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -259,12 +261,47 @@ public final class VolumeService
     private CompletableFuture<Void> placeAll(final VolumeInfo info, final List<List<String>> plan, final int firstIndex,
                                              final Map<String, String> nodes)
     {
+        final java.util.Optional<InitialEvents> bulk = InitialEvents.of(Adapter.toClassic(system));
+        if (bulk.isPresent())
+        {
+            return placeInBulk(bulk.get(), info, plan, firstIndex, nodes);
+        }
         final List<CompletableFuture<SlabLayout>> placed = new ArrayList<>();
         for (int i = 0; i < plan.size(); i++)
         {
             placed.add(place(info, firstIndex + i, plan.get(i), nodes).toCompletableFuture());
         }
         return CompletableFuture.allOf(placed.toArray(new CompletableFuture[0]));
+    }
+
+    /**
+     * Writes every slab's {@link Slab.Placed} as the slab's first event, a thousand to a journal entry,
+     * without starting the entities (each recovers it when first asked). A slab that has an event already
+     * is asked to place itself instead, which answers with the layout it has.
+     */
+    private CompletableFuture<Void> placeInBulk(final InitialEvents bulk, final VolumeInfo info, final List<List<String>> plan,
+                                                final int firstIndex, final Map<String, String> nodes)
+    {
+        final List<InitialEvents.Initial> initials = new ArrayList<>(plan.size());
+        for (int i = 0; i < plan.size(); i++)
+        {
+            final int index = firstIndex + i;
+            final SlabLayout layout = new SlabLayout(info.volumeId(), index, 1, info.slabSizeBytes(), Slab.extents(plan.get(i), nodes));
+            initials.add(new InitialEvents.Initial(Slab.persistenceId(info.volumeId(), index), new Slab.Placed(layout),
+                java.util.Set.of(Slab.TAG)));
+        }
+        return bulk.write(initials).toCompletableFuture().thenCompose(outcomes ->
+        {
+            final List<CompletableFuture<SlabLayout>> asked = new ArrayList<>();
+            for (int i = 0; i < outcomes.size(); i++)
+            {
+                if (outcomes.get(i).isPresent())
+                {
+                    asked.add(place(info, firstIndex + i, plan.get(i), nodes).toCompletableFuture());
+                }
+            }
+            return CompletableFuture.allOf(asked.toArray(new CompletableFuture[0]));
+        });
     }
 
     private CompletionStage<SlabLayout> place(final VolumeInfo info, final int index, final List<String> driveIds,

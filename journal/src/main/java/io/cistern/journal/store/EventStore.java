@@ -40,6 +40,8 @@ public final class EventStore
     private final Map<String, TreeSet<Long>> byTag = new HashMap<>();
     private final Map<String, NavigableMap<Long, StoredSnapshot>> snapshots = new HashMap<>();
     private long lastOrdering;
+    /** Serialized bytes of the events held (payloads only): what the journal holds, not what the heap costs. */
+    private long payloadBytes;
     private volatile CompletableFuture<Void> changed = new CompletableFuture<>();
 
     /** Applies one committed command; for a write, per atomic write empty or why it was rejected. */
@@ -113,6 +115,7 @@ public final class EventStore
         for (final StoredEvent event : atomic.events())
         {
             final StoredEvent stored = event.withOrdering(++lastOrdering);
+            payloadBytes += stored.payload().length;
             byOrdering.put(stored.ordering(), stored);
             entity.put(stored.sequenceNr(), stored);
             for (final String tag : stored.tags())
@@ -134,6 +137,7 @@ public final class EventStore
         final NavigableMap<Long, StoredEvent> gone = entity.headMap(toSequenceNr, true);
         for (final StoredEvent event : gone.values())
         {
+            payloadBytes -= event.payload().length;
             byOrdering.remove(event.ordering());
             for (final String tag : event.tags())
             {
@@ -274,6 +278,20 @@ public final class EventStore
         }
     }
 
+    /** Serialized bytes of the events held. */
+    public long payloadBytes()
+    {
+        lock.readLock().lock();
+        try
+        {
+            return payloadBytes;
+        }
+        finally
+        {
+            lock.readLock().unlock();
+        }
+    }
+
     /** The whole store, for a snapshot of the replicated log's state. */
     public void writeTo(final DataOutput out) throws IOException
     {
@@ -329,6 +347,7 @@ public final class EventStore
             highest.clear();
             byTag.clear();
             snapshots.clear();
+            payloadBytes = 0;
             lastOrdering = in.readLong();
             final int entities = in.readInt();
             for (int i = 0; i < entities; i++)
@@ -339,6 +358,7 @@ public final class EventStore
             for (int i = 0; i < events; i++)
             {
                 final StoredEvent event = JournalCodec.readEvent(in);
+                payloadBytes += event.payload().length;
                 byOrdering.put(event.ordering(), event);
                 byEntity.computeIfAbsent(event.persistenceId(), id -> new TreeMap<>()).put(event.sequenceNr(), event);
                 for (final String tag : event.tags())
