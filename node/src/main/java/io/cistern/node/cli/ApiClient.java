@@ -84,6 +84,10 @@ final class ApiClient
             }
             return response.body();
         }
+        catch (final java.net.http.HttpTimeoutException ex)
+        {
+            throw new CliException.TimedOut(method + " " + url + " got no answer within " + timeout.toSeconds() + " s");
+        }
         catch (final IOException ex)
         {
             throw new CliException(method + " " + url + " failed: " + ex);

@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code cistern volume create|list|show|resize|delete}: volumes of the pool, over the HTTP API. */
@@ -82,13 +83,84 @@ final class VolumeCommand implements Runnable
         {
             final ObjectNode body = JSON.createObjectNode()
                 .put("name", name).put("size", size(size)).put("resiliency", resiliency).put("provisioning", provisioning);
-            final JsonNode created = cluster.call("POST", "/api/v1/volumes", body.toString(), json);
+            JsonNode created;
+            try
+            {
+                created = cluster.call("POST", "/api/v1/volumes", body.toString(), json);
+            }
+            catch (final CliException.TimedOut slow)
+            {
+                // The cluster goes on creating it (a big fixed volume, or a node just lost): follow it
+                // instead of reporting a failure that is not one.
+                System.out.printf("%s; the cluster is still at it, following volume %s:%n", slow.getMessage(), name);
+                created = follow(cluster, name);
+                if (json)
+                {
+                    System.out.println(created.toPrettyString());
+                    return 0;
+                }
+            }
             if (created != null)
             {
                 System.out.print("Created ");
                 printSummary(created);
             }
             return 0;
+        }
+    }
+
+    /** How long a followed volume may show no progress before the CLI gives up following it. */
+    private static final Duration FOLLOW_PATIENCE = Duration.ofSeconds(90);
+
+    /**
+     * Polls a volume being created until it exists and, if fixed, has every slab placed, printing the
+     * placement's progress; gives up only after {@link #FOLLOW_PATIENCE} without progress.
+     */
+    static JsonNode follow(final ClusterOptions cluster, final String name)
+    {
+        long lastProgressAt = System.nanoTime();
+        int lastPlaced = -1;
+        while (true)
+        {
+            JsonNode volume = null;
+            try
+            {
+                volume = cluster.call("GET", "/api/v1/volumes/" + name, null, false);
+            }
+            catch (final CliException notYet)
+            {
+                // not there yet (404), or this poll timed out: try again
+            }
+            if (volume != null)
+            {
+                final int slabs = volume.path("slabCount").asInt();
+                final int placed = volume.path("detail").path("slabsPlaced").asInt();
+                final boolean fixed = "fixed".equalsIgnoreCase(volume.path("provisioning").asText());
+                if (!fixed || placed >= slabs)
+                {
+                    return volume;
+                }
+                if (placed != lastPlaced)
+                {
+                    System.out.printf("  placed %,d of %,d slabs%n", placed, slabs);
+                    lastPlaced = placed;
+                    lastProgressAt = System.nanoTime();
+                }
+            }
+            if (System.nanoTime() - lastProgressAt > FOLLOW_PATIENCE.toNanos())
+            {
+                throw new CliException("volume " + name + " made no progress for " + FOLLOW_PATIENCE.toSeconds() +
+                    " s; the cluster may still finish it: cistern volume show " + name);
+            }
+            try
+            {
+                Thread.sleep(1000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new CliException("interrupted");
+            }
         }
     }
 
