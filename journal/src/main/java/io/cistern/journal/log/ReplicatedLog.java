@@ -9,12 +9,10 @@ import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
@@ -50,9 +48,6 @@ import java.util.concurrent.TimeUnit;
 public final class ReplicatedLog implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicatedLog.class);
-    private static final Message BARRIER = Message.valueOf("barrier");
-    /** How long a read waits for the journal to have a leader again. */
-    static final long CATCH_UP_PATIENCE_MS = 20_000;
 
     private final LogSettings settings;
     private final EventStore store = new EventStore();
@@ -70,10 +65,7 @@ public final class ReplicatedLog implements AutoCloseable
     private final RaftClient reader;
     private volatile boolean closed;
     private final JournalStateMachine stateMachine;
-    private final Object barriers = new Object();
-    /** The barrier callers join; sent when none is out. Guarded by {@link #barriers}. */
-    private CompletableFuture<Void> nextBarrier;
-    private boolean barrierOut;
+    private final ReadBarriers barriers;
 
     private ReplicatedLog(final LogSettings settings) throws IOException
     {
@@ -108,6 +100,7 @@ public final class ReplicatedLog implements AutoCloseable
             .build();
         this.client = client(properties);
         this.reader = client(properties);
+        this.barriers = new ReadBarriers(reader, stateMachine, () -> closed);
     }
 
     private RaftClient client(final RaftProperties properties)
@@ -137,82 +130,9 @@ public final class ReplicatedLog implements AutoCloseable
             settings.voter() ? "voter" : "listener", settings.voters());
         if (!settings.voter())
         {
-            log.joinAsListener();
+            ListenerJoin.start(log.properties, log.voters, log.self(RaftPeerRole.LISTENER), () -> log.closed);
         }
         return log;
-    }
-
-    /**
-     * Asks each voter in turn, and the leader a follower names, to add this node as a listener, until one
-     * says yes. One voter at a time with no retries of its own: Ratis's client, left to itself, kept
-     * retrying a dead voter. A node already listed changes nothing ({@code ADD} keeps the configuration).
-     */
-    private void joinAsListener()
-    {
-        final Thread joiner = new Thread(() ->
-        {
-            String next = null;
-            while (!closed)
-            {
-                final List<String> candidates = new ArrayList<>();
-                if (next != null)
-                {
-                    candidates.add(next);
-                }
-                settings.voters().forEach(v -> candidates.add(v.name()));
-                next = null;
-                for (final String candidate : candidates)
-                {
-                    try (RaftClient admin = RaftClient.newBuilder()
-                        .setProperties(properties)
-                        .setRaftGroup(voters)
-                        .setLeaderId(RaftPeerId.valueOf(candidate))
-                        .setRetryPolicy(RetryPolicies.noRetry())
-                        .build())
-                    {
-                        final RaftClientReply reply = admin.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
-                            .setServersInNewConf(List.of())
-                            .setListenersInNewConf(List.of(self(RaftPeerRole.LISTENER)))
-                            .setMode(SetConfigurationRequest.Mode.ADD)
-                            .build());
-                        if (reply.isSuccess())
-                        {
-                            LOG.info("Joined the journal as a listener through {}", candidate);
-                            return;
-                        }
-                        if (reply.getNotLeaderException() != null && reply.getNotLeaderException().getSuggestedLeader() != null)
-                        {
-                            next = reply.getNotLeaderException().getSuggestedLeader().getId().toString();
-                            break;
-                        }
-                        LOG.debug("{} did not add this node: {}", candidate, reply.getException());
-                    }
-                    catch (final IOException | RuntimeException e)
-                    {
-                        if (e instanceof org.apache.ratis.protocol.exceptions.NotLeaderException notLeader
-                            && notLeader.getSuggestedLeader() != null)
-                        {
-                            next = notLeader.getSuggestedLeader().getId().toString();
-                            break;
-                        }
-                        LOG.debug("{} did not add this node: {}", candidate, e.toString());
-                    }
-                }
-                if (next == null)
-                {
-                    try
-                    {
-                        Thread.sleep(500);
-                    }
-                    catch (final InterruptedException e)
-                    {
-                        return;
-                    }
-                }
-            }
-        }, "journal-join");
-        joiner.setDaemon(true);
-        joiner.start();
     }
 
     private static RaftProperties properties(final LogSettings settings)
@@ -271,68 +191,12 @@ public final class ReplicatedLog implements AutoCloseable
     }
 
     /**
-     * Completes once this node's store has applied everything committed before the call: the leader
-     * answers a linearizable read with the index it has applied, and this member waits until it has applied
-     * that far. Works the same on voters and listeners. Calls that arrive while a barrier is out share the
-     * next one (each joined before it was sent, so it covers them), so a burst of entity recoveries costs a
-     * round trip, not one each. While there is no leader the barrier is asked again every 100 ms for up to
-     * {@link #CATCH_UP_PATIENCE_MS}.
+     * Completes once this node's store has applied everything committed before the call (see
+     * {@link ReadBarriers}).
      */
     public CompletableFuture<Void> caughtUp()
     {
-        synchronized (barriers)
-        {
-            if (nextBarrier == null)
-            {
-                nextBarrier = new CompletableFuture<>();
-            }
-            final CompletableFuture<Void> mine = nextBarrier;
-            if (!barrierOut)
-            {
-                sendBarrier();
-            }
-            return mine;
-        }
-    }
-
-    private void sendBarrier()
-    {
-        final CompletableFuture<Void> batch = nextBarrier;
-        nextBarrier = null;
-        barrierOut = true;
-        batch.whenComplete((done, failure) ->
-        {
-            synchronized (barriers)
-            {
-                barrierOut = false;
-                if (nextBarrier != null)
-                {
-                    sendBarrier();
-                }
-            }
-        });
-        readBarrier(batch, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CATCH_UP_PATIENCE_MS));
-    }
-
-    private void readBarrier(final CompletableFuture<Void> done, final long deadlineNs)
-    {
-        reader.async().sendReadOnlyUnordered(BARRIER).whenComplete((reply, failure) ->
-        {
-            final Throwable why = failure != null ? failure : reply.isSuccess() ? null : reply.getException();
-            if (why == null)
-            {
-                final long index = reply.getMessage().getContent().asReadOnlyByteBuffer().getLong();
-                stateMachine.applied(index).whenComplete((applied, never) -> done.complete(null));
-            }
-            else if (System.nanoTime() - deadlineNs < 0 && !closed)
-            {
-                CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS).execute(() -> readBarrier(done, deadlineNs));
-            }
-            else
-            {
-                done.completeExceptionally(why);
-            }
-        });
+        return barriers.caughtUp();
     }
 
     /**
