@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code cistern status}: each node of a local cluster, its process, readiness and membership. */
-@Command(name = "status", description = "Show the nodes of a local cluster: process, readiness, cluster membership.")
+@Command(name = "status", description = "Show the nodes of a local cluster: process, readiness, cluster membership, and the journal.")
 final class StatusCommand implements Callable<Integer>
 {
     @Mixin
@@ -27,7 +27,8 @@ final class StatusCommand implements Callable<Integer>
         printNodes(file, local, ClusterOptions.client(), System.out);
         if (file.journal() == null)
         {
-            System.out.printf("%nJournal: replicated, kept by the nodes (see each node's node.conf for its voters)%n");
+            System.out.printf("%nJournal: replicated, kept by the nodes%n");
+            printJournal(file, local, ClusterOptions.client(), System.out);
         }
         else
         {
@@ -35,6 +36,32 @@ final class StatusCommand implements Callable<Integer>
                 local.journalProcess(file).map(p -> "running, pid " + p.pid()).orElse("stopped"));
         }
         return 0;
+    }
+
+    /** Each running node's journal member: voter or listener, the leader it knows, how far it has applied. */
+    static void printJournal(final ClusterFile file, final LocalCluster local, final ApiClient api, final PrintStream out)
+    {
+        final Table table = new Table("NODE", "ROLE", "LEADER", "APPLIED", "EVENTS");
+        for (final ClusterFile.Node node : file.nodes())
+        {
+            if (local.nodeProcess(node).isEmpty())
+            {
+                table.row(node.name(), "-", "-", "-", "-");
+                continue;
+            }
+            try
+            {
+                final JsonNode journal = api.getJson(node.http() + "/api/v1/journal");
+                final String leader = journal.path("leader").asText();
+                table.row(node.name(), journal.path("role").asText("-"), leader.isEmpty() ? "(election)" : leader,
+                    journal.path("applied").asLong(), journal.path("events").asLong());
+            }
+            catch (final CliException ex)
+            {
+                table.row(node.name(), "?", "?", "?", "?");
+            }
+        }
+        table.print(out);
     }
 
     static void printNodes(final ClusterFile file, final LocalCluster local, final ApiClient api, final PrintStream out)
