@@ -176,6 +176,13 @@ class SettingsReaderTest
     }
 
     @Test
+    void aJournalPortTakenByAnotherServerIsAProblemNotACrash()
+    {
+        assertEquals(List.of("cistern.journal.port=10809: is already used by cistern.nbd.port"),
+            problems("cistern.journal.port = 10809"));
+    }
+
+    @Test
     void readsAndChecksTheJournalsVoters()
     {
         final CisternSettings settings = SettingsReader.read(ConfigFactory.parseString(
