@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.cistern.config.CisternSettings;
 import io.cistern.config.JournalSettings;
+import io.cistern.journal.plugin.RaftReadJournal;
+import io.cistern.journal.plugin.ReplicatedJournal;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,16 +50,16 @@ public final class JournalConfig
         }
         final Path dataDir = settings.node().dataDir() == null ? Path.of("cistern-node") : settings.node().dataDir();
         return ConfigFactory.parseMap(Map.of(
-                "pekko.persistence.journal.plugin", "cistern-raft-journal",
-                "pekko.persistence.snapshot-store.plugin", "cistern-raft-snapshot-store",
-                READ_JOURNAL, "cistern-raft-read-journal",
-                "cistern.replicated-journal.self", self,
-                "cistern.replicated-journal.address", address,
-                "cistern.replicated-journal.dir", dataDir.resolve("journal").toString(),
-                "cistern.replicated-journal.voters", voters,
-                "cistern.replicated-journal.cluster", "cistern",
-                "cistern.replicated-journal.election-timeout", replication.electionTimeout().toMillis() + "ms",
-                "cistern.replicated-journal.snapshot-every", replication.snapshotEvery()));
+                "pekko.persistence.journal.plugin", ReplicatedJournal.JOURNAL_PLUGIN,
+                "pekko.persistence.snapshot-store.plugin", ReplicatedJournal.SNAPSHOT_PLUGIN,
+                READ_JOURNAL, RaftReadJournal.IDENTIFIER,
+                ReplicatedJournal.CONFIG + ".self", self,
+                ReplicatedJournal.CONFIG + ".address", address,
+                ReplicatedJournal.CONFIG + ".dir", dataDir.resolve("journal").toString(),
+                ReplicatedJournal.CONFIG + ".voters", voters,
+                ReplicatedJournal.CONFIG + ".cluster", "cistern",
+                ReplicatedJournal.CONFIG + ".election-timeout", replication.electionTimeout().toMillis() + "ms",
+                ReplicatedJournal.CONFIG + ".snapshot-every", replication.snapshotEvery()));
     }
 
     /** A database journal. */

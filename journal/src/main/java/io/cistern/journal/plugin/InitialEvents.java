@@ -46,7 +46,7 @@ public final class InitialEvents
     /** For a system whose journal is the replicated one; empty otherwise. */
     public static Optional<InitialEvents> of(final ActorSystem system)
     {
-        final boolean replicated = "cistern-raft-journal".equals(system.settings().config().getString("pekko.persistence.journal.plugin"));
+        final boolean replicated = ReplicatedJournal.JOURNAL_PLUGIN.equals(system.settings().config().getString("pekko.persistence.journal.plugin"));
         return replicated ? Optional.of(new InitialEvents(system)) : Optional.empty();
     }
 

@@ -22,6 +22,9 @@ public final class ReplicatedJournal extends AbstractExtensionId<ReplicatedJourn
 {
     public static final ReplicatedJournal ID = new ReplicatedJournal();
     public static final String CONFIG = "cistern.replicated-journal";
+    /** The plugin ids reference.conf gives the journal and the snapshot store (the read journal's: {@link RaftReadJournal#IDENTIFIER}). */
+    public static final String JOURNAL_PLUGIN = "cistern-raft-journal";
+    public static final String SNAPSHOT_PLUGIN = "cistern-raft-snapshot-store";
 
     public static final class Member implements Extension
     {

@@ -87,7 +87,7 @@ final class LocalCluster
         final List<ClusterFile.Node> entries = new ArrayList<>();
         for (int i = 0; i < nodes; i++)
         {
-            entries.add(layOut(i, seeds(nodes, portOffset), drives, driveSize, tuning, portOffset, voters));
+            entries.add(layOut(i, seeds(nodes, portOffset), drives, driveSize, tuning, portOffset, voters, null));
         }
         final ClusterFile file = new ClusterFile(data.toString(), portOffset, drives, driveSize, null, entries);
         file.write();
@@ -108,7 +108,7 @@ final class LocalCluster
         }
         final ClusterFile.Node node = layOut(file.nodes().size(), seeds(file.nodes().size(), file.portOffset()), file.drives(),
             file.driveSize(), Tuning.of(Path.of(file.nodes().get(0).config())), file.portOffset(),
-            file.journal() == null ? voters(Path.of(file.nodes().get(0).config())) : null);
+            file.journal() == null ? voters(Path.of(file.nodes().get(0).config())) : null, file.journal());
         final List<ClusterFile.Node> nodes = new ArrayList<>(file.nodes());
         nodes.add(node);
         final ClusterFile updated = new ClusterFile(file.data(), file.portOffset(), file.drives(), file.driveSize(), file.journal(), nodes);
@@ -148,7 +148,8 @@ final class LocalCluster
 
     /** Makes the folders and drives of node {@code i} (0-based) and writes its configuration. */
     private ClusterFile.Node layOut(final int i, final List<String> seeds, final int drives, final long driveSize,
-                                    final Tuning tuning, final int portOffset, final List<String> voters) throws IOException
+                                    final Tuning tuning, final int portOffset, final List<String> voters,
+                                    final ClusterFile.Journal h2) throws IOException
     {
         final String name = "node-" + (i + 1);
         final Path dir = data.resolve(name);
@@ -181,7 +182,7 @@ final class LocalCluster
             "  volume.slab-size = " + tuning.slabSize() + "\n" +
             "  repair.retire-after = " + tuning.retireAfter().toMillis() + "ms\n" +
             "  repair.bandwidth = " + tuning.repairBandwidth() + "\n" +
-            journal(voters, Ports.RAFT + portOffset + i) +
+            journal(voters, Ports.RAFT + portOffset + i, h2) +
             "}\n";
         final Path config = dir.resolve("node.conf");
         Files.writeString(config, conf);
@@ -193,11 +194,10 @@ final class LocalCluster
      * The journal section of a node's configuration: the replicated journal's voters and this node's port,
      * or (null voters: a cluster laid out by an earlier version) the cluster's H2 server.
      */
-    private String journal(final List<String> voters, final int raftPort) throws IOException
+    private static String journal(final List<String> voters, final int raftPort, final ClusterFile.Journal h2)
     {
         if (voters == null)
         {
-            final ClusterFile.Journal h2 = read().journal();
             return "  journal {\n    kind = h2\n    url = \"" + h2.url() + "\"\n  }\n";
         }
         return "  journal {\n" +
