@@ -34,8 +34,10 @@ import java.util.concurrent.CompletableFuture;
  * Applies the replicated log's committed entries to this node's {@link EventStore}, and keeps Ratis
  * snapshots of the store so that a restart (or a follower far behind) does not replay the whole log.
  * <p>
- * A snapshot is the whole store in one file named by the term and index it reflects; Ratis then purges
- * the log up to it. Queries are used only as a read barrier: the leader answers a linearizable read with
+ * The store keeps itself on disk and remembers the entry it applied last, so a restart replays only the
+ * log after its last commit. A snapshot forces the store to the disk at its index and writes the whole
+ * store to one file named by the term and index it reflects (what a member far behind installs from the
+ * leader); Ratis then purges the log up to it. Queries are used only as a read barrier: the leader answers a linearizable read with
  * the index it has applied, and a member waits until it has applied that far ({@link #applied}) before
  * the caller reads the store directly.
  */
@@ -64,7 +66,21 @@ final class JournalStateMachine extends BaseStateMachine
     @Override
     public void reinitialize() throws IOException
     {
-        load(storage.loadLatestSnapshot());
+        final SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+        final long snapshotIndex = snapshot == null ? RaftLog.INVALID_LOG_INDEX : snapshot.getIndex();
+        if (store.appliedIndex() >= 0 && store.appliedIndex() >= snapshotIndex)
+        {
+            // The store on disk is at or past the latest snapshot (it is committed before every snapshot):
+            // the log replays only what came after its last commit.
+            final TermIndex applied = TermIndex.valueOf(store.appliedTerm(), store.appliedIndex());
+            setLastAppliedTermIndex(applied);
+            LOG.info("Opened the journal's store at {} ({} events; latest snapshot at {})", applied, store.eventCount(),
+                snapshotIndex);
+            return;
+        }
+        // No store yet (a member from before the store was kept on disk), or one behind the snapshot (a
+        // snapshot installed from the leader, a store lost): the snapshot file is the state.
+        load(snapshot);
     }
 
     @Override
@@ -85,11 +101,11 @@ final class JournalStateMachine extends BaseStateMachine
             MD5FileUtil.verifySavedMD5(file, snapshot.getFile().getFileDigest());
         }
         final long started = System.nanoTime();
+        final TermIndex last = SimpleStateMachineStorage.getTermIndexFromSnapshotFile(file);
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file.toPath()), 1 << 16)))
         {
-            store.readFrom(in);
+            store.readFrom(in, last.getTerm(), last.getIndex());
         }
-        final TermIndex last = SimpleStateMachineStorage.getTermIndexFromSnapshotFile(file);
         setLastAppliedTermIndex(last);
         LOG.info("Loaded the journal snapshot at {} ({} events, {} bytes) in {} ms", last, store.eventCount(),
             file.length(), (System.nanoTime() - started) / 1_000_000);
@@ -103,9 +119,14 @@ final class JournalStateMachine extends BaseStateMachine
         {
             return RaftLog.INVALID_LOG_INDEX;
         }
+        // The store is forced to the disk at the snapshot's index first: Ratis purges the log up to it, and a
+        // restart must find the store at least that far.
+        store.markApplied(last.getTerm(), last.getIndex());
+        store.commit();
         final File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
         final File partial = new File(file.getPath() + ".partial");
-        // Ratis calls this on the apply thread, so the store cannot change while it is written.
+        // The file is what a member far behind (or a new listener) installs from the leader. Ratis calls this
+        // on the apply thread, so the store cannot change while it is written.
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(partial.toPath()), 1 << 16)))
         {
             store.writeTo(out);
@@ -121,18 +142,27 @@ final class JournalStateMachine extends BaseStateMachine
     public CompletableFuture<Message> applyTransaction(final TransactionContext trx)
     {
         final LogEntryProto entry = trx.getLogEntry();
-        final byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
         byte[] answer;
-        try
+        if (entry.getIndex() <= store.appliedIndex())
         {
-            final List<Optional<String>> outcomes = store.apply(JournalCodec.decode(data));
-            answer = JournalCodec.encodeOutcomes(outcomes);
+            // Replayed after a restart, but the store on disk has it already: nobody waits for its outcome.
+            answer = JournalCodec.encodeOutcomes(List.of());
         }
-        catch (final IllegalArgumentException e)
+        else
         {
-            // An entry this version cannot read: every node skips it the same way, and the writer hears why.
-            LOG.error("Skipping journal entry {}: {}", entry.getIndex(), e.getMessage());
-            answer = JournalCodec.encodeOutcomes(List.of(Optional.of("unreadable entry: " + e.getMessage())));
+            final byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
+            try
+            {
+                answer = JournalCodec.encodeOutcomes(store.apply(JournalCodec.decode(data), entry.getTerm(), entry.getIndex()));
+            }
+            catch (final IllegalArgumentException e)
+            {
+                // An entry this version cannot read: every node skips it the same way, and the writer hears why.
+                LOG.error("Skipping journal entry {}: {}", entry.getIndex(), e.getMessage());
+                store.markApplied(entry.getTerm(), entry.getIndex());
+                answer = JournalCodec.encodeOutcomes(List.of(Optional.of("unreadable entry: " + e.getMessage())));
+            }
+            store.commitIfDue();
         }
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         return CompletableFuture.completedFuture(Message.valueOf(

@@ -50,7 +50,7 @@ public final class ReplicatedLog implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(ReplicatedLog.class);
 
     private final LogSettings settings;
-    private final EventStore store = new EventStore();
+    private final EventStore store;
     private final RaftGroup group;
     private final RaftGroup voters;
     private final RaftProperties properties;
@@ -88,9 +88,17 @@ public final class ReplicatedLog implements AutoCloseable
         }
         this.group = RaftGroup.valueOf(groupId, peers);
         this.properties = properties(settings);
-        this.stateMachine = new JournalStateMachine(store);
         Files.createDirectories(settings.dir());
         final boolean formatted = Files.isDirectory(settings.dir().resolve(groupId.getUuid().toString()));
+        // The store applies the log this member keeps: without the log (a new member, a wiped one) a store
+        // left behind would claim entries the new log does not have.
+        final java.nio.file.Path storeFile = settings.dir().resolve("store").resolve(groupId.getUuid() + ".mv.db");
+        if (!formatted)
+        {
+            Files.deleteIfExists(storeFile);
+        }
+        this.store = EventStore.open(storeFile);
+        this.stateMachine = new JournalStateMachine(store);
         this.server = RaftServer.newBuilder()
             .setServerId(selfId)
             .setGroup(group)
@@ -261,5 +269,6 @@ public final class ReplicatedLog implements AutoCloseable
         {
             LOG.warn("Closing the journal server", e);
         }
+        store.close();
     }
 }

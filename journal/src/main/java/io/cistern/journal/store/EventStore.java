@@ -2,18 +2,20 @@ package io.cistern.journal.store;
 
 import io.cistern.journal.log.JournalCodec;
 import io.cistern.journal.log.JournalCommand;
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
 
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -23,29 +25,96 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * Every node applies the same entries in the same order, so every node's store holds the same events
  * with the same orderings. Pure bookkeeping: no Raft and no Pekko here, so it is tested directly.
  * <p>
+ * The events live on disk, in an H2 MVStore file (a log-structured B-tree store), not in the heap: a
+ * pool of S2D's largest size has millions of slabs, and every node keeps every event, so what a node's
+ * heap holds of the journal must not grow with the pool. The store's page cache is bounded
+ * ({@link #CACHE_MIB}). The file also remembers which log entry it has applied
+ * ({@link #appliedIndex()}), written in the same commit as that entry's events: a restarted node opens
+ * it and replays only the log after it, instead of loading a snapshot of the whole journal into memory.
+ * Commits are made by the one writer, between entries ({@link #commitIfDue()}, {@link #commit()}), so
+ * a commit never holds half an entry.
+ * <p>
  * One writer (the log's apply thread) and many readers (journal replays, queries). Readers that follow
  * the journal live wait on {@link #changed()}, which completes at the next apply: events reach them when
  * they commit, not on a poll.
  */
-public final class EventStore
+public final class EventStore implements AutoCloseable
 {
     /** Format of {@link #writeTo}; append-only like the log's entries. */
     private static final int SNAPSHOT_FORMAT = 1;
+    /** The MVStore's page cache: the heap the journal's copy may take, whatever the pool's size. */
+    private static final int CACHE_MIB = 16;
+    /** Uncommitted changes are held in memory; past this many bytes of them the writer commits. */
+    private static final int COMMIT_AFTER_BYTES = 4 << 20;
+
+    private static final String LAST_ORDERING = "lastOrdering";
+    private static final String PAYLOAD_BYTES = "payloadBytes";
+    private static final String EVENT_COUNT = "events";
+    private static final String APPLIED_TERM = "appliedTerm";
+    private static final String APPLIED_INDEX = "appliedIndex";
 
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    private final NavigableMap<Long, StoredEvent> byOrdering = new TreeMap<>();
-    private final Map<String, NavigableMap<Long, StoredEvent>> byEntity = new HashMap<>();
+    private final MVStore mv;
+    /** ordering -> the event as {@link JournalCodec#writeEvent} writes it. */
+    private final MVMap<Long, byte[]> byOrdering;
+    /** {@link StoreKeys#entity} -> ordering. */
+    private final MVMap<String, Long> byEntity;
     /** Highest sequence number ever written per entity: it survives deletes, as Pekko requires. */
-    private final Map<String, Long> highest = new HashMap<>();
-    private final Map<String, TreeSet<Long>> byTag = new HashMap<>();
-    private final Map<String, NavigableMap<Long, StoredSnapshot>> snapshots = new HashMap<>();
+    private final MVMap<String, Long> highest;
+    /** {@link StoreKeys#tagged} -> ordering. */
+    private final MVMap<String, Long> byTag;
+    /** {@link StoreKeys#entity} (by sequence number) -> the snapshot as {@link JournalCodec#writeSnapshot} writes it. */
+    private final MVMap<String, byte[]> snapshots;
+    /** Counters, and the log entry applied last. */
+    private final MVMap<String, Long> meta;
     private long lastOrdering;
     /** Serialized bytes of the events held (payloads only): what the journal holds, not what the heap costs. */
     private long payloadBytes;
+    private long eventCount;
     private volatile CompletableFuture<Void> changed = new CompletableFuture<>();
+
+    /** A store in memory only, for tests and tools. */
+    public EventStore()
+    {
+        this(new MVStore.Builder().autoCommitDisabled().cacheSize(CACHE_MIB).open());
+    }
+
+    private EventStore(final MVStore mv)
+    {
+        this.mv = mv;
+        this.byOrdering = mv.openMap("events");
+        this.byEntity = mv.openMap("byEntity");
+        this.highest = mv.openMap("highest");
+        this.byTag = mv.openMap("byTag");
+        this.snapshots = mv.openMap("snapshots");
+        this.meta = mv.openMap("meta");
+        this.lastOrdering = meta.getOrDefault(LAST_ORDERING, 0L);
+        this.payloadBytes = meta.getOrDefault(PAYLOAD_BYTES, 0L);
+        this.eventCount = meta.getOrDefault(EVENT_COUNT, 0L);
+    }
+
+    /**
+     * Opens (or creates) the store in {@code file}, as its last commit left it. Nothing is committed in
+     * the background: only the writer commits, between entries.
+     */
+    public static EventStore open(final Path file) throws IOException
+    {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        return new EventStore(new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().cacheSize(CACHE_MIB)
+            .open());
+    }
 
     /** Applies one committed command; for a write, per atomic write empty or why it was rejected. */
     public List<Optional<String>> apply(final JournalCommand command)
+    {
+        return apply(command, -1, -1);
+    }
+
+    /**
+     * Applies the command of log entry {@code index} (of {@code term}) and records the entry as applied,
+     * in the same commit as its effects.
+     */
+    public List<Optional<String>> apply(final JournalCommand command, final long term, final long index)
     {
         final List<Optional<String>> outcomes;
         lock.writeLock().lock();
@@ -58,42 +127,57 @@ public final class EventStore
             else
             {
                 outcomes = List.of();
-                if (command instanceof JournalCommand.DeleteTo delete)
-                {
-                    deleteTo(delete.persistenceId(), delete.toSequenceNr());
-                }
-                else if (command instanceof JournalCommand.SaveSnapshot save)
-                {
-                    final StoredSnapshot s = save.snapshot();
-                    snapshots.computeIfAbsent(s.persistenceId(), id -> new TreeMap<>()).put(s.sequenceNr(), s);
-                }
-                else if (command instanceof JournalCommand.DeleteSnapshot delete)
-                {
-                    final NavigableMap<Long, StoredSnapshot> of = snapshots.get(delete.persistenceId());
-                    final StoredSnapshot s = of == null ? null : of.get(delete.sequenceNr());
-                    if (s != null && (delete.timestamp() == 0 || delete.timestamp() == s.timestamp()))
-                    {
-                        of.remove(delete.sequenceNr());
-                    }
-                }
-                else if (command instanceof JournalCommand.DeleteSnapshots delete)
-                {
-                    final NavigableMap<Long, StoredSnapshot> of = snapshots.get(delete.persistenceId());
-                    if (of != null)
-                    {
-                        of.values().removeIf(delete.range()::contains);
-                    }
-                }
+                applyOther(command);
+            }
+            counters();
+            if (index >= 0)
+            {
+                applied(term, index);
             }
         }
         finally
         {
             lock.writeLock().unlock();
         }
-        final CompletableFuture<Void> applied = changed;
-        changed = new CompletableFuture<>();
-        applied.complete(null);
+        signal();
         return outcomes;
+    }
+
+    private void applyOther(final JournalCommand command)
+    {
+        if (command instanceof JournalCommand.DeleteTo delete)
+        {
+            deleteTo(delete.persistenceId(), delete.toSequenceNr());
+        }
+        else if (command instanceof JournalCommand.SaveSnapshot save)
+        {
+            final StoredSnapshot s = save.snapshot();
+            snapshots.put(StoreKeys.entity(s.persistenceId(), s.sequenceNr()), StoreKeys.encode(s));
+        }
+        else if (command instanceof JournalCommand.DeleteSnapshot delete)
+        {
+            final String key = StoreKeys.entity(delete.persistenceId(), delete.sequenceNr());
+            final byte[] bytes = snapshots.get(key);
+            if (bytes != null && (delete.timestamp() == 0 || delete.timestamp() == StoreKeys.snapshot(bytes).timestamp()))
+            {
+                snapshots.remove(key);
+            }
+        }
+        else if (command instanceof JournalCommand.DeleteSnapshots delete)
+        {
+            final List<String> gone = new ArrayList<>();
+            final Cursor<String, byte[]> cursor = snapshots.cursor(StoreKeys.entityFrom(delete.persistenceId(), 0),
+                StoreKeys.entityTo(delete.persistenceId(), Long.MAX_VALUE), false);
+            while (cursor.hasNext())
+            {
+                final String key = cursor.next();
+                if (delete.range().contains(StoreKeys.snapshot(cursor.getValue())))
+                {
+                    gone.add(key);
+                }
+            }
+            gone.forEach(snapshots::remove);
+        }
     }
 
     private Optional<String> write(final JournalCommand.AtomicWrite atomic)
@@ -111,16 +195,17 @@ public final class EventStore
             }
             expected = event.sequenceNr() + 1;
         }
-        final NavigableMap<Long, StoredEvent> entity = byEntity.computeIfAbsent(atomic.persistenceId(), id -> new TreeMap<>());
         for (final StoredEvent event : atomic.events())
         {
             final StoredEvent stored = event.withOrdering(++lastOrdering);
             payloadBytes += stored.payload().length;
-            byOrdering.put(stored.ordering(), stored);
-            entity.put(stored.sequenceNr(), stored);
+            eventCount++;
+            // The event first, then its indexes: a reader following an index always finds the event.
+            byOrdering.put(stored.ordering(), StoreKeys.encode(stored));
+            byEntity.put(StoreKeys.entity(stored.persistenceId(), stored.sequenceNr()), stored.ordering());
             for (final String tag : stored.tags())
             {
-                byTag.computeIfAbsent(tag, t -> new TreeSet<>()).add(stored.ordering());
+                byTag.put(StoreKeys.tagged(tag, stored.ordering()), stored.ordering());
             }
         }
         highest.put(atomic.persistenceId(), expected - 1);
@@ -129,32 +214,100 @@ public final class EventStore
 
     private void deleteTo(final String persistenceId, final long toSequenceNr)
     {
-        final NavigableMap<Long, StoredEvent> entity = byEntity.get(persistenceId);
-        if (entity == null)
+        final List<String> gone = new ArrayList<>();
+        final Cursor<String, Long> cursor = byEntity.cursor(StoreKeys.entityFrom(persistenceId, 0),
+            StoreKeys.entityTo(persistenceId, toSequenceNr), false);
+        while (cursor.hasNext())
         {
-            return;
-        }
-        final NavigableMap<Long, StoredEvent> gone = entity.headMap(toSequenceNr, true);
-        for (final StoredEvent event : gone.values())
-        {
-            payloadBytes -= event.payload().length;
-            byOrdering.remove(event.ordering());
-            for (final String tag : event.tags())
+            gone.add(cursor.next());
+            final long ordering = cursor.getValue();
+            final byte[] bytes = byOrdering.remove(ordering);
+            if (bytes != null)
             {
-                final TreeSet<Long> tagged = byTag.get(tag);
-                if (tagged != null)
+                final StoredEvent event = StoreKeys.event(bytes);
+                payloadBytes -= event.payload().length;
+                eventCount--;
+                for (final String tag : event.tags())
                 {
-                    tagged.remove(event.ordering());
+                    byTag.remove(StoreKeys.tagged(tag, ordering));
                 }
             }
         }
-        gone.clear();
+        gone.forEach(byEntity::remove);
+    }
+
+    private void counters()
+    {
+        meta.put(LAST_ORDERING, lastOrdering);
+        meta.put(PAYLOAD_BYTES, payloadBytes);
+        meta.put(EVENT_COUNT, eventCount);
+    }
+
+    private void applied(final long term, final long index)
+    {
+        meta.put(APPLIED_TERM, term);
+        meta.put(APPLIED_INDEX, index);
+    }
+
+    /**
+     * Records that the log has applied entry {@code index} (of {@code term}) though it held no command of
+     * the store's (a configuration change, say), so that a snapshot at that index finds the store there.
+     */
+    public void markApplied(final long term, final long index)
+    {
+        lock.writeLock().lock();
+        try
+        {
+            applied(term, index);
+        }
+        finally
+        {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** The log entry whose command the store applied last, or -1; after a restart, as the last commit left it. */
+    public long appliedIndex()
+    {
+        return meta.getOrDefault(APPLIED_INDEX, -1L);
+    }
+
+    /** The term of {@link #appliedIndex()}, or -1. */
+    public long appliedTerm()
+    {
+        return meta.getOrDefault(APPLIED_TERM, -1L);
+    }
+
+    /** Commits when enough has changed since the last commit. Called by the writer between entries. */
+    public void commitIfDue()
+    {
+        if (mv.getUnsavedMemory() > COMMIT_AFTER_BYTES)
+        {
+            mv.commit();
+        }
+    }
+
+    /** Commits everything applied so far and forces it to the disk: the log before it may be purged. */
+    public void commit()
+    {
+        mv.commit();
+        if (mv.getFileStore() != null)
+        {
+            mv.sync();
+        }
     }
 
     /** Completes at the next apply. */
     public CompletableFuture<Void> changed()
     {
         return changed;
+    }
+
+    private void signal()
+    {
+        final CompletableFuture<Void> applied = changed;
+        changed = new CompletableFuture<>();
+        applied.complete(null);
     }
 
     public long highestSequenceNr(final String persistenceId)
@@ -173,22 +326,20 @@ public final class EventStore
     /** Events of one entity in {@code [from, to]}, at most {@code max}. */
     public List<StoredEvent> events(final String persistenceId, final long from, final long to, final long max)
     {
+        if (from > to)
+        {
+            return List.of();
+        }
         lock.readLock().lock();
         try
         {
-            final NavigableMap<Long, StoredEvent> entity = byEntity.get(persistenceId);
-            if (entity == null || from > to)
-            {
-                return List.of();
-            }
             final List<StoredEvent> found = new ArrayList<>();
-            for (final StoredEvent event : entity.subMap(from, true, to, true).values())
+            final Cursor<String, Long> cursor = byEntity.cursor(StoreKeys.entityFrom(persistenceId, from),
+                StoreKeys.entityTo(persistenceId, to), false);
+            while (cursor.hasNext() && found.size() < max)
             {
-                if (found.size() >= max)
-                {
-                    break;
-                }
-                found.add(event);
+                cursor.next();
+                found.add(StoreKeys.event(byOrdering.get(cursor.getValue())));
             }
             return found;
         }
@@ -204,19 +355,13 @@ public final class EventStore
         lock.readLock().lock();
         try
         {
-            final TreeSet<Long> tagged = byTag.get(tag);
-            if (tagged == null)
-            {
-                return List.of();
-            }
             final List<StoredEvent> found = new ArrayList<>();
-            for (final Long ordering : tagged.tailSet(afterOrdering, false))
+            final Cursor<String, Long> cursor = byTag.cursor(StoreKeys.tagged(tag, afterOrdering + 1),
+                StoreKeys.tagged(tag, Long.MAX_VALUE), false);
+            while (cursor.hasNext() && found.size() < max)
             {
-                if (found.size() >= max)
-                {
-                    break;
-                }
-                found.add(byOrdering.get(ordering));
+                cursor.next();
+                found.add(StoreKeys.event(byOrdering.get(cursor.getValue())));
             }
             return found;
         }
@@ -231,7 +376,10 @@ public final class EventStore
         lock.readLock().lock();
         try
         {
-            return new ArrayList<>(highest.keySet());
+            final List<String> ids = new ArrayList<>();
+            final Iterator<String> keys = highest.keyIterator(null);
+            keys.forEachRemaining(ids::add);
+            return ids;
         }
         finally
         {
@@ -245,13 +393,12 @@ public final class EventStore
         lock.readLock().lock();
         try
         {
-            final NavigableMap<Long, StoredSnapshot> of = snapshots.get(persistenceId);
-            if (of == null)
+            final Cursor<String, byte[]> cursor = snapshots.cursor(StoreKeys.entityTo(persistenceId, Long.MAX_VALUE),
+                StoreKeys.entityFrom(persistenceId, 0), true);
+            while (cursor.hasNext())
             {
-                return Optional.empty();
-            }
-            for (final StoredSnapshot s : of.descendingMap().values())
-            {
+                cursor.next();
+                final StoredSnapshot s = StoreKeys.snapshot(cursor.getValue());
                 if (range.contains(s))
                 {
                     return Optional.of(s);
@@ -270,7 +417,7 @@ public final class EventStore
         lock.readLock().lock();
         try
         {
-            return byOrdering.size();
+            return eventCount;
         }
         finally
         {
@@ -292,7 +439,7 @@ public final class EventStore
         }
     }
 
-    /** The whole store, for a snapshot of the replicated log's state. */
+    /** The whole store, for a snapshot of the replicated log's state (streamed from the disk). */
     public void writeTo(final DataOutput out) throws IOException
     {
         lock.readLock().lock();
@@ -300,29 +447,26 @@ public final class EventStore
         {
             out.writeInt(SNAPSHOT_FORMAT);
             out.writeLong(lastOrdering);
-            out.writeInt(highest.size());
-            for (final Map.Entry<String, Long> entry : highest.entrySet())
+            out.writeInt(Math.toIntExact(highest.sizeAsLong()));
+            final Cursor<String, Long> entities = highest.cursor(null);
+            while (entities.hasNext())
             {
-                JournalCodec.writeString(out, entry.getKey());
-                out.writeLong(entry.getValue());
+                JournalCodec.writeString(out, entities.next());
+                out.writeLong(entities.getValue());
             }
-            out.writeInt(byOrdering.size());
-            for (final StoredEvent event : byOrdering.values())
+            out.writeInt(Math.toIntExact(byOrdering.sizeAsLong()));
+            final Cursor<Long, byte[]> events = byOrdering.cursor(null);
+            while (events.hasNext())
             {
-                JournalCodec.writeEvent(out, event);
+                events.next();
+                out.write(events.getValue()); // already in writeEvent's form
             }
-            int count = 0;
-            for (final NavigableMap<Long, StoredSnapshot> of : snapshots.values())
+            out.writeInt(Math.toIntExact(snapshots.sizeAsLong()));
+            final Cursor<String, byte[]> saved = snapshots.cursor(null);
+            while (saved.hasNext())
             {
-                count += of.size();
-            }
-            out.writeInt(count);
-            for (final NavigableMap<Long, StoredSnapshot> of : snapshots.values())
-            {
-                for (final StoredSnapshot s : of.values())
-                {
-                    JournalCodec.writeSnapshot(out, s);
-                }
+                saved.next();
+                out.write(saved.getValue()); // already in writeSnapshot's form
             }
         }
         finally
@@ -331,8 +475,11 @@ public final class EventStore
         }
     }
 
-    /** Replaces the store's contents with what {@link #writeTo} wrote. */
-    public void readFrom(final DataInput in) throws IOException
+    /**
+     * Replaces the store's contents with what {@link #writeTo} wrote, applied up to entry {@code index} of
+     * {@code term}, and commits.
+     */
+    public void readFrom(final DataInput in, final long term, final long index) throws IOException
     {
         lock.writeLock().lock();
         try
@@ -342,12 +489,12 @@ public final class EventStore
             {
                 throw new IOException("journal snapshot of unknown format " + format);
             }
-            byOrdering.clear();
-            byEntity.clear();
-            highest.clear();
-            byTag.clear();
-            snapshots.clear();
+            for (final MVMap<?, ?> map : List.of(byOrdering, byEntity, highest, byTag, snapshots, meta))
+            {
+                map.clear();
+            }
             payloadBytes = 0;
+            eventCount = 0;
             lastOrdering = in.readLong();
             final int entities = in.readInt();
             for (int i = 0; i < entities; i++)
@@ -359,26 +506,69 @@ public final class EventStore
             {
                 final StoredEvent event = JournalCodec.readEvent(in);
                 payloadBytes += event.payload().length;
-                byOrdering.put(event.ordering(), event);
-                byEntity.computeIfAbsent(event.persistenceId(), id -> new TreeMap<>()).put(event.sequenceNr(), event);
+                eventCount++;
+                byOrdering.put(event.ordering(), StoreKeys.encode(event));
+                byEntity.put(StoreKeys.entity(event.persistenceId(), event.sequenceNr()), event.ordering());
                 for (final String tag : event.tags())
                 {
-                    byTag.computeIfAbsent(tag, t -> new TreeSet<>()).add(event.ordering());
+                    byTag.put(StoreKeys.tagged(tag, event.ordering()), event.ordering());
+                }
+                if (i % 10_000 == 9_999)
+                {
+                    mv.commit(); // keeps what is held in memory bounded while a large snapshot loads
                 }
             }
             final int snapshotCount = in.readInt();
             for (int i = 0; i < snapshotCount; i++)
             {
                 final StoredSnapshot s = JournalCodec.readSnapshot(in);
-                snapshots.computeIfAbsent(s.persistenceId(), id -> new TreeMap<>()).put(s.sequenceNr(), s);
+                snapshots.put(StoreKeys.entity(s.persistenceId(), s.sequenceNr()), StoreKeys.encode(s));
+            }
+            counters();
+            applied(term, index);
+            commit();
+        }
+        finally
+        {
+            lock.writeLock().unlock();
+        }
+        signal();
+    }
+
+    /** Replaces the store's contents with what {@link #writeTo} wrote (no log position: tests and tools). */
+    public void readFrom(final DataInput in) throws IOException
+    {
+        readFrom(in, -1, -1);
+    }
+
+    /** Entries of the whole store by name, for diagnostics: how many keys each map holds. */
+    public Map<String, Long> sizes()
+    {
+        return Map.of("events", byOrdering.sizeAsLong(), "entities", highest.sizeAsLong(), "tagged", byTag.sizeAsLong(),
+            "snapshots", snapshots.sizeAsLong());
+    }
+
+    /** Closes the file without committing, as a killed process leaves it: for tests of what a restart finds. */
+    void abandon()
+    {
+        mv.closeImmediately();
+    }
+
+    /** Commits what was applied and closes the file. */
+    @Override
+    public void close()
+    {
+        lock.writeLock().lock();
+        try
+        {
+            if (!mv.isClosed())
+            {
+                mv.close();
             }
         }
         finally
         {
             lock.writeLock().unlock();
         }
-        final CompletableFuture<Void> applied = changed;
-        changed = new CompletableFuture<>();
-        applied.complete(null);
     }
 }

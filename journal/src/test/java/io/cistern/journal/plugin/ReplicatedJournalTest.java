@@ -144,6 +144,13 @@ class ReplicatedJournalTest
         assertEquals("wxyzv", ask(kit, onSurvivor, replyTo -> new Appender.Append("v", replyTo)));
         System.out.printf("write after the leader (%s) stopped: %d ms%n", leader, (System.nanoTime() - before) / 1_000_000);
 
+        // The member that led comes back on its own folder: its store is on disk where it left it, and
+        // the log brings it the event it missed.
+        final ActorTestKit back = start(leader);
+        final List<EventEnvelope> onBack = queries(back).currentEventsByPersistenceId("e1", 0, Long.MAX_VALUE)
+            .runWith(Sink.seq(), back.system()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertEquals(List.of("w", "x", "y", "z", "v"), onBack.stream().map(EventEnvelope::event).toList());
+
         // A member that is not a voter joins as a listener, catches up and answers queries from its own copy.
         final ActorTestKit d = start("d");
         // A current query reads after a barrier, so it sees every event committed before it was asked.

@@ -3,12 +3,14 @@ package io.cistern.journal.store;
 import io.cistern.journal.log.JournalCodec;
 import io.cistern.journal.log.JournalCommand;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -115,5 +117,42 @@ class EventStoreTest
         // Orderings go on from where the snapshot left off, as they do on the nodes that never restarted.
         apply(restored, write("b", event("b", 2, "t")));
         assertEquals(List.of(3L, 4L), restored.eventsByTag("t", 0, 10).stream().map(StoredEvent::ordering).toList());
+    }
+
+    @Test
+    void aStoreOnDiskReopensAtItsLastCommitWithTheEntryItHadApplied(@TempDir final Path dir) throws IOException
+    {
+        final Path file = dir.resolve("events.mv.db");
+        final EventStore store = EventStore.open(file);
+        store.apply(decoded(write("a", event("a", 1, "t"), event("a", 2))), 1, 5);
+        store.apply(decoded(write("prefix", event("prefix", 1, "t"))), 1, 6);
+        store.commit();
+        // Applied but never committed: a process killed here loses it from the store, and the log (which
+        // kept it) applies it again after the restart.
+        store.apply(decoded(write("a", event("a", 3, "t"))), 2, 7);
+        store.abandon();
+
+        final EventStore reopened = EventStore.open(file);
+        assertEquals(6, reopened.appliedIndex());
+        assertEquals(1, reopened.appliedTerm());
+        assertEquals(2, reopened.highestSequenceNr("a"));
+        assertEquals(3, reopened.eventCount());
+        assertEquals(List.of(1L, 2L), reopened.events("a", 0, Long.MAX_VALUE, 10).stream().map(StoredEvent::sequenceNr).toList(),
+            "an id's range holds only its own events, not those of an id it is a prefix of");
+        assertEquals(List.of(1L, 3L), reopened.eventsByTag("t", 0, 10).stream().map(StoredEvent::ordering).toList());
+        // The entry is applied again, with the ordering it had: every node numbers the same entries alike.
+        reopened.apply(decoded(write("a", event("a", 3, "t"))), 2, 7);
+        assertEquals(List.of(1L, 3L, 4L), reopened.eventsByTag("t", 0, 10).stream().map(StoredEvent::ordering).toList());
+        reopened.close();
+
+        final EventStore closed = EventStore.open(file);
+        assertEquals(7, closed.appliedIndex(), "a store closed in order keeps everything applied");
+        assertEquals(List.of("a", "prefix"), closed.persistenceIds());
+        closed.close();
+    }
+
+    private static JournalCommand decoded(final JournalCommand command)
+    {
+        return JournalCodec.decode(JournalCodec.encode(command));
     }
 }
