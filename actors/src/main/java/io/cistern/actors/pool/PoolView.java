@@ -99,7 +99,7 @@ public final class PoolView
     private final SlabListener slabListener;
     private final Map<String, Drive.State> drives = new HashMap<>();
     private final Map<String, Volume.State> volumes = new HashMap<>();
-    private final Map<String, Slab.State> slabs = new HashMap<>();
+    private final SlabStates slabs = new SlabStates();
     /** Ids of volumes seen deleted; a volume id is never reused (a new volume of the same name gets a new one). */
     private final java.util.Set<Long> deletedVolumes = new java.util.HashSet<>();
     private final Map<String, Offset> offsets = new HashMap<>();
@@ -152,12 +152,9 @@ public final class PoolView
             .onMessage(GetOrphanSlabs.class, get ->
             {
                 final List<SlabLayout> orphans = new ArrayList<>();
-                for (final Slab.State state : slabs.values())
+                for (final long volumeId : deletedVolumes)
                 {
-                    if (state instanceof Slab.Active active && deletedVolumes.contains(active.layout().volumeId()))
-                    {
-                        orphans.add(active.layout());
-                    }
+                    slabs.forEachPlaced(volumeId, orphans::add);
                 }
                 get.replyTo().tell(new OrphanSlabs(orphans));
                 return Behaviors.same();
@@ -165,13 +162,7 @@ public final class PoolView
             .onMessage(GetAllSlabs.class, get ->
             {
                 final List<SlabLayout> placed = new ArrayList<>();
-                for (final Slab.State state : slabs.values())
-                {
-                    if (state instanceof Slab.Active active)
-                    {
-                        placed.add(active.layout());
-                    }
-                }
+                slabs.forEachPlaced(placed::add);
                 get.replyTo().tell(placed);
                 return Behaviors.same();
             })
@@ -210,8 +201,12 @@ public final class PoolView
         }
         else if (event instanceof Slab.Event e)
         {
-            final Slab.State next = Slab.apply(slabs.getOrDefault(id, new Slab.Unplaced()), e);
-            slabs.put(id, next);
+            // The entity id is the volume's id in hex and the slab's index (Slab.entityId).
+            final int dash = id.lastIndexOf('-');
+            final long volumeId = Long.parseUnsignedLong(id, 0, dash, 16);
+            final int index = Integer.parseInt(id, dash + 1, id.length(), 10);
+            final Slab.State next = Slab.apply(slabs.get(volumeId, index), e);
+            slabs.put(volumeId, index, next);
             if (next instanceof Slab.Active active)
             {
                 slabListener.placed(active.layout());
@@ -228,20 +223,17 @@ public final class PoolView
     private Behavior<Command> onGetDrives(final GetDrives get)
     {
         final Map<String, Long> allocated = new HashMap<>();
-        for (final Slab.State state : slabs.values())
+        slabs.forEachPlaced(layout ->
         {
-            if (state instanceof Slab.Active active)
+            for (final Extent extent : layout.extents())
             {
-                for (final Extent extent : active.layout().extents())
+                if (extent.state() == ExtentState.RETIRED)
                 {
-                    if (extent.state() == ExtentState.RETIRED)
-                    {
-                        continue; // handed over: its node deletes the file, the space is free again
-                    }
-                    allocated.merge(extent.driveId(), active.layout().extentBytes(), Long::sum);
+                    continue; // handed over: its node deletes the file, the space is free again
                 }
+                allocated.merge(extent.driveId(), layout.extentBytes(), Long::sum);
             }
-        }
+        });
         final List<DriveStatus> known = new ArrayList<>();
         for (final Map.Entry<String, Drive.State> entry : drives.entrySet())
         {
@@ -275,13 +267,7 @@ public final class PoolView
     private Behavior<Command> onGetSlabs(final GetSlabs get)
     {
         final List<SlabLayout> placed = new ArrayList<>();
-        for (final Slab.State state : slabs.values())
-        {
-            if (state instanceof Slab.Active active && active.layout().volumeId() == get.volumeId())
-            {
-                placed.add(active.layout());
-            }
-        }
+        slabs.forEachPlaced(get.volumeId(), placed::add);
         placed.sort(Comparator.comparingInt(SlabLayout::index));
         get.replyTo().tell(placed);
         return Behaviors.same();

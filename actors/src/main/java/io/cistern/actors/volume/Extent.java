@@ -12,4 +12,13 @@ import io.cistern.actors.serialization.CisternSerializable;
  */
 public record Extent(int copy, String driveId, String node, ExtentState state) implements CisternSerializable
 {
+    /** One instance per distinct copy: bounded by the pool's drives, places and states, not its slabs. */
+    private static final java.util.concurrent.ConcurrentHashMap<Extent, Extent> CANONICAL = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The shared instance equal to {@code extent}. */
+    static Extent canonical(final Extent extent)
+    {
+        final Extent known = CANONICAL.putIfAbsent(extent, extent);
+        return known == null ? extent : known;
+    }
 }

@@ -15,7 +15,14 @@ public record SlabLayout(long volumeId, int index, long epoch, long extentBytes,
 {
     public SlabLayout
     {
-        extents = new ArrayList<>(extents);
+        // Every node keeps every layout (pool view, layout table): the copies are shared instances, as a
+        // pool has few distinct ones (drives x places x states) however many slabs it holds.
+        final ArrayList<Extent> shared = new ArrayList<>(extents.size());
+        for (final Extent extent : extents)
+        {
+            shared.add(Extent.canonical(extent));
+        }
+        extents = shared;
     }
 
     /** How many copies are in sync: may serve reads, and have every acknowledged write. */

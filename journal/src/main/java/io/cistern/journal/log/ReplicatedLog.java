@@ -163,7 +163,12 @@ public final class ReplicatedLog implements AutoCloseable
         // without the lease each read waits for the next heartbeat round (half the election timeout), and
         // entity recoveries, two reads each, crawled at ~70 a second.
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
-        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("32MB"));
+        // Ratis keeps whole closed segments of the log in the heap (by default up to 6 of them, 200 MB):
+        // in a placement's bulk entries that was most of what a node's heap grew by. The store on disk is
+        // the state; a follower that needs older entries is sent them from the segment files.
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
+        RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
+        RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf("16MB"));
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, settings.snapshotEvery());

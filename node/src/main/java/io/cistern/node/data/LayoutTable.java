@@ -11,8 +11,10 @@ import java.util.Arrays;
  * arrive, read on every I/O by the data server (to fence stale epochs and find its extents) and the
  * front ends (to find a slab's copies). A layout is only ever replaced by one with a higher epoch.
  * <p>
- * Reads far outnumber writes (a write is a placement), so the table is copy-on-write: readers see an
- * immutable snapshot through one volatile read and look up without allocating.
+ * Reads far outnumber writes, so readers look up without locking or allocating: one volatile read of
+ * the map of volumes, then the volume's array. A layout is an immutable record written into its slot
+ * in place (a slot holds the old layout or the new one), followed by a volatile write of the map; the
+ * map and a volume's outgrown array are replaced copy-on-write.
  */
 public final class LayoutTable implements SlabListener
 {
@@ -55,7 +57,16 @@ public final class LayoutTable implements SlabListener
         {
             return;
         }
-        final SlabLayout[] updated = Arrays.copyOf(slabs, Math.max(slabs.length, index + 1));
+        if (index < slabs.length)
+        {
+            // In place: a reader sees the old layout or the new one (an immutable record), never a torn one,
+            // and a copy of the volume's array per placement would make placing n slabs cost n squared.
+            slabs[index] = layout;
+            byVolume = byVolume; // the volatile write after the slot's: a reader's volatile read then sees it
+            return;
+        }
+        // Grown by doubling, so a volume placed slab by slab (or replayed at a start) is copied log n times.
+        final SlabLayout[] updated = Arrays.copyOf(slabs, Math.max(index + 1, slabs.length * 2));
         updated[index] = layout;
         publish(layout.volumeId(), updated);
     }
@@ -66,9 +77,8 @@ public final class LayoutTable implements SlabListener
         final SlabLayout[] slabs = byVolume.get(volumeId);
         if (slabs != null && index < slabs.length && slabs[index] != null)
         {
-            final SlabLayout[] updated = slabs.clone();
-            updated[index] = null;
-            publish(volumeId, updated);
+            slabs[index] = null;
+            byVolume = byVolume; // published like a placement
         }
     }
 

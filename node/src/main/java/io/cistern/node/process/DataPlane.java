@@ -244,44 +244,50 @@ final class DataPlane implements AutoCloseable
      * stale leftover of the entity on this node (if it was downed while it stood still) has no say. Slabs
      * that could not be read are tried again a second later.
      */
+    /** Slabs whose events are read at once when layouts are confirmed after a pause. */
+    private static final int REVALIDATIONS_AT_ONCE = 16;
+
     private void revalidate(final ActorSystem<?> system)
     {
         final CurrentEventsByPersistenceIdQuery journal = JournalQueries.of(system).byEntity();
-        final java.util.List<long[]> slabs = layouts.knownSlabs();
-        final java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(slabs.size());
         final java.util.concurrent.atomic.AtomicBoolean missed = new java.util.concurrent.atomic.AtomicBoolean();
-        for (final long[] slab : slabs)
-        {
-            final long volumeId = slab[0];
-            final int index = (int)slab[1];
-            if (!layouts.isDistrusted(volumeId, index))
+        // A few slabs at a time: a node knows every slab of the pool, and a query each at once (tens of
+        // thousands of streams) filled the heap, and the collector's pauses set the watch off again.
+        org.apache.pekko.stream.javadsl.Source.from(layouts.knownSlabs())
+            .filter(slab -> layouts.isDistrusted(slab[0], (int)slab[1]))
+            .mapAsyncUnordered(REVALIDATIONS_AT_ONCE, slab ->
             {
-                left.decrementAndGet();
-                continue;
-            }
-            journal.currentEventsByPersistenceId(Slab.ENTITY_TYPE_KEY.name() + "|" + Slab.entityId(volumeId, index), 0, Long.MAX_VALUE)
-                .runFold((Slab.State)new Slab.Unplaced(), (state, envelope) -> envelope.event() instanceof Slab.Event e ?
-                    Slab.apply(state, e) : state, system)
-                .whenComplete((state, failure) ->
+                final long volumeId = slab[0];
+                final int index = (int)slab[1];
+                return journal.currentEventsByPersistenceId(Slab.ENTITY_TYPE_KEY.name() + "|" + Slab.entityId(volumeId, index),
+                        0, Long.MAX_VALUE)
+                    .runFold((Slab.State)new Slab.Unplaced(), (state, envelope) -> envelope.event() instanceof Slab.Event e ?
+                        Slab.apply(state, e) : state, system)
+                    .handle((state, failure) ->
+                    {
+                        if (state instanceof Slab.Active active)
+                        {
+                            layouts.confirmed(active.layout());
+                        }
+                        else if (state != null)
+                        {
+                            layouts.confirmedFreed(volumeId, index);
+                        }
+                        else
+                        {
+                            missed.set(true);
+                        }
+                        return slab;
+                    });
+            })
+            .runWith(org.apache.pekko.stream.javadsl.Sink.ignore(), system)
+            .whenComplete((done, failure) ->
+            {
+                if ((missed.get() || failure != null) && probeThread != null)
                 {
-                    if (state instanceof Slab.Active active)
-                    {
-                        layouts.confirmed(active.layout());
-                    }
-                    else if (state != null)
-                    {
-                        layouts.confirmedFreed(volumeId, index);
-                    }
-                    else
-                    {
-                        missed.set(true);
-                    }
-                    if (left.decrementAndGet() == 0 && missed.get() && probeThread != null)
-                    {
-                        probeThread.schedule(() -> revalidate(system), 1, TimeUnit.SECONDS);
-                    }
-                });
-        }
+                    probeThread.schedule(() -> revalidate(system), 1, TimeUnit.SECONDS);
+                }
+            });
     }
 
     /** One round of drive probes, on the probe thread; failed drives are reported again each round. */
