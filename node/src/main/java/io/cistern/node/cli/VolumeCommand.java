@@ -93,7 +93,7 @@ final class VolumeCommand implements Runnable
                 // The cluster goes on creating it (a big fixed volume, or a node just lost): follow it
                 // instead of reporting a failure that is not one.
                 System.out.printf("%s; the cluster is still at it, following volume %s:%n", slow.getMessage(), name);
-                created = follow(cluster, name);
+                created = follow(cluster, name, body.toString());
                 if (json)
                 {
                     System.out.println(created.toPrettyString());
@@ -111,14 +111,17 @@ final class VolumeCommand implements Runnable
 
     /** How long a followed volume may show no progress before the CLI gives up following it. */
     private static final Duration FOLLOW_PATIENCE = Duration.ofSeconds(90);
+    /** How long a followed creation may show no volume at all before the CLI sends its request again. */
+    private static final Duration RESEND_AFTER = Duration.ofSeconds(15);
 
     /**
      * Polls a volume being created until it exists and, if fixed, has every slab placed, printing the
      * placement's progress; gives up only after {@link #FOLLOW_PATIENCE} without progress.
      */
-    static JsonNode follow(final ClusterOptions cluster, final String name)
+    static JsonNode follow(final ClusterOptions cluster, final String name, final String createBody)
     {
         long lastProgressAt = System.nanoTime();
+        long lastSentAt = System.nanoTime();
         int lastPlaced = -1;
         while (true)
         {
@@ -130,6 +133,27 @@ final class VolumeCommand implements Runnable
             catch (final CliException notYet)
             {
                 // not there yet (404), or this poll timed out: try again
+            }
+            if (volume == null && System.nanoTime() - lastSentAt > RESEND_AFTER.toNanos())
+            {
+                // Still no volume: the request may have been lost with a node (its entity's shard moving), so
+                // it is sent again. A volume that came into being meanwhile answers "already exists".
+                lastSentAt = System.nanoTime();
+                try
+                {
+                    return cluster.call("POST", "/api/v1/volumes", createBody, false);
+                }
+                catch (final CliException.TimedOut slow)
+                {
+                    // still at it
+                }
+                catch (final CliException refused)
+                {
+                    if (!refused.getMessage().contains("already exists"))
+                    {
+                        throw refused;
+                    }
+                }
             }
             if (volume != null)
             {
