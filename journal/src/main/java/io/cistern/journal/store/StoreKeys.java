@@ -59,36 +59,40 @@ final class StoreKeys
 
     static byte[] encode(final StoredEvent event)
     {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(96 + event.payload().length);
-        try (DataOutputStream out = new DataOutputStream(bytes))
-        {
-            JournalCodec.writeEvent(out, event);
-        }
-        catch (final IOException e)
-        {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return encode(96 + event.payload().length, out -> JournalCodec.writeEvent(out, event));
     }
 
     static StoredEvent event(final byte[] bytes)
     {
-        try
-        {
-            return JournalCodec.readEvent(new DataInputStream(new ByteArrayInputStream(bytes)));
-        }
-        catch (final IOException e)
-        {
-            throw new UncheckedIOException("a stored event of " + bytes.length + " bytes does not read back", e);
-        }
+        return decode(bytes, JournalCodec::readEvent, "event");
     }
 
     static byte[] encode(final StoredSnapshot snapshot)
     {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + snapshot.payload().length);
+        return encode(64 + snapshot.payload().length, out -> JournalCodec.writeSnapshot(out, snapshot));
+    }
+
+    static StoredSnapshot snapshot(final byte[] bytes)
+    {
+        return decode(bytes, JournalCodec::readSnapshot, "snapshot");
+    }
+
+    private interface Writer
+    {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    private interface Reader<T>
+    {
+        T read(DataInputStream in) throws IOException;
+    }
+
+    private static byte[] encode(final int sizeHint, final Writer writer)
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(sizeHint);
         try (DataOutputStream out = new DataOutputStream(bytes))
         {
-            JournalCodec.writeSnapshot(out, snapshot);
+            writer.write(out);
         }
         catch (final IOException e)
         {
@@ -97,15 +101,15 @@ final class StoreKeys
         return bytes.toByteArray();
     }
 
-    static StoredSnapshot snapshot(final byte[] bytes)
+    private static <T> T decode(final byte[] bytes, final Reader<T> reader, final String what)
     {
         try
         {
-            return JournalCodec.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes)));
+            return reader.read(new DataInputStream(new ByteArrayInputStream(bytes)));
         }
         catch (final IOException e)
         {
-            throw new UncheckedIOException("a stored snapshot of " + bytes.length + " bytes does not read back", e);
+            throw new UncheckedIOException("a stored " + what + " of " + bytes.length + " bytes does not read back", e);
         }
     }
 }
