@@ -1,6 +1,5 @@
 package io.cistern.journal.store;
 
-import io.cistern.journal.log.JournalCodec;
 import io.cistern.journal.log.JournalCommand;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -40,8 +38,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class EventStore implements AutoCloseable
 {
-    /** Format of {@link #writeTo}; append-only like the log's entries. */
-    private static final int SNAPSHOT_FORMAT = 1;
     /** The MVStore's page cache: the heap the journal's copy may take, whatever the pool's size. */
     private static final int CACHE_MIB = 16;
     /** Uncommitted changes are held in memory; past this many bytes of them the writer commits. */
@@ -197,19 +193,24 @@ public final class EventStore implements AutoCloseable
         }
         for (final StoredEvent event : atomic.events())
         {
-            final StoredEvent stored = event.withOrdering(++lastOrdering);
-            payloadBytes += stored.payload().length;
-            eventCount++;
-            // The event first, then its indexes: a reader following an index always finds the event.
-            byOrdering.put(stored.ordering(), StoreKeys.encode(stored));
-            byEntity.put(StoreKeys.entity(stored.persistenceId(), stored.sequenceNr()), stored.ordering());
-            for (final String tag : stored.tags())
-            {
-                byTag.put(StoreKeys.tagged(tag, stored.ordering()), stored.ordering());
-            }
+            store(event.withOrdering(++lastOrdering));
         }
         highest.put(atomic.persistenceId(), expected - 1);
         return Optional.empty();
+    }
+
+    /** One event with its ordering, and its indexes. */
+    private void store(final StoredEvent event)
+    {
+        payloadBytes += event.payload().length;
+        eventCount++;
+        // The event first, then its indexes: a reader following an index always finds the event.
+        byOrdering.put(event.ordering(), StoreKeys.encode(event));
+        byEntity.put(StoreKeys.entity(event.persistenceId(), event.sequenceNr()), event.ordering());
+        for (final String tag : event.tags())
+        {
+            byTag.put(StoreKeys.tagged(tag, event.ordering()), event.ordering());
+        }
     }
 
     private void deleteTo(final String persistenceId, final long toSequenceNr)
@@ -439,35 +440,13 @@ public final class EventStore implements AutoCloseable
         }
     }
 
-    /** The whole store, for a snapshot of the replicated log's state (streamed from the disk). */
+    /** The whole store, for a snapshot of the replicated log's state (streamed from the disk; see {@link SnapshotFormat}). */
     public void writeTo(final DataOutput out) throws IOException
     {
         lock.readLock().lock();
         try
         {
-            out.writeInt(SNAPSHOT_FORMAT);
-            out.writeLong(lastOrdering);
-            out.writeInt(Math.toIntExact(highest.sizeAsLong()));
-            final Cursor<String, Long> entities = highest.cursor(null);
-            while (entities.hasNext())
-            {
-                JournalCodec.writeString(out, entities.next());
-                out.writeLong(entities.getValue());
-            }
-            out.writeInt(Math.toIntExact(byOrdering.sizeAsLong()));
-            final Cursor<Long, byte[]> events = byOrdering.cursor(null);
-            while (events.hasNext())
-            {
-                events.next();
-                out.write(events.getValue()); // already in writeEvent's form
-            }
-            out.writeInt(Math.toIntExact(snapshots.sizeAsLong()));
-            final Cursor<String, byte[]> saved = snapshots.cursor(null);
-            while (saved.hasNext())
-            {
-                saved.next();
-                out.write(saved.getValue()); // already in writeSnapshot's form
-            }
+            SnapshotFormat.write(out, lastOrdering, highest, byOrdering, snapshots);
         }
         finally
         {
@@ -484,46 +463,36 @@ public final class EventStore implements AutoCloseable
         lock.writeLock().lock();
         try
         {
-            final int format = in.readInt();
-            if (format != SNAPSHOT_FORMAT)
-            {
-                throw new IOException("journal snapshot of unknown format " + format);
-            }
             for (final MVMap<?, ?> map : List.of(byOrdering, byEntity, highest, byTag, snapshots, meta))
             {
                 map.clear();
             }
             payloadBytes = 0;
             eventCount = 0;
-            lastOrdering = in.readLong();
-            final int entities = in.readInt();
-            for (int i = 0; i < entities; i++)
+            lastOrdering = SnapshotFormat.read(in, new SnapshotFormat.Sink()
             {
-                highest.put(JournalCodec.readString(in), in.readLong());
-            }
-            final int events = in.readInt();
-            for (int i = 0; i < events; i++)
-            {
-                final StoredEvent event = JournalCodec.readEvent(in);
-                payloadBytes += event.payload().length;
-                eventCount++;
-                byOrdering.put(event.ordering(), StoreKeys.encode(event));
-                byEntity.put(StoreKeys.entity(event.persistenceId(), event.sequenceNr()), event.ordering());
-                for (final String tag : event.tags())
+                @Override
+                public void entity(final String persistenceId, final long highestSequenceNr)
                 {
-                    byTag.put(StoreKeys.tagged(tag, event.ordering()), event.ordering());
+                    highest.put(persistenceId, highestSequenceNr);
                 }
-                if (i % 10_000 == 9_999)
+
+                @Override
+                public void event(final StoredEvent event)
                 {
-                    mv.commit(); // keeps what is held in memory bounded while a large snapshot loads
+                    store(event);
+                    if (eventCount % 10_000 == 0)
+                    {
+                        mv.commit(); // keeps what is held in memory bounded while a large snapshot loads
+                    }
                 }
-            }
-            final int snapshotCount = in.readInt();
-            for (int i = 0; i < snapshotCount; i++)
-            {
-                final StoredSnapshot s = JournalCodec.readSnapshot(in);
-                snapshots.put(StoreKeys.entity(s.persistenceId(), s.sequenceNr()), StoreKeys.encode(s));
-            }
+
+                @Override
+                public void snapshot(final StoredSnapshot snapshot)
+                {
+                    snapshots.put(StoreKeys.entity(snapshot.persistenceId(), snapshot.sequenceNr()), StoreKeys.encode(snapshot));
+                }
+            });
             counters();
             applied(term, index);
             commit();
@@ -539,13 +508,6 @@ public final class EventStore implements AutoCloseable
     public void readFrom(final DataInput in) throws IOException
     {
         readFrom(in, -1, -1);
-    }
-
-    /** Entries of the whole store by name, for diagnostics: how many keys each map holds. */
-    public Map<String, Long> sizes()
-    {
-        return Map.of("events", byOrdering.sizeAsLong(), "entities", highest.sizeAsLong(), "tagged", byTag.sizeAsLong(),
-            "snapshots", snapshots.sizeAsLong());
     }
 
     /** Closes the file without committing, as a killed process leaves it: for tests of what a restart finds. */
