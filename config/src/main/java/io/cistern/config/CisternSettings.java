@@ -9,6 +9,7 @@ public record CisternSettings(
     ClusterSettings cluster,
     int managementPort,
     NbdSettings nbd,
+    IscsiSettings iscsi,
     AeronSettings aeron,
     JournalSettings journal,
     HealthSettings health,

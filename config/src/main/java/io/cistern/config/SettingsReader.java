@@ -74,6 +74,10 @@ public final class SettingsReader
         final int nbdPort = values.port("cistern.nbd.port");
         final NbdSettings nbd = new NbdSettings(nbdPort, values.positiveDuration("cistern.nbd.handshake-timeout"),
             values.intInRange("cistern.nbd.max-connections", 1, 65536), values.intInRange("cistern.nbd.max-handshakes", 1, 65536));
+        final int iscsiPort = values.port("cistern.iscsi.port");
+        final IscsiSettings iscsi = new IscsiSettings(iscsiPort, values.positiveDuration("cistern.iscsi.login-timeout"),
+            values.intInRange("cistern.iscsi.max-connections", 1, 65536), values.intInRange("cistern.iscsi.max-logins", 1, 65536),
+            portalGroup(node.name()));
         final AeronSettings aeron = aeron(node.dataDir());
         final JournalSettings journal = journal();
         final HealthSettings health = new HealthSettings(
@@ -88,11 +92,38 @@ public final class SettingsReader
             slabSize("cistern.volume.slab-size"),
             values.enumValue("cistern.volume.fault-domain", FaultDomainLevel.class));
 
-        distinctPorts(cluster.port(), managementPort, nbdPort, aeron.port(), journal.replication().port());
+        distinctPorts(cluster.port(), managementPort, nbdPort, aeron.port(), journal.replication().port(), iscsiPort);
         final RepairSettings repair = new RepairSettings(values.bytes("cistern.repair.bandwidth", config, "cistern.repair.bandwidth"),
             values.intInRange("cistern.repair.concurrency", 1, 16),
             values.bytes("cistern.repair.scrub-rate", config, "cistern.repair.scrub-rate"), values.positiveDuration("cistern.repair.scrub-interval"));
-        return new CisternSettings(node, cluster, managementPort, nbd, aeron, journal, health, volume, repair);
+        return new CisternSettings(node, cluster, managementPort, nbd, iscsi, aeron, journal, health, volume, repair);
+    }
+
+    /**
+     * cistern.iscsi.portal-group, or (0) one derived from the node's name: its trailing number ("node-3" is 3),
+     * else a hash of it. Each node's portal is a group of its own, so that its paths are told apart.
+     */
+    private int portalGroup(final String nodeName)
+    {
+        final int configured = values.intInRange("cistern.iscsi.portal-group", 0, 65535);
+        if (configured > 0)
+        {
+            return configured;
+        }
+        int digits = nodeName.length();
+        while (digits > 0 && Character.isDigit(nodeName.charAt(digits - 1)))
+        {
+            digits--;
+        }
+        if (digits < nodeName.length() && nodeName.length() - digits <= 4)
+        {
+            final int number = Integer.parseInt(nodeName.substring(digits));
+            if (number > 0 && number <= 65535)
+            {
+                return number;
+            }
+        }
+        return (nodeName.hashCode() & 0x7fff) + 1;
     }
 
     private NodeSettings node()
@@ -318,7 +349,7 @@ public final class SettingsReader
     private void distinctPorts(final int... ports)
     {
         final String[] keys = {"cistern.cluster.port", "cistern.management.port", "cistern.nbd.port", "cistern.aeron.port",
-            "cistern.journal.port"};
+            "cistern.journal.port", "cistern.iscsi.port"};
         for (int i = 0; i < ports.length; i++)
         {
             for (int j = i + 1; j < ports.length; j++)

@@ -41,11 +41,12 @@ public record ClusterFile(String data, int portOffset, int drives, long driveSiz
      * @param aeron  Aeron data server {@code host:port} (UDP).
      * @param artery cluster (Artery TCP) {@code host:port}.
      */
-    public record Node(String name, long pid, String config, String log, String http, String nbd, String aeron, String artery)
+    public record Node(String name, long pid, String config, String log, String http, String nbd, String aeron, String artery,
+                       String iscsi)
     {
         Node withPid(final long newPid)
         {
-            return new Node(name, newPid, config, log, http, nbd, aeron, artery);
+            return new Node(name, newPid, config, log, http, nbd, aeron, artery, iscsi);
         }
     }
 

@@ -15,6 +15,7 @@ final class Ports
     static final int ARTERY = 17355;
     static final int HTTP = 7626;
     static final int NBD = 10809;
+    static final int ISCSI = 3260;
     static final int AERON = 40456;
     static final int JOURNAL = 9092;
     /** The replicated journal's members (Raft), node i at RAFT + i. */

@@ -85,7 +85,7 @@ final class StatusCommand implements Callable<Integer>
                 }
             }
         }
-        final Table table = new Table("NAME", "PID", "PROCESS", "READY", "MEMBER", "HTTP", "NBD", "AERON", "ARTERY");
+        final Table table = new Table("NAME", "PID", "PROCESS", "READY", "MEMBER", "HTTP", "NBD", "ISCSI", "AERON", "ARTERY");
         for (final ClusterFile.Node node : file.nodes())
         {
             final boolean running = local.nodeProcess(node).isPresent();
@@ -99,7 +99,7 @@ final class StatusCommand implements Callable<Integer>
                 running ? node.pid() : "-",
                 running ? "running" : "stopped",
                 running ? (api.status(node.http() + "/ready") == 200 ? "yes" : "no") : "-",
-                member, node.http(), node.nbd(), node.aeron(), node.artery());
+                member, node.http(), node.nbd(), node.iscsi() == null ? "-" : node.iscsi(), node.aeron(), node.artery());
         }
         table.print(out);
     }

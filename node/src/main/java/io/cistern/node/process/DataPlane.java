@@ -20,6 +20,7 @@ import io.cistern.node.data.PeerRoutes;
 import io.cistern.node.metrics.MetricsRegistry;
 import io.cistern.node.volume.ClusterVolumes;
 import io.cistern.node.volume.DataPath;
+import io.cistern.node.frontend.iscsi.IscsiServer;
 import io.cistern.node.frontend.nbd.NbdServer;
 import io.cistern.node.repair.Jobs;
 import io.cistern.node.repair.JobsExtension;
@@ -75,6 +76,7 @@ final class DataPlane implements AutoCloseable
     private DataClient client;
     private DataClient localClient;
     private NbdServer nbd;
+    private IscsiServer iscsi;
     private final Jobs jobs;
     private volatile ActorRef<Resyncer.Command> resyncer;
     private ExecutorService resyncThread;
@@ -237,6 +239,42 @@ final class DataPlane implements AutoCloseable
         final long incarnation = Cluster.get(Adapter.toClassic(system)).selfUniqueAddress().longUid();
         nbd = NbdServer.start(settings.node().host(), settings.nbd(), exports,
             Attachments.prefix("nbd", settings.node().name(), incarnation));
+        final Cluster cluster = Cluster.get(Adapter.toClassic(system));
+        try
+        {
+            iscsi = IscsiServer.start(settings.node().host(), settings.iscsi().portalGroup(), settings.iscsi(), exports,
+                () -> otherPortals(cluster), Attachments.prefix("iscsi", settings.node().name(), incarnation));
+        }
+        catch (final java.net.BindException ex)
+        {
+            // A cluster laid out before iSCSI has every node on the default port: NBD goes on serving.
+            LOG.error("iSCSI target not started: cistern.iscsi.port {} on {} cannot be bound ({}); set a free port in the node's config",
+                settings.iscsi().port(), settings.node().host(), ex.getMessage());
+        }
+    }
+
+    /** The iSCSI portals of the other members that are up, from their roles. */
+    private static List<String> otherPortals(final Cluster cluster)
+    {
+        final List<String> portals = new ArrayList<>();
+        final org.apache.pekko.cluster.Member self = cluster.selfMember();
+        for (final org.apache.pekko.cluster.Member member : cluster.state().getMembers())
+        {
+            if (member.equals(self) || member.status() != org.apache.pekko.cluster.MemberStatus.up())
+            {
+                continue;
+            }
+            final scala.collection.Iterator<String> roles = member.roles().iterator();
+            while (roles.hasNext())
+            {
+                final String role = roles.next();
+                if (role.startsWith(PekkoConfig.ISCSI_ROLE_PREFIX))
+                {
+                    portals.add(role.substring(PekkoConfig.ISCSI_ROLE_PREFIX.length()));
+                }
+            }
+        }
+        return portals;
     }
 
     /**
@@ -354,6 +392,7 @@ final class DataPlane implements AutoCloseable
     void stopFrontEnds()
     {
         CloseHelper.quietClose(nbd);
+        CloseHelper.quietClose(iscsi);
     }
 
     @Override

@@ -23,6 +23,8 @@ public final class PekkoConfig
     public static final String SYSTEM_NAME = "cistern";
     /** Role prefix that carries the node's name into cluster membership. */
     public static final String NODE_ROLE_PREFIX = "cistern-node=";
+    /** Every node's iSCSI portal, {@code host:port,group}, so that SendTargets through one node lists every path. */
+    public static final String ISCSI_ROLE_PREFIX = "cistern-iscsi=";
 
     private PekkoConfig()
     {
@@ -41,7 +43,8 @@ public final class PekkoConfig
             "pekko.remote.artery.canonical.port", settings.cluster().port(),
             "pekko.cluster.seed-nodes", seeds,
             "pekko.cluster.roles", List.of(NODE_ROLE_PREFIX + settings.node().name(),
-                "cistern-data=" + host + ":" + settings.aeron().port()),
+                "cistern-data=" + host + ":" + settings.aeron().port(),
+                ISCSI_ROLE_PREFIX + host + ":" + settings.iscsi().port() + "," + settings.iscsi().portalGroup()),
             "pekko.cluster.split-brain-resolver.stable-after", settings.cluster().downUnreachableAfter().toMillis() + "ms",
             "pekko.management.http.hostname", host,
             "pekko.management.http.port", settings.managementPort()));

@@ -56,6 +56,12 @@ final class ClusterVolume implements VolumeIo
     }
 
     @Override
+    public long id()
+    {
+        return info.volumeId();
+    }
+
+    @Override
     public long size()
     {
         return info.sizeBytes();

@@ -14,6 +14,12 @@ public interface VolumeIo
     /** The volume's name (the NBD export name, the iSCSI LUN's volume). */
     String name();
 
+    /**
+     * An identifier no other volume of the pool has had, stable for the volume's life (iSCSI reports it as
+     * the logical unit's NAA identifier and serial number, so that every path to it is the same disk).
+     */
+    long id();
+
     /** The size clients see, in bytes. */
     long size();
 

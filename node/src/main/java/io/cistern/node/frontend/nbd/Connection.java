@@ -1,5 +1,7 @@
 package io.cistern.node.frontend.nbd;
 
+import io.cistern.node.frontend.ConnectionGate;
+import io.cistern.node.frontend.ThrottledLog;
 import io.cistern.node.volume.VolumeCatalog;
 import io.cistern.node.volume.VolumeIo;
 
@@ -29,7 +31,7 @@ import java.util.concurrent.Executors;
  * length off the wire. Only a request with a bad magic ends the connection: after it there is no
  * telling where the next request starts.
  */
-final class Connection implements Runnable
+final class Connection implements Runnable, ConnectionGate.Guest
 {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
 
@@ -95,13 +97,15 @@ final class Connection implements Runnable
         this.handshakeDone = handshakeDone;
     }
 
-    String client()
+    @Override
+    public String client()
     {
         return client;
     }
 
     /** Whether the server, not the client, is what the handshake waits for now (a volume being opened). */
-    boolean serverBusy()
+    @Override
+    public boolean serverBusy()
     {
         final Handshake current = handshake;
         return current != null && current.opening();
@@ -111,7 +115,8 @@ final class Connection implements Runnable
      * Closes the connection from another thread (its handshake took too long, or made room for a newer
      * one): the blocked read ends with an exception and the connection's thread cleans up.
      */
-    void abort(final String reason)
+    @Override
+    public void abort(final String reason)
     {
         abortReason = reason;
         try

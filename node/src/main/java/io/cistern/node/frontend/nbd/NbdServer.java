@@ -1,6 +1,8 @@
 package io.cistern.node.frontend.nbd;
 
 import io.cistern.config.NbdSettings;
+import io.cistern.node.frontend.ConnectionGate;
+import io.cistern.node.frontend.ThrottledLog;
 import io.cistern.node.volume.VolumeCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,22 +13,15 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.LinkedHashSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The node's NBD server: accepts connections on its port and serves each on a thread of its own (a
  * connection is a sequence of blocking request/reply exchanges; a thread each keeps it simple).
  * <p>
- * What a client that never speaks cannot do (cistern.nbd in reference.conf): hold a connection in the
- * handshake past {@code handshake-timeout}; keep more than {@code max-handshakes} connections in the
- * handshake (a new one closes the oldest, so a client that does speak always gets its turn); or raise the
- * node past {@code max-connections} (one more is closed at once). Each is counted, and logged at most once
- * per episode.
+ * What a client that never speaks cannot do (cistern.nbd in reference.conf) is the {@link ConnectionGate}'s:
+ * hold a connection in the handshake past {@code handshake-timeout}; keep more than {@code max-handshakes}
+ * connections in the handshake; or raise the node past {@code max-connections}.
  */
 public final class NbdServer implements AutoCloseable
 {
@@ -35,17 +30,10 @@ public final class NbdServer implements AutoCloseable
     private final ServerSocketChannel server;
     private final VolumeCatalog exports;
     private final String clientPrefix;
-    private final NbdSettings settings;
     private final NbdCounters counters = new NbdCounters();
     private final AtomicLong connectionIds = new AtomicLong();
-    private final AtomicInteger open = new AtomicInteger();
-    /** Connections still in the handshake, oldest first; guarded by itself. */
-    private final LinkedHashSet<Connection> handshaking = new LinkedHashSet<>();
-    private final ScheduledExecutorService deadlines;
+    private final ConnectionGate gate;
     private final Thread acceptor;
-    private final ThrottledLog refusals = new ThrottledLog(LOG);
-    private final ThrottledLog evictions = new ThrottledLog(LOG);
-    private final ThrottledLog timeouts = new ThrottledLog(LOG);
     private final ThrottledLog protocolErrors = new ThrottledLog(LOG);
 
     private NbdServer(final ServerSocketChannel server, final VolumeCatalog exports, final String clientPrefix,
@@ -54,15 +42,11 @@ public final class NbdServer implements AutoCloseable
         this.server = server;
         this.exports = exports;
         this.clientPrefix = clientPrefix;
-        this.settings = settings;
+        this.gate = new ConnectionGate("NBD", "handshake", "cistern.nbd", settings.maxConnections(), settings.maxHandshakes(),
+            settings.handshakeTimeout(), new ConnectionGate.Counters(counters.refusedConnections, counters.evictedHandshakes,
+            counters.handshakeTimeouts), LOG);
         this.acceptor = new Thread(this::accept, "nbd-accept");
         this.acceptor.setDaemon(true);
-        this.deadlines = Executors.newSingleThreadScheduledExecutor(r ->
-        {
-            final Thread thread = new Thread(r, "nbd-handshake-deadlines");
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
     /**
@@ -101,7 +85,7 @@ public final class NbdServer implements AutoCloseable
     /** Connections open now, in the handshake or transmitting. */
     public int openConnections()
     {
-        return open.get();
+        return gate.openConnections();
     }
 
     private void accept()
@@ -112,11 +96,8 @@ public final class NbdServer implements AutoCloseable
             try
             {
                 channel = server.accept();
-                if (open.get() >= settings.maxConnections())
+                if (!gate.mayOpen(channel.getRemoteAddress(), "max-connections"))
                 {
-                    counters.refusedConnections.increment();
-                    refusals.warn("NBD connection from {} refused: {} connections are open, the most cistern.nbd.max-connections allows",
-                        channel.getRemoteAddress(), settings.maxConnections());
                     channel.close();
                     continue;
                 }
@@ -126,10 +107,9 @@ public final class NbdServer implements AutoCloseable
                 counters.connections.increment();
                 final Connection[] self = new Connection[1];
                 final Connection connection = new Connection(channel, exports, client, counters,
-                    () -> handshakeEnded(self[0]), protocolErrors);
+                    () -> gate.openingEnded(self[0]), protocolErrors);
                 self[0] = connection;
-                admit(connection);
-                open.incrementAndGet();
+                gate.opened(connection, "max-handshakes", "handshake-timeout");
                 final Thread thread = new Thread(() ->
                 {
                     try
@@ -138,13 +118,11 @@ public final class NbdServer implements AutoCloseable
                     }
                     finally
                     {
-                        handshakeEnded(connection);
-                        open.decrementAndGet();
+                        gate.closed(connection);
                     }
                 }, "nbd-" + id);
                 thread.setDaemon(true);
                 thread.start();
-                deadlines.schedule(() -> expire(connection), settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
             catch (final ClosedChannelException ex)
             {
@@ -168,62 +146,10 @@ public final class NbdServer implements AutoCloseable
         }
     }
 
-    /** Counts a new connection into the handshake, making room by closing the oldest one there if need be. */
-    private void admit(final Connection connection)
-    {
-        Connection oldest = null;
-        synchronized (handshaking)
-        {
-            if (handshaking.size() >= settings.maxHandshakes())
-            {
-                oldest = handshaking.iterator().next();
-                handshaking.remove(oldest);
-            }
-            handshaking.add(connection);
-        }
-        if (oldest != null)
-        {
-            counters.evictedHandshakes.increment();
-            evictions.warn("NBD connection {} closed before finishing its handshake: {} connections were in the handshake, " +
-                "the most cistern.nbd.max-handshakes allows, and a new one came", oldest.client(), settings.maxHandshakes());
-            oldest.abort("made room for a newer connection");
-        }
-    }
-
-    private void expire(final Connection connection)
-    {
-        if (connection.serverBusy())
-        {
-            // The client is waiting for us (a volume's control plane is slow to answer): not its fault.
-            deadlines.schedule(() -> expire(connection), settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            return;
-        }
-        final boolean late;
-        synchronized (handshaking)
-        {
-            late = handshaking.remove(connection);
-        }
-        if (late)
-        {
-            counters.handshakeTimeouts.increment();
-            timeouts.warn("NBD connection {} closed: no export chosen within cistern.nbd.handshake-timeout ({})",
-                connection.client(), settings.handshakeTimeout());
-            connection.abort("handshake not finished in time");
-        }
-    }
-
-    private void handshakeEnded(final Connection connection)
-    {
-        synchronized (handshaking)
-        {
-            handshaking.remove(connection);
-        }
-    }
-
     @Override
     public void close() throws IOException
     {
         server.close();
-        deadlines.shutdownNow();
+        gate.close();
     }
 }

@@ -25,6 +25,12 @@ final class MemoryVolume implements VolumeIo
     }
 
     @Override
+    public long id()
+    {
+        return 0x5eed;
+    }
+
+    @Override
     public long size()
     {
         return bytes.length;

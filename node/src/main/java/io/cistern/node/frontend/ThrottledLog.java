@@ -1,4 +1,4 @@
-package io.cistern.node.frontend.nbd;
+package io.cistern.node.frontend;
 
 import org.slf4j.Logger;
 
@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * time, then at most once per interval with how many were not logged meanwhile. The counters keep the
  * exact figures.
  */
-final class ThrottledLog
+public final class ThrottledLog
 {
     private static final long INTERVAL_NS = TimeUnit.SECONDS.toNanos(30);
 
@@ -18,12 +18,12 @@ final class ThrottledLog
     private final AtomicLong nextAt = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong suppressed = new AtomicLong();
 
-    ThrottledLog(final Logger log)
+    public ThrottledLog(final Logger log)
     {
         this.log = log;
     }
 
-    void warn(final String format, final Object... arguments)
+    public void warn(final String format, final Object... arguments)
     {
         final long now = System.nanoTime();
         final long due = nextAt.get();

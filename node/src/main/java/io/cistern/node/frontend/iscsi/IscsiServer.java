@@ -1,0 +1,220 @@
+package io.cistern.node.frontend.iscsi;
+
+import io.cistern.config.IscsiSettings;
+import io.cistern.node.frontend.ConnectionGate;
+import io.cistern.node.frontend.ThrottledLog;
+import io.cistern.node.volume.VolumeCatalog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The node's iSCSI target (RFC 7143): every volume of the pool is a target named
+ * {@code iqn.2026-11.io.cistern:<volume>} with one logical unit, LUN 0, served through this node's portal
+ * as through every other node's. Each connection is served on a thread of its own, like NBD's.
+ * <p>
+ * What an initiator that never speaks cannot do (cistern.iscsi in reference.conf) is the
+ * {@link ConnectionGate}'s. A new login for a session that exists (the same initiator, ISID and target)
+ * replaces it (session reinstatement, section 6.3.5): the old connection is closed, so an initiator that
+ * lost its connection and logs in again is not refused by its own ghost.
+ */
+public final class IscsiServer implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(IscsiServer.class);
+
+    private final ServerSocketChannel server;
+    private final VolumeCatalog catalog;
+    private final String clientPrefix;
+    private final Portal portal;
+    private final Supplier<List<String>> otherPortals;
+    private final IscsiCounters counters = new IscsiCounters();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final AtomicInteger tsih = new AtomicInteger();
+    private final ConnectionGate gate;
+    private final ConcurrentHashMap<String, IscsiConnection> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Object> atomics = new ConcurrentHashMap<>();
+    private final Thread acceptor;
+    private final ThrottledLog protocolErrors = new ThrottledLog(LOG);
+
+    private IscsiServer(final ServerSocketChannel server, final VolumeCatalog catalog, final String clientPrefix,
+                        final Portal portal, final Supplier<List<String>> otherPortals, final IscsiSettings settings)
+    {
+        this.server = server;
+        this.catalog = catalog;
+        this.clientPrefix = clientPrefix;
+        this.portal = portal;
+        this.otherPortals = otherPortals;
+        this.gate = new ConnectionGate("iSCSI", "login", "cistern.iscsi", settings.maxConnections(), settings.maxLogins(),
+            settings.loginTimeout(), new ConnectionGate.Counters(counters.refusedConnections, counters.evictedLogins,
+            counters.loginTimeouts), LOG);
+        this.acceptor = new Thread(this::accept, "iscsi-accept");
+        this.acceptor.setDaemon(true);
+    }
+
+    /**
+     * @param host         address to listen on (and to tell initiators in SendTargets).
+     * @param groupTag     this node's target portal group tag (1-based, distinct per node).
+     * @param otherPortals the other nodes' portals ({@code host:port,tag}), for SendTargets.
+     * @param clientPrefix how this server's sessions are named when they attach to a volume.
+     */
+    public static IscsiServer start(final String host, final int groupTag, final IscsiSettings settings,
+                                    final VolumeCatalog catalog, final Supplier<List<String>> otherPortals,
+                                    final String clientPrefix) throws IOException
+    {
+        final ServerSocketChannel channel = ServerSocketChannel.open();
+        channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        channel.bind(new InetSocketAddress(host, settings.port()));
+        final int port = ((InetSocketAddress)channel.getLocalAddress()).getPort();
+        final IscsiServer server = new IscsiServer(channel, catalog, clientPrefix, new Portal(host, port, groupTag),
+            otherPortals, settings);
+        server.acceptor.start();
+        LOG.info("iSCSI target listening on {}:{} (portal group {})", host, port, groupTag);
+        return server;
+    }
+
+    public int port()
+    {
+        return portal.port();
+    }
+
+    public IscsiCounters counters()
+    {
+        return counters;
+    }
+
+    public int openConnections()
+    {
+        return gate.openConnections();
+    }
+
+    /** This node's portal first, then the others'. */
+    List<Portal> portals()
+    {
+        final List<Portal> all = new java.util.ArrayList<>();
+        all.add(portal);
+        for (final String other : otherPortals.get())
+        {
+            final int comma = other.lastIndexOf(',');
+            final int colon = other.lastIndexOf(':', comma);
+            try
+            {
+                all.add(new Portal(other.substring(0, colon), Integer.parseInt(other.substring(colon + 1, comma)),
+                    Integer.parseInt(other.substring(comma + 1))));
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.debug("Skipping a portal that does not parse: {}", other);
+            }
+        }
+        return all;
+    }
+
+    /** A TSIH for a new session: nonzero, 16 bits (section 11.12.6). */
+    int nextTsih()
+    {
+        final int next = tsih.incrementAndGet() & 0xffff;
+        return next == 0 ? tsih.incrementAndGet() & 0xffff : next;
+    }
+
+    /** The lock COMPARE AND WRITE takes for {@code volume} on this node. */
+    Object atomic(final String volume)
+    {
+        return atomics.computeIfAbsent(volume, v -> new Object());
+    }
+
+    /** A session reached the full feature phase: one of the same key that exists is closed (reinstatement). */
+    void reinstate(final IscsiConnection connection)
+    {
+        final IscsiConnection old = sessions.put(connection.sessionKey(), connection);
+        if (old != null && old != connection)
+        {
+            LOG.info("iSCSI session {} reinstated by a new login: closing its old connection {}", connection.sessionKey(), old.client());
+            old.abort("reinstated by a new login");
+        }
+    }
+
+    void ended(final IscsiConnection connection)
+    {
+        sessions.remove(connection.sessionKey(), connection);
+    }
+
+    private void accept()
+    {
+        while (server.isOpen())
+        {
+            SocketChannel channel = null;
+            try
+            {
+                channel = server.accept();
+                if (!gate.mayOpen(channel.getRemoteAddress(), "max-connections"))
+                {
+                    channel.close();
+                    continue;
+                }
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                final long id = connectionIds.incrementAndGet();
+                final String client = clientPrefix + id + "(" + channel.getRemoteAddress() + ")";
+                counters.connections.increment();
+                final IscsiConnection[] self = new IscsiConnection[1];
+                final IscsiConnection connection = new IscsiConnection(channel, this, catalog, client, portal, counters,
+                    protocolErrors, () -> gate.openingEnded(self[0]));
+                self[0] = connection;
+                gate.opened(connection, "max-logins", "login-timeout");
+                final Thread thread = new Thread(() ->
+                {
+                    try
+                    {
+                        connection.run();
+                    }
+                    finally
+                    {
+                        gate.closed(connection);
+                    }
+                }, "iscsi-" + id);
+                thread.setDaemon(true);
+                thread.start();
+            }
+            catch (final ClosedChannelException ex)
+            {
+                return;
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                LOG.warn("iSCSI accept failed: {}", ex.toString());
+                if (channel != null)
+                {
+                    try
+                    {
+                        channel.close();
+                    }
+                    catch (final IOException ignored)
+                    {
+                        // it is being dropped anyway
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        server.close();
+        gate.close();
+        for (final IscsiConnection connection : sessions.values())
+        {
+            connection.abort("the target is stopping");
+        }
+    }
+}
