@@ -1,5 +1,6 @@
 package io.cistern.node.frontend.iscsi;
 
+import io.cistern.node.frontend.ThrottledLog;
 import io.cistern.node.frontend.iscsi.scsi.LogicalUnit;
 import io.cistern.node.frontend.iscsi.scsi.Scsi;
 import io.cistern.node.frontend.iscsi.scsi.ScsiCommand;
@@ -38,6 +39,7 @@ final class Commands
     private final VolumeIo volume;
     private final IscsiCounters counters;
     private final String client;
+    private final ThrottledLog protocolErrors;
     private final ConcurrentHashMap<Integer, Task> tasks = new ConcurrentHashMap<>();
     private final ArrayBlockingQueue<Task> free = new ArrayBlockingQueue<>(Iscsi.QUEUE_DEPTH);
     private final ExecutorService workers;
@@ -47,8 +49,10 @@ final class Commands
     private int nextTransferTag;
 
     Commands(final PduReader in, final PduWriter out, final Negotiation parameters, final LogicalUnit unit,
-             final VolumeIo volume, final IscsiCounters counters, final String client, final Runnable broken)
+             final VolumeIo volume, final IscsiCounters counters, final String client, final ThrottledLog protocolErrors,
+             final Runnable broken)
     {
+        this.protocolErrors = protocolErrors;
         this.in = in;
         this.out = out;
         this.parameters = parameters;
@@ -122,8 +126,12 @@ final class Commands
         return 0;
     }
 
-    /** A Data-Out PDU: its data goes into its task's buffer. Returns a reject reason, or 0. */
-    int dataOut() throws IOException
+    /**
+     * A Data-Out PDU: its data goes into its task's buffer. One that does not follow its sequence (tag,
+     * DataSN, offset, length) cannot be mended at error recovery level 0: its command ends at once with
+     * ABORTED COMMAND, DATA PHASE ERROR, and the rest of its data is dropped; the connection goes on.
+     */
+    void dataOut() throws IOException
     {
         final ByteBuffer h = in.header;
         final int length = Bhs.dataLength(h);
@@ -133,18 +141,27 @@ final class Commands
             // Data for a task that was refused, aborted or finished: dropped, as the RFC allows.
             in.skipData(length);
             counters.dropped.increment();
-            return 0;
+            return;
         }
         final int tag = Bhs.word(h, 20);
         final int offset = Bhs.word(h, 40);
-        if (tag != task.transferTag || offset != task.received || length > task.toReceive - offset)
+        if (tag != task.transferTag || Bhs.word(h, 36) != task.dataSN || offset != task.received
+            || length > task.toReceive - offset)
         {
             in.skipData(length);
-            return Iscsi.REJECT_PROTOCOL_ERROR;
+            counters.dropped.increment();
+            protocolErrors.warn("iSCSI initiator {} sent a Data-Out out of its sequence (DataSN {}, offset {}, {} bytes; " +
+                "expected DataSN {} at offset {}): its command ends with a data phase error", client, Bhs.word(h, 36), offset,
+                length, task.dataSN, task.received);
+            task.command.refuse(Scsi.ABORTED_COMMAND, Scsi.ASC_DATA_PHASE_ERROR);
+            respond(task);
+            release(task);
+            return;
         }
         task.command.data.position(offset);
         in.readData(task.command.data, length);
         task.received += length;
+        task.dataSN++;
         if ((Bhs.flags(h) & Iscsi.FINAL) != 0 || task.received == task.toReceive)
         {
             if (tag == Iscsi.RESERVED_TAG || task.received >= task.sequenceEnd)
@@ -152,7 +169,6 @@ final class Commands
                 more(task);
             }
         }
-        return 0;
     }
 
     /** All data in: the task runs. Else the next R2T asks for the next burst. */
@@ -168,6 +184,7 @@ final class Commands
         final int length = Math.min(parameters.maxBurstLength, task.toReceive - task.received);
         task.transferTag = nextTransferTag++ & 0x7fff_ffff;
         task.sequenceEnd = task.received + length;
+        task.dataSN = 0;
         synchronized (out)
         {
             final ByteBuffer r = out.start(Iscsi.R2T, Iscsi.FINAL, 0);
@@ -204,7 +221,7 @@ final class Commands
         final ScsiCommand c = task.command;
         if (!task.write)
         {
-            c.data.clear();
+            c.data.clear().limit(0); // nothing came from the initiator
         }
         try
         {

@@ -123,7 +123,7 @@ final class IscsiConnection implements Runnable, ConnectionGate.Guest
                 server.reinstate(this);
                 final LogicalUnit unit = new LogicalUnit(new UnitIdentity(volume.id(), session.targetName(), portal.groupTag()),
                     server.atomic(starting.volumeName()));
-                commands = new Commands(in, out, session.parameters(), unit, volume, counters, client, this::breakOff);
+                commands = new Commands(in, out, session.parameters(), unit, volume, counters, client, protocolErrors, this::breakOff);
                 LOG.info("iSCSI initiator {} ({}) logged in to {} through {}", session.initiatorName(), client,
                     session.targetName(), portal.address());
             }
@@ -232,7 +232,7 @@ final class IscsiConnection implements Runnable, ConnectionGate.Guest
                     }
                     else
                     {
-                        rejectIf(commands.dataOut(), "a Data-Out that does not answer its R2T (tag, offset or length)");
+                        commands.dataOut();
                     }
                 }
                 case Iscsi.NOP_OUT -> nopOut(length);

@@ -30,6 +30,8 @@ final class Task
     int transferTag = Iscsi.RESERVED_TAG;
     int sequenceEnd;
     int r2tSN;
+    /** The DataSN the next Data-Out of the current sequence carries (each sequence counts from 0). */
+    int dataSN;
     /** Refused before its data arrived: the data that still comes is dropped. */
     boolean refused;
     volatile boolean aborted;
@@ -49,6 +51,7 @@ final class Task
         transferTag = Iscsi.RESERVED_TAG;
         sequenceEnd = 0;
         r2tSN = 0;
+        dataSN = 0;
         refused = false;
         aborted = false;
         running = false;

@@ -1,5 +1,7 @@
 package io.cistern.node.frontend.nbd;
 
+import io.cistern.node.volume.MemoryVolume;
+
 import io.cistern.config.NbdSettings;
 import io.cistern.node.volume.VolumeCatalog;
 import io.cistern.node.volume.VolumeIo;

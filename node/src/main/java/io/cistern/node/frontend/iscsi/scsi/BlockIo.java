@@ -9,9 +9,11 @@ import java.nio.ByteBuffer;
  * SBC-3's commands that move or compare blocks: READ, WRITE, WRITE AND VERIFY, VERIFY, SYNCHRONIZE
  * CACHE, PRE-FETCH, WRITE SAME, UNMAP and COMPARE AND WRITE, each as a few calls on the volume.
  * <p>
- * What a write receives is checked against what its CDB asks for: less data than the CDB's transfer
- * length is refused (INVALID FIELD IN INFORMATION UNIT, an overflow residual) rather than half-written,
- * more is ignored beyond it (an underflow residual).
+ * What a write receives is checked against what its CDB asks for. A WRITE that is sent less than its
+ * transfer length writes what came (FCP-4 9.4.2: data beyond the transport's expected length is not
+ * transferred) and reports an overflow residual; one sent more ignores the rest (an underflow). Commands
+ * whose data-out has a fixed shape (WRITE SAME's one block, COMPARE AND WRITE's two halves) take exactly
+ * that, else INVALID FIELD IN CDB.
  */
 final class BlockIo
 {
@@ -39,6 +41,21 @@ final class BlockIo
             return false;
         }
         return true;
+    }
+
+    /**
+     * Whether the initiator sent exactly {@code bytes} (a data-out of a fixed shape); else the command is
+     * failed, with {@code bytes} as its length.
+     */
+    private static boolean exactly(final ScsiCommand c, final int bytes)
+    {
+        if (c.data.limit() > bytes)
+        {
+            c.check(Scsi.ILLEGAL_REQUEST, Scsi.ASC_INVALID_FIELD_IN_CDB);
+            c.length = bytes;
+            return false;
+        }
+        return received(c, bytes);
     }
 
     /** Whether the initiator sent at least {@code bytes}; else the command is failed, with {@code bytes} as its length. */
@@ -92,13 +109,10 @@ final class BlockIo
             return;
         }
         final int bytes = (int)blocks << Scsi.BLOCK_SHIFT;
-        if (!received(c, bytes))
+        final int sent = Math.min(bytes, c.data.limit());
+        if (sent > 0)
         {
-            return;
-        }
-        if (bytes > 0)
-        {
-            c.data.position(0).limit(bytes);
+            c.data.position(0).limit(sent);
             // WRITE AND VERIFY: written through to the drives; every block's CRC is checked on each later read.
             final VolumeStatus status = volume.write(lba << Scsi.BLOCK_SHIFT, c.data, verify || (flags & FUA) != 0);
             if (status != VolumeStatus.OK)
@@ -213,16 +227,17 @@ final class BlockIo
             return;
         }
         final int sent = noDataOut ? 0 : Scsi.BLOCK;
-        if (!received(c, sent))
+        if (!exactly(c, sent))
         {
             return;
         }
         final long offset = lba << Scsi.BLOCK_SHIFT;
         final long length = blocks << Scsi.BLOCK_SHIFT;
         VolumeStatus status = VolumeStatus.OK;
-        if (noDataOut || isZero(c.data, Scsi.BLOCK))
+        if (unmap || noDataOut || isZero(c.data, Scsi.BLOCK))
         {
-            // Zeroes: an unmapped range reads back as zeroes (LBPRZ), so UNMAP may release it.
+            // UNMAP releases the range whatever the pattern (SBC-3 5.50): unmapped blocks read back as
+            // zeroes (LBPRZ), as blocks written with zeroes do.
             status = length == 0 ? VolumeStatus.OK : unmap ? volume.trim(offset, length, false) : volume.writeZeroes(offset, length, false);
         }
         else
@@ -344,7 +359,7 @@ final class BlockIo
             return;
         }
         final int bytes = blocks << Scsi.BLOCK_SHIFT;
-        if (!received(c, 2 * bytes))
+        if (!exactly(c, 2 * bytes))
         {
             return;
         }

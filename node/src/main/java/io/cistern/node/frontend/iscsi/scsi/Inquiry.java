@@ -19,8 +19,8 @@ final class Inquiry
     private static final int[] PAGES = {PAGE_SUPPORTED, PAGE_SERIAL, PAGE_IDENTIFICATION, PAGE_BLOCK_LIMITS,
         PAGE_CHARACTERISTICS, PAGE_PROVISIONING};
 
-    /** Blocks one UNMAP or WRITE SAME may cover (1 GiB) and the descriptors one UNMAP may carry. */
-    static final int MAX_UNMAP_BLOCKS = (1 << 30) / Scsi.BLOCK;
+    /** Blocks one UNMAP or WRITE SAME may cover (512 MiB) and the descriptors one UNMAP may carry. */
+    static final int MAX_UNMAP_BLOCKS = 1 << 20;
     static final int MAX_UNMAP_DESCRIPTORS = 256;
     static final int MAX_WRITE_SAME_BLOCKS = MAX_UNMAP_BLOCKS;
     /** Blocks one COMPARE AND WRITE may cover. */

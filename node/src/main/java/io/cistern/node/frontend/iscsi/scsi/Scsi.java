@@ -99,6 +99,7 @@ public final class Scsi
     public static final int ASC_SAVING_PARAMETERS_NOT_SUPPORTED = 0x3900;
     public static final int ASC_INTERNAL_TARGET_FAILURE = 0x4400;
     public static final int ASC_LOGICAL_UNIT_FAILURE = 0x3e01;
+    public static final int ASC_DATA_PHASE_ERROR = 0x4b00;
 
     private Scsi()
     {

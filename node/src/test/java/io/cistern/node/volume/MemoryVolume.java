@@ -1,19 +1,16 @@
-package io.cistern.node.frontend.nbd;
-
-import io.cistern.node.volume.VolumeIo;
-import io.cistern.node.volume.VolumeStatus;
+package io.cistern.node.volume;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
-/** A volume whose bytes are in memory, so the NBD server's protocol can be tested alone. */
-final class MemoryVolume implements VolumeIo
+/** A volume whose bytes are in memory, so a front end's protocol can be tested alone. */
+public final class MemoryVolume implements VolumeIo
 {
-    final byte[] bytes;
-    int flushes;
-    int fuaWrites;
+    public final byte[] bytes;
+    public int flushes;
+    public int fuaWrites;
 
-    MemoryVolume(final int size)
+    public MemoryVolume(final int size)
     {
         this.bytes = new byte[size];
     }
