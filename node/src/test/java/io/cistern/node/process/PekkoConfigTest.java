@@ -26,7 +26,8 @@ class PekkoConfigTest
         assertEquals(17356, pekko.getInt("pekko.remote.artery.canonical.port"), "cistern.cluster.port wins over pekko.*");
         assertEquals(List.of("pekko://cistern@127.0.0.1:17355", "pekko://cistern@127.0.0.1:17356"),
             pekko.getStringList("pekko.cluster.seed-nodes"));
-        assertEquals(List.of("cistern-node=node-2", "cistern-data=127.0.0.1:40456"), pekko.getStringList("pekko.cluster.roles"));
+        assertEquals(List.of("cistern-node=node-2", "cistern-data=127.0.0.1:40456", "cistern-iscsi=127.0.0.1:3260,2"),
+            pekko.getStringList("pekko.cluster.roles"), "the iSCSI portal group comes from the node name's number");
         assertEquals(7627, pekko.getInt("pekko.management.http.port"));
         assertEquals("DEBUG", pekko.getString("pekko.loglevel"), "other pekko.* keys of the file are kept");
         assertEquals("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider", pekko.getString("pekko.cluster.downing-provider-class"));
