@@ -10,6 +10,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -148,5 +149,94 @@ class IscsiTest
         final Set<String> unexpected = new TreeSet<>(failed);
         unexpected.removeAll(KNOWN_FAILURES.keySet());
         assertTrue(unexpected.isEmpty(), "conformance tests that fail and are not known to: " + unexpected);
+    }
+
+    @Test
+    @Order(4)
+    void libiscsisReservationTestsPassWithTheSecondInitiatorOnAnotherNode() throws Exception
+    {
+        // With a second URL, iscsi-test-cu logs its second initiator in through it: node 2 here.
+        for (final String family : new String[] {"SCSI.ProutRegister", "SCSI.ProutReserve", "SCSI.ProutClear", "SCSI.ProutPreempt",
+            "SCSI.PrinReadKeys", "SCSI.PrinReportCapabilities", "SCSI.PrinServiceactionRange"})
+        {
+            final Tools.Result run = Tools.run(600, "iscsi-test-cu", "--dataloss", "--normal", "--test=" + family,
+                iscsi(1, "iqn.2026-11.io.cistern:conformance"), iscsi(2, "iqn.2026-11.io.cistern:conformance"));
+            final Matcher totals = Pattern.compile("tests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)").matcher(run.output());
+            assertTrue(totals.find(), run.output());
+            assertEquals("0", totals.group(4), family + " had failures:\n" + run.output());
+            assertTrue(!run.output().contains("is not implemented"), family + " found something not implemented:\n" + run.output());
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aReservationHoldsWhenTheNodeServingItsHolderIsKilledAndPreemptAndAbortFencesTheHolder() throws Exception
+    {
+        final String target = "iqn.2026-11.io.cistern:shared";
+        final byte[] write = {0x2a, 0, 0, 0, 0, 64, 0, 0, 1, 0}; // WRITE 10, LBA 64, 1 block
+        final byte[] read = {0x28, 0, 0, 0, 0, 64, 0, 0, 1, 0};
+        final byte[] block = new byte[512];
+        try (IscsiInitiator holder = IscsiInitiator.login(3260 + PORT_OFFSET, "iqn.2026-12.io.cistern.test:holder", target);
+             IscsiInitiator other = IscsiInitiator.login(3260 + PORT_OFFSET + 1, "iqn.2026-12.io.cistern.test:other", target))
+        {
+            assertEquals(0, holder.command(prOut(0, 0), keys(0, 0xaaaa), 0).status(), "REGISTER");
+            assertEquals(0, holder.command(prOut(1, 5), keys(0xaaaa, 0), 0).status(), "RESERVE Write Exclusive - Registrants Only");
+            assertEquals(0, holder.command(write, block, 0).status(), "the holder writes");
+            assertEquals(0x18, other.command(write, block, 0).status(), "an unregistered initiator on another node is refused");
+            assertEquals(0, other.command(read, null, 512).status(), "and reads");
+
+            cluster.kill("node-1");
+            // Node 2 keeps enforcing the reservation; its entity moves off the dead node and still has it.
+            assertEquals(0x18, other.command(write, block, 0).status(), "still refused with the holder's node gone");
+            final IscsiInitiator.Response reservation = retried(other, prIn(1), 64);
+            assertEquals(0, reservation.status());
+            assertEquals(0xaaaa, ByteBuffer.wrap(reservation.data()).getLong(8), "the holder's key");
+            assertEquals(5, reservation.data()[21] & 0x0f, "its type");
+
+            assertEquals(0, retried(other, prOut(0, 0), keys(0, 0xbbbb)).status(), "REGISTER the second initiator");
+            assertEquals(0, retried(other, prOut(5, 5), keys(0xbbbb, 0xaaaa)).status(), "PREEMPT AND ABORT the holder");
+            assertEquals(0, other.command(write, block, 0).status(), "the new holder writes");
+        }
+        final CisternCli.Result restart = cluster.cistern(300, "node", "start", "node-1");
+        assertEquals(0, restart.exit(), restart.output());
+        try (IscsiInitiator again = IscsiInitiator.login(3260 + PORT_OFFSET, "iqn.2026-12.io.cistern.test:holder", target))
+        {
+            assertEquals(0x18, again.command(write, block, 0).status(), "the preempted initiator is fenced on its node too");
+            final IscsiInitiator.Response keys = again.command(prIn(0), null, 64);
+            assertEquals(8, ByteBuffer.wrap(keys.data()).getInt(4), "one registration left");
+            assertEquals(0xbbbb, ByteBuffer.wrap(keys.data()).getLong(8));
+        }
+    }
+
+    /** A command sent again while the cluster answers NOT READY (an entity moving off a dead node), for at most a minute. */
+    private static IscsiInitiator.Response retried(final IscsiInitiator initiator, final byte[] cdb, final Object dataOrLength)
+        throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (true)
+        {
+            final IscsiInitiator.Response response = dataOrLength instanceof byte[] data
+                ? initiator.command(cdb, data, 0) : initiator.command(cdb, null, (Integer)dataOrLength);
+            final boolean notReady = response.status() == 2 && response.sense().length > 2 && (response.sense()[2] & 0x0f) == 2;
+            if (!notReady || System.nanoTime() > deadline)
+            {
+                return response;
+            }
+        }
+    }
+
+    private static byte[] prOut(final int action, final int type)
+    {
+        return new byte[] {0x5f, (byte)action, (byte)type, 0, 0, 0, 0, 0, 24, 0};
+    }
+
+    private static byte[] prIn(final int action)
+    {
+        return new byte[] {0x5e, (byte)action, 0, 0, 0, 0, 0, 0, 64, 0};
+    }
+
+    private static byte[] keys(final long key, final long serviceActionKey)
+    {
+        return ByteBuffer.allocate(24).putLong(key).putLong(serviceActionKey).array();
     }
 }

@@ -140,6 +140,8 @@ public final class NodeGuardian
             initDriveSharding(context, sharding, health.askTimeout());
             sharding.init(Entity.of(Volume.ENTITY_TYPE_KEY, entity -> Volume.create(entity.getEntityId(), Clock.systemUTC())));
             sharding.init(Entity.of(Slab.ENTITY_TYPE_KEY, entity -> Slab.create(entity.getEntityId())));
+            sharding.init(Entity.of(io.cistern.actors.reservation.Reservations.ENTITY_TYPE_KEY,
+                entity -> io.cistern.actors.reservation.Reservations.create(entity.getEntityId())));
             return Behaviors.receive(Command.class)
                 .onMessage(JournalReady.class, ready ->
                     started(context, sharding, localDrives, readJournal, health, volumes, slabListener))

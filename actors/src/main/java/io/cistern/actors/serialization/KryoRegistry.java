@@ -112,6 +112,19 @@ public final class KryoRegistry
         ids.put(222, io.cistern.actors.health.HealthMonitor.Fault.class);
         ids.put(223, io.cistern.actors.health.HealthMonitor.Optimize.class);
         ids.put(224, io.cistern.actors.repair.Optimized.class);
+        // 230-259: persistent reservations
+        ids.put(230, io.cistern.actors.reservation.Reservations.Out.class);
+        ids.put(231, io.cistern.actors.reservation.Reservations.Get.class);
+        ids.put(232, io.cistern.actors.reservation.Reservations.OutReply.class);
+        ids.put(233, io.cistern.actors.reservation.Reservations.Current.class);
+        ids.put(234, io.cistern.actors.reservation.Reservations.Changed.class);
+        ids.put(235, io.cistern.actors.reservation.ReservationState.class);
+        ids.put(236, io.cistern.actors.reservation.Registration.class);
+        ids.put(237, io.cistern.actors.reservation.Nexus.class);
+        ids.put(238, io.cistern.actors.reservation.PrOut.class);
+        ids.put(239, io.cistern.actors.reservation.Outcome.class);
+        ids.put(240, io.cistern.actors.reservation.ReservationView.AwaitVersion.class);
+        ids.put(241, io.cistern.actors.reservation.ReservationView.Applied.class);
         return ids;
     }
 

@@ -134,6 +134,33 @@ class KryoSerializerTest
         samples.put(Slab.ResyncFinished.class, List.of(new Slab.ResyncFinished(1)));
         samples.put(Slab.Replace.class, List.of(new Slab.Replace(1, "d3", "d9", "node-4", Slab.REBUILD, slabReply)));
         samples.put(Slab.ExtentReplaced.class, List.of(new Slab.ExtentReplaced(1, "d9", "node-4", Slab.REBALANCE)));
+
+        final io.cistern.actors.reservation.Nexus nexus = new io.cistern.actors.reservation.Nexus("iqn.2026-12.test:a,i,0x80", 2);
+        final io.cistern.actors.reservation.Registration registration = new io.cistern.actors.reservation.Registration(nexus, 0xabcL);
+        final io.cistern.actors.reservation.ReservationState reservations = new io.cistern.actors.reservation.ReservationState(3, 2,
+            new ArrayList<>(List.of(registration)), nexus, io.cistern.actors.reservation.ReservationState.WRITE_EXCLUSIVE, true);
+        final io.cistern.actors.reservation.PrOut prOut = new io.cistern.actors.reservation.PrOut(nexus,
+            io.cistern.actors.reservation.PrOut.PREEMPT_AND_ABORT, 0, 5, 0xabcL, 0xdefL, false, true);
+        samples.put(io.cistern.actors.reservation.Nexus.class, List.of(nexus));
+        samples.put(io.cistern.actors.reservation.Registration.class, List.of(registration));
+        samples.put(io.cistern.actors.reservation.ReservationState.class,
+            List.of(reservations, io.cistern.actors.reservation.ReservationState.EMPTY));
+        samples.put(io.cistern.actors.reservation.PrOut.class, List.of(prOut));
+        samples.put(io.cistern.actors.reservation.Outcome.class, List.of(io.cistern.actors.reservation.Outcome.values()));
+        samples.put(io.cistern.actors.reservation.Reservations.Out.class,
+            List.of(new io.cistern.actors.reservation.Reservations.Out(prOut, ref.unsafeUpcast())));
+        samples.put(io.cistern.actors.reservation.Reservations.Get.class,
+            List.of(new io.cistern.actors.reservation.Reservations.Get(ref.unsafeUpcast())));
+        samples.put(io.cistern.actors.reservation.Reservations.OutReply.class, List.of(new io.cistern.actors.reservation.Reservations.OutReply(
+            io.cistern.actors.reservation.Outcome.GOOD, reservations, new ArrayList<>(List.of(registration)))));
+        samples.put(io.cistern.actors.reservation.Reservations.Current.class,
+            List.of(new io.cistern.actors.reservation.Reservations.Current(reservations)));
+        samples.put(io.cistern.actors.reservation.Reservations.Changed.class, List.of(new io.cistern.actors.reservation.Reservations.Changed(
+            reservations, new ArrayList<>(List.of(registration)), true)));
+        samples.put(io.cistern.actors.reservation.ReservationView.AwaitVersion.class,
+            List.of(new io.cistern.actors.reservation.ReservationView.AwaitVersion(42L, 3, ref.unsafeUpcast())));
+        samples.put(io.cistern.actors.reservation.ReservationView.Applied.class,
+            List.of(new io.cistern.actors.reservation.ReservationView.Applied(42L, 3)));
         return samples;
     }
 

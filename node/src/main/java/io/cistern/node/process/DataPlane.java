@@ -20,7 +20,10 @@ import io.cistern.node.data.PeerRoutes;
 import io.cistern.node.metrics.MetricsRegistry;
 import io.cistern.node.volume.ClusterVolumes;
 import io.cistern.node.volume.DataPath;
+import io.cistern.actors.reservation.ReservationService;
+import io.cistern.actors.reservation.ReservationView;
 import io.cistern.node.frontend.iscsi.IscsiServer;
+import io.cistern.node.volume.ClusterReservations;
 import io.cistern.node.frontend.nbd.NbdServer;
 import io.cistern.node.repair.Jobs;
 import io.cistern.node.repair.JobsExtension;
@@ -240,10 +243,16 @@ final class DataPlane implements AutoCloseable
         nbd = NbdServer.start(settings.node().host(), settings.nbd(), exports,
             Attachments.prefix("nbd", settings.node().name(), incarnation));
         final Cluster cluster = Cluster.get(Adapter.toClassic(system));
+        // Persistent reservations: every node folds them into its table as its journal applies them, and a
+        // change is acknowledged once every node's view enforces it.
+        final ClusterReservations reservations = new ClusterReservations(new ReservationService(system, timeout), timeout);
+        system.systemActorOf(ReservationView.create(JournalQueries.of(system).byTag(), reservations), "reservation-view",
+            Props.empty());
         try
         {
             iscsi = IscsiServer.start(settings.node().host(), settings.iscsi().portalGroup(), settings.iscsi(), exports,
-                () -> otherPortals(cluster), Attachments.prefix("iscsi", settings.node().name(), incarnation));
+                () -> otherPortals(cluster), reservations, Attachments.prefix("iscsi", settings.node().name(), incarnation));
+            reservations.fenceWith(iscsi::fence);
         }
         catch (final java.net.BindException ex)
         {

@@ -390,6 +390,32 @@ final class Commands
         notifyAll();
     }
 
+    /**
+     * Waits until the commands running now have ended (those that start later are not waited for): what
+     * fences a preempted initiator's in-flight writes once its new commands meet RESERVATION CONFLICT.
+     */
+    void awaitRunning() throws InterruptedException
+    {
+        final List<Task> running = new ArrayList<>();
+        for (final Task task : tasks.values())
+        {
+            if (task.running)
+            {
+                running.add(task);
+            }
+        }
+        synchronized (this)
+        {
+            for (final Task task : running)
+            {
+                while (tasks.get(task.itt) == task)
+                {
+                    wait();
+                }
+            }
+        }
+    }
+
     /** Waits until no command is running (each ends within the data plane's request timeout). */
     synchronized void drain() throws InterruptedException
     {

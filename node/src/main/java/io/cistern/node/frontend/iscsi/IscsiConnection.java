@@ -1,5 +1,7 @@
 package io.cistern.node.frontend.iscsi;
 
+import io.cistern.actors.reservation.Nexus;
+import io.cistern.actors.reservation.Registration;
 import io.cistern.node.frontend.ConnectionGate;
 import io.cistern.node.frontend.ThrottledLog;
 import io.cistern.node.frontend.iscsi.scsi.LogicalUnit;
@@ -44,7 +46,9 @@ final class IscsiConnection implements Runnable, ConnectionGate.Guest
     private volatile String abortReason;
     private volatile boolean broken;
     private Login.Session session;
-    private Commands commands;
+    private volatile Commands commands;
+    private volatile Nexus nexus;
+    private volatile long volumeId = -1;
     private ByteBuffer ping;
 
     IscsiConnection(final SocketChannel channel, final IscsiServer server, final VolumeCatalog catalog, final String client,
@@ -91,6 +95,28 @@ final class IscsiConnection implements Runnable, ConnectionGate.Guest
         }
     }
 
+    /**
+     * Waits until this session's running commands have ended, if it is on volume {@code volume} and one of
+     * {@code removed} covers its nexus (a PREEMPT AND ABORT removed it).
+     */
+    void fence(final long volume, final java.util.List<Registration> removed) throws InterruptedException
+    {
+        final Commands running = commands;
+        final Nexus mine = nexus;
+        if (running == null || mine == null || volumeId != volume)
+        {
+            return;
+        }
+        for (final Registration r : removed)
+        {
+            if (r.nexus().covers(mine))
+            {
+                running.awaitRunning();
+                return;
+            }
+        }
+    }
+
     /** The session's key for reinstatement (RFC 7143 section 6.3.5): initiator, ISID and target. */
     String sessionKey()
     {
@@ -121,8 +147,10 @@ final class IscsiConnection implements Runnable, ConnectionGate.Guest
             if (!session.discovery())
             {
                 server.reinstate(this);
+                nexus = new Nexus(session.initiatorName() + ",i,0x" + HexFormat.of().formatHex(session.isid()), portal.groupTag());
+                volumeId = volume.id();
                 final LogicalUnit unit = new LogicalUnit(new UnitIdentity(volume.id(), session.targetName(), portal.groupTag()),
-                    server.atomic(starting.volumeName()));
+                    server.atomic(starting.volumeName()), nexus, server.reservations());
                 commands = new Commands(in, out, session.parameters(), unit, volume, counters, client, protocolErrors, this::breakOff);
                 LOG.info("iSCSI initiator {} ({}) logged in to {} through {}", session.initiatorName(), client,
                     session.targetName(), portal.address());

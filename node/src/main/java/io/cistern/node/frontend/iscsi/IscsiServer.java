@@ -1,9 +1,12 @@
 package io.cistern.node.frontend.iscsi;
 
+import io.cistern.actors.reservation.Registration;
 import io.cistern.config.IscsiSettings;
 import io.cistern.node.frontend.ConnectionGate;
 import io.cistern.node.frontend.ThrottledLog;
 import io.cistern.node.volume.VolumeCatalog;
+import io.cistern.node.volume.VolumeReservations;
+import org.apache.pekko.Done;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +16,12 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,10 +54,19 @@ public final class IscsiServer implements AutoCloseable
     private final ConcurrentHashMap<String, Object> atomics = new ConcurrentHashMap<>();
     private final Thread acceptor;
     private final ThrottledLog protocolErrors = new ThrottledLog(LOG);
+    private final VolumeReservations reservations;
+    private final ExecutorService fences = Executors.newCachedThreadPool(r ->
+    {
+        final Thread thread = new Thread(r, "iscsi-fence");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private IscsiServer(final ServerSocketChannel server, final VolumeCatalog catalog, final String clientPrefix,
-                        final Portal portal, final Supplier<List<String>> otherPortals, final IscsiSettings settings)
+                        final Portal portal, final Supplier<List<String>> otherPortals, final IscsiSettings settings,
+                        final VolumeReservations reservations)
     {
+        this.reservations = reservations;
         this.server = server;
         this.catalog = catalog;
         this.clientPrefix = clientPrefix;
@@ -66,18 +83,19 @@ public final class IscsiServer implements AutoCloseable
      * @param host         address to listen on (and to tell initiators in SendTargets).
      * @param groupTag     this node's target portal group tag (1-based, distinct per node).
      * @param otherPortals the other nodes' portals ({@code host:port,tag}), for SendTargets.
+     * @param reservations the volumes' persistent reservations, enforced on every command.
      * @param clientPrefix how this server's sessions are named when they attach to a volume.
      */
     public static IscsiServer start(final String host, final int groupTag, final IscsiSettings settings,
                                     final VolumeCatalog catalog, final Supplier<List<String>> otherPortals,
-                                    final String clientPrefix) throws IOException
+                                    final VolumeReservations reservations, final String clientPrefix) throws IOException
     {
         final ServerSocketChannel channel = ServerSocketChannel.open();
         channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         channel.bind(new InetSocketAddress(host, settings.port()));
         final int port = ((InetSocketAddress)channel.getLocalAddress()).getPort();
         final IscsiServer server = new IscsiServer(channel, catalog, clientPrefix, new Portal(host, port, groupTag),
-            otherPortals, settings);
+            otherPortals, settings, reservations);
         server.acceptor.start();
         LOG.info("iSCSI target listening on {}:{} (portal group {})", host, port, groupTag);
         return server;
@@ -118,6 +136,35 @@ public final class IscsiServer implements AutoCloseable
             }
         }
         return all;
+    }
+
+    VolumeReservations reservations()
+    {
+        return reservations;
+    }
+
+    /**
+     * Fences the sessions on this node that a PREEMPT AND ABORT removed: completes once their commands
+     * that were running have ended (their later ones meet RESERVATION CONFLICT).
+     */
+    public CompletionStage<Done> fence(final long volumeId, final List<Registration> removed)
+    {
+        final List<CompletableFuture<Void>> waits = new ArrayList<>();
+        for (final IscsiConnection connection : sessions.values())
+        {
+            waits.add(CompletableFuture.runAsync(() ->
+            {
+                try
+                {
+                    connection.fence(volumeId, removed);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }, fences));
+        }
+        return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).thenApply(all -> Done.getInstance());
     }
 
     /** A TSIH for a new session: nonzero, 16 bits (section 11.12.6). */
@@ -212,6 +259,7 @@ public final class IscsiServer implements AutoCloseable
     {
         server.close();
         gate.close();
+        fences.shutdownNow();
         for (final IscsiConnection connection : sessions.values())
         {
             connection.abort("the target is stopping");

@@ -1,6 +1,7 @@
 package io.cistern.node.frontend.iscsi;
 
 import io.cistern.config.IscsiSettings;
+import io.cistern.node.volume.LocalReservations;
 import io.cistern.node.volume.MemoryVolume;
 import io.cistern.node.volume.VolumeCatalog;
 import io.cistern.node.volume.VolumeIo;
@@ -74,7 +75,7 @@ class IscsiServerTest
             {
                 closed.add(name);
             }
-        }, () -> List.of("127.0.0.2:3261,2"), "iscsi@test~1#");
+        }, () -> List.of("127.0.0.2:3261,2"), new LocalReservations(), "iscsi@test~1#");
     }
 
     @AfterEach
@@ -133,7 +134,8 @@ class IscsiServerTest
         // A selection that runs in seconds; the whole suite runs against a real cluster in multi-jvm-tests.
         for (final String family : List.of("ALL.Read10", "ALL.Write16", "ALL.CompareAndWrite", "ALL.Unmap", "ALL.WriteSame10",
             "ALL.Inquiry", "ALL.ReadCapacity16", "ALL.ReportSupportedOpcodes", "ALL.iSCSIResiduals", "ALL.iSCSITMF",
-            "ALL.iSCSIcmdsn", "ALL.iSCSIdatasn"))
+            "ALL.iSCSIcmdsn", "ALL.iSCSIdatasn", "ALL.PrinReadKeys", "ALL.PrinServiceactionRange", "ALL.PrinReportCapabilities",
+            "ALL.ProutRegister", "ALL.ProutReserve", "ALL.ProutClear", "ALL.ProutPreempt"))
         {
             final String output = run(0, "iscsi-test-cu", "-d", "-s", "-t", family, url(TARGET));
             final Matcher tests = Pattern.compile("tests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)").matcher(output);

@@ -1,6 +1,9 @@
 package io.cistern.node.frontend.iscsi.scsi;
 
+import io.cistern.actors.reservation.Nexus;
+import io.cistern.actors.reservation.ReservationState;
 import io.cistern.node.volume.VolumeIo;
+import io.cistern.node.volume.VolumeReservations;
 import io.cistern.node.volume.VolumeStatus;
 
 import java.nio.ByteBuffer;
@@ -13,7 +16,8 @@ import java.util.ArrayDeque;
  * <p>
  * One instance per session; its commands may run on several threads at once (each with its own
  * {@link ScsiCommand} and {@link VolumeIo} view). Unit attentions are queued per session, as SAM-5 has
- * them per I_T nexus.
+ * them per I_T nexus. Persistent reservations are the volume's, cluster-wide: every command is checked
+ * against the state this node enforces (RESERVATION CONFLICT) before it runs.
  */
 public final class LogicalUnit
 {
@@ -21,14 +25,24 @@ public final class LogicalUnit
     /** Serialises COMPARE AND WRITE against itself through this node (the compare and the write are one step). */
     private final Object atomic;
     private final ArrayDeque<Integer> unitAttentions = new ArrayDeque<>();
+    private final Nexus nexus;
+    private final VolumeReservations reservations;
 
     /**
      * @param atomic the lock every session of this volume on this node shares for COMPARE AND WRITE.
+     * @param nexus  this session's I_T nexus, as persistent reservations name it.
      */
-    public LogicalUnit(final UnitIdentity identity, final Object atomic)
+    public LogicalUnit(final UnitIdentity identity, final Object atomic, final Nexus nexus, final VolumeReservations reservations)
     {
         this.identity = identity;
         this.atomic = atomic;
+        this.nexus = nexus;
+        this.reservations = reservations;
+    }
+
+    public Nexus nexus()
+    {
+        return nexus;
     }
 
     public UnitIdentity identity()
@@ -66,8 +80,15 @@ public final class LogicalUnit
             return;
         }
         final byte[] cdb = c.cdb;
+        if (reservations.current(identity.volumeId()).conflicts(nexus, PersistentReserve.access(cdb)))
+        {
+            c.conflict();
+            return;
+        }
         switch (opcode)
         {
+            case Scsi.PERSISTENT_RESERVE_IN -> PersistentReserve.in(c, reservations.current(identity.volumeId()));
+            case Scsi.PERSISTENT_RESERVE_OUT -> PersistentReserve.out(c, nexus, identity.volumeId(), reservations);
             case Scsi.TEST_UNIT_READY, Scsi.START_STOP_UNIT, Scsi.PREVENT_ALLOW_MEDIUM_REMOVAL -> out(c).good(0);
             case Scsi.INQUIRY -> inquiry(c, lun == 0);
             case Scsi.REQUEST_SENSE -> requestSense(c);

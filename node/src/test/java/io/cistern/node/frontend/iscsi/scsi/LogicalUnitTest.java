@@ -1,5 +1,7 @@
 package io.cistern.node.frontend.iscsi.scsi;
 
+import io.cistern.actors.reservation.Nexus;
+import io.cistern.node.volume.LocalReservations;
 import io.cistern.node.volume.MemoryVolume;
 import org.junit.jupiter.api.Test;
 
@@ -16,10 +18,18 @@ class LogicalUnitTest
 {
     private static final int SIZE = 4 << 20;
     private final MemoryVolume volume = new MemoryVolume(SIZE);
-    private final LogicalUnit unit = new LogicalUnit(new UnitIdentity(0x0123_4567_89ab_cdefL, "iqn.2026-11.io.cistern:memory", 2), new Object());
+    private static final UnitIdentity IDENTITY = new UnitIdentity(0x0123_4567_89ab_cdefL, "iqn.2026-11.io.cistern:memory", 2);
+    private final LocalReservations reservations = new LocalReservations();
+    private final LogicalUnit unit = new LogicalUnit(IDENTITY, new Object(), new Nexus("iqn.2026-12.test:one,i,0x80", 2), reservations);
+    private final LogicalUnit other = new LogicalUnit(IDENTITY, new Object(), new Nexus("iqn.2026-12.test:two,i,0x80", 2), reservations);
     private final ScsiCommand c = new ScsiCommand(ByteBuffer.allocateDirect(Scsi.MAX_TRANSFER_BYTES));
 
     private ScsiCommand run(final byte[] data, final int... cdb)
+    {
+        return runOn(unit, data, cdb);
+    }
+
+    private ScsiCommand runOn(final LogicalUnit on, final byte[] data, final int... cdb)
     {
         c.reset();
         Arrays.fill(c.cdb, (byte)0);
@@ -32,8 +42,46 @@ class LogicalUnitTest
         {
             c.data.put(data).flip();
         }
-        unit.execute(c, volume, 0);
+        on.execute(c, volume, 0);
         return c;
+    }
+
+    /** A PERSISTENT RESERVE OUT's 24-byte parameter list. */
+    private static byte[] keys(final long key, final long serviceActionKey)
+    {
+        return ByteBuffer.allocate(24).putLong(key).putLong(serviceActionKey).array();
+    }
+
+    @Test
+    void aWriteExclusiveRegistrantsOnlyReservationShutsOutUnregisteredWritersButNotReaders()
+    {
+        runOn(unit, keys(0, 0xabc), Scsi.PERSISTENT_RESERVE_OUT, 0, 0, 0, 0, 0, 0, 0, 24, 0); // REGISTER
+        assertEquals(Scsi.GOOD, c.status);
+        runOn(unit, keys(0xabc, 0), Scsi.PERSISTENT_RESERVE_OUT, 1, 5, 0, 0, 0, 0, 0, 24, 0); // RESERVE, WE-RO
+        assertEquals(Scsi.GOOD, c.status);
+        runOn(other, new byte[512], Scsi.WRITE_10, 0, 0, 0, 0, 0, 0, 0, 1, 0);
+        assertEquals(Scsi.RESERVATION_CONFLICT, c.status);
+        runOn(other, null, Scsi.READ_10, 0, 0, 0, 0, 0, 0, 0, 1, 0);
+        assertEquals(Scsi.GOOD, c.status);
+        runOn(unit, new byte[512], Scsi.WRITE_10, 0, 0, 0, 0, 0, 0, 0, 1, 0);
+        assertEquals(Scsi.GOOD, c.status, "the holder writes");
+
+        runOn(other, null, Scsi.PERSISTENT_RESERVE_IN, 1, 0, 0, 0, 0, 0, 0, 64, 0); // READ RESERVATION
+        final ByteBuffer reservation = c.data.duplicate();
+        assertEquals(16, reservation.getInt(4));
+        assertEquals(0xabc, reservation.getLong(8));
+        assertEquals(5, reservation.get(21) & 0x0f);
+
+        runOn(other, keys(0, 0xdef), Scsi.PERSISTENT_RESERVE_OUT, 0, 0, 0, 0, 0, 0, 0, 24, 0); // REGISTER
+        runOn(other, keys(0xdef, 0xabc), Scsi.PERSISTENT_RESERVE_OUT, 5, 5, 0, 0, 0, 0, 0, 24, 0); // PREEMPT AND ABORT
+        assertEquals(Scsi.GOOD, c.status);
+        runOn(unit, new byte[512], Scsi.WRITE_10, 0, 0, 0, 0, 0, 0, 0, 1, 0);
+        assertEquals(Scsi.RESERVATION_CONFLICT, c.status, "the preempted holder is fenced");
+        runOn(unit, null, Scsi.PERSISTENT_RESERVE_IN, 0, 0, 0, 0, 0, 0, 0, 64, 0); // READ KEYS
+        assertEquals(8, c.data.getInt(4), "one key left");
+        assertEquals(0xdef, c.data.getLong(8));
+        runOn(unit, keys(0, 0), Scsi.PERSISTENT_RESERVE_OUT, 0, 0, 0, 0, 0, 0, 0, 20, 0);
+        assertSense(Scsi.ILLEGAL_REQUEST, Scsi.ASC_PARAMETER_LIST_LENGTH_ERROR);
     }
 
     private static byte[] bytes(final ByteBuffer data)

@@ -1,0 +1,94 @@
+package io.cistern.node.volume;
+
+import io.cistern.actors.reservation.PrOut;
+import io.cistern.actors.reservation.Registration;
+import io.cistern.actors.reservation.ReservationService;
+import io.cistern.actors.reservation.ReservationState;
+import io.cistern.actors.reservation.ReservationView;
+import io.cistern.actors.reservation.Reservations;
+import org.apache.pekko.Done;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node's table of every volume's persistent reservations, fed by its {@link ReservationView} (so it
+ * learns a change when this node's copy of the journal applies it), and the way to change them through
+ * the volume's {@link Reservations} entity. A change is acknowledged once every node's view has applied it;
+ * a PREEMPT AND ABORT's victims' running commands on this node have finished by then ({@link Fence}).
+ */
+public final class ClusterReservations implements VolumeReservations, ReservationView.Listener
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterReservations.class);
+
+    /** Ends the running commands of the sessions a PREEMPT AND ABORT removed, on this node. */
+    public interface Fence
+    {
+        CompletionStage<Done> fence(long volumeId, List<Registration> removed);
+    }
+
+    private final ConcurrentHashMap<Long, ReservationState> states = new ConcurrentHashMap<>();
+    private final ReservationService service;
+    private final Duration timeout;
+    private volatile Fence fence = (volumeId, removed) -> CompletableFuture.completedFuture(Done.getInstance());
+
+    public ClusterReservations(final ReservationService service, final Duration timeout)
+    {
+        this.service = service;
+        this.timeout = timeout;
+    }
+
+    public void fenceWith(final Fence fence)
+    {
+        this.fence = fence;
+    }
+
+    @Override
+    public ReservationState current(final long volumeId)
+    {
+        return states.getOrDefault(volumeId, ReservationState.EMPTY);
+    }
+
+    @Override
+    public CompletionStage<Done> changed(final long volumeId, final ReservationState state, final List<Registration> removed,
+                                         final boolean abort)
+    {
+        states.merge(volumeId, state, (old, next) -> next.version() >= old.version() ? next : old);
+        return abort && !removed.isEmpty() ? fence.fence(volumeId, removed) : CompletableFuture.completedFuture(Done.getInstance());
+    }
+
+    @Override
+    public Reservations.OutReply apply(final long volumeId, final PrOut request)
+    {
+        try
+        {
+            final Reservations.OutReply reply = service.out(volumeId, request).toCompletableFuture()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (reply.state().version() > 0)
+            {
+                final int nodes = service.enforcedEverywhere(volumeId, reply.state().version()).toCompletableFuture()
+                    .get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+                LOG.debug("Reservations of volume {} at version {} enforced on {} node(s)", Long.toHexString(volumeId),
+                    reply.state().version(), nodes);
+            }
+            return reply;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        catch (final Exception ex)
+        {
+            LOG.warn("A persistent reservation change of volume {} could not be completed in time: {}",
+                Long.toHexString(volumeId), ex.toString());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.cistern.node.volume;
+
+import io.cistern.actors.reservation.PrOut;
+import io.cistern.actors.reservation.ReservationState;
+import io.cistern.actors.reservation.Reservations;
+
+/**
+ * The persistent reservations of the pool's volumes as a front end sees them: the state this node enforces
+ * (read without blocking, on every command) and the one way to change it.
+ */
+public interface VolumeReservations
+{
+    /** The reservations of volume {@code volumeId} as this node enforces them now. */
+    ReservationState current(long volumeId);
+
+    /**
+     * Applies a PERSISTENT RESERVE OUT to the volume's reservations and returns once every node enforces
+     * the outcome; null if the cluster could not be asked in time (nothing may have changed, or it did).
+     */
+    Reservations.OutReply apply(long volumeId, PrOut request);
+}
