@@ -198,6 +198,10 @@ public final class PoolView
                 deletedVolumes.add(live.info().volumeId());
                 slabListener.volumeDeleted(live.info().volumeId());
             }
+            else if (e instanceof Volume.Resized resized && before instanceof Volume.Live live)
+            {
+                slabListener.volumeResized(live.info().volumeId(), resized.sizeBytes());
+            }
         }
         else if (event instanceof Slab.Event e)
         {

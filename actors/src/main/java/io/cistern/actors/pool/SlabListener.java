@@ -30,4 +30,9 @@ public interface SlabListener
     default void volumeDeleted(final long volumeId)
     {
     }
+
+    /** A volume grew: its open sessions see the new size from now on. */
+    default void volumeResized(final long volumeId, final long sizeBytes)
+    {
+    }
 }

@@ -50,6 +50,20 @@ public final class ReservationService
      */
     public CompletionStage<Integer> enforcedEverywhere(final long volumeId, final long version)
     {
+        return everyView(view -> AskPattern.<ReservationView.Command, ReservationView.Applied>ask(view,
+            replyTo -> new ReservationView.AwaitVersion(volumeId, version, replyTo), timeout, system.scheduler()));
+    }
+
+    /** Has every node queue a unit attention for its sessions of the volume; completes with how many nodes did. */
+    public CompletionStage<Integer> unitAttentionEverywhere(final long volumeId, final int ascq)
+    {
+        return everyView(view -> AskPattern.<ReservationView.Command, ReservationView.Applied>ask(view,
+            replyTo -> new ReservationView.UnitAttention(volumeId, ascq, replyTo), timeout, system.scheduler()));
+    }
+
+    private CompletionStage<Integer> everyView(
+        final java.util.function.Function<ActorRef<ReservationView.Command>, CompletionStage<ReservationView.Applied>> ask)
+    {
         final CompletionStage<Receptionist.Listing> listing = AskPattern.ask(system.receptionist(),
             replyTo -> Receptionist.find(ReservationView.KEY, replyTo), timeout, system.scheduler());
         return listing.thenCompose(found ->
@@ -58,9 +72,7 @@ public final class ReservationService
             final List<CompletableFuture<Boolean>> answers = new ArrayList<>();
             for (final ActorRef<ReservationView.Command> view : views)
             {
-                answers.add(AskPattern.<ReservationView.Command, ReservationView.Applied>ask(view,
-                        replyTo -> new ReservationView.AwaitVersion(volumeId, version, replyTo), timeout, system.scheduler())
-                    .toCompletableFuture().handle((applied, failure) -> failure == null));
+                answers.add(ask.apply(view).toCompletableFuture().handle((applied, failure) -> failure == null));
             }
             return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
                 .thenApply(all -> (int)answers.stream().filter(CompletableFuture::join).count());

@@ -34,6 +34,9 @@ public final class ReservationView
     public interface Listener
     {
         CompletionStage<Done> changed(long volumeId, ReservationState state, List<Registration> removed, boolean abort);
+
+        /** Every session of the volume on this node is to report a unit attention (a logical unit reset through any node). */
+        void unitAttention(long volumeId, int ascq);
     }
 
     public sealed interface Command extends io.cistern.actors.serialization.CisternSerializable
@@ -42,6 +45,11 @@ public final class ReservationView
 
     /** Replies {@link Applied} once this node enforces the volume's reservations at {@code version} or later. */
     public record AwaitVersion(long volumeId, long version, ActorRef<Applied> replyTo) implements Command
+    {
+    }
+
+    /** Queues a unit attention for every session of the volume on this node; replies {@link Applied} once it has. */
+    public record UnitAttention(long volumeId, int ascq, ActorRef<Applied> replyTo) implements Command
     {
     }
 
@@ -122,6 +130,12 @@ public final class ReservationView
                 {
                     enforced.merge(done.volumeId(), done.version(), Math::max);
                     answer(done.volumeId());
+                    return Behaviors.same();
+                })
+                .onMessage(UnitAttention.class, attention ->
+                {
+                    listener.unitAttention(attention.volumeId(), attention.ascq());
+                    attention.replyTo().tell(new Applied(attention.volumeId(), enforced.getOrDefault(attention.volumeId(), 0L)));
                     return Behaviors.same();
                 })
                 .onMessage(AwaitVersion.class, await ->

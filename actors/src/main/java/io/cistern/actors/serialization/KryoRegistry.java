@@ -125,6 +125,7 @@ public final class KryoRegistry
         ids.put(239, io.cistern.actors.reservation.Outcome.class);
         ids.put(240, io.cistern.actors.reservation.ReservationView.AwaitVersion.class);
         ids.put(241, io.cistern.actors.reservation.ReservationView.Applied.class);
+        ids.put(242, io.cistern.actors.reservation.ReservationView.UnitAttention.class);
         return ids;
     }
 

@@ -159,6 +159,8 @@ class KryoSerializerTest
             reservations, new ArrayList<>(List.of(registration)), true)));
         samples.put(io.cistern.actors.reservation.ReservationView.AwaitVersion.class,
             List.of(new io.cistern.actors.reservation.ReservationView.AwaitVersion(42L, 3, ref.unsafeUpcast())));
+        samples.put(io.cistern.actors.reservation.ReservationView.UnitAttention.class,
+            List.of(new io.cistern.actors.reservation.ReservationView.UnitAttention(42L, 0x2900, ref.unsafeUpcast())));
         samples.put(io.cistern.actors.reservation.ReservationView.Applied.class,
             List.of(new io.cistern.actors.reservation.ReservationView.Applied(42L, 3)));
         return samples;

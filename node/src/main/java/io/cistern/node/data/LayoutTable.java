@@ -2,6 +2,7 @@ package io.cistern.node.data;
 
 import io.cistern.actors.pool.SlabListener;
 import io.cistern.actors.volume.SlabLayout;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.Arrays;
@@ -40,6 +41,24 @@ public final class LayoutTable implements SlabListener
             Arrays.sort(next);
             deleted = next;
         }
+    }
+
+    /** A volume grew: the sizes its open sessions see. Copy-on-write (resizes are rare), read without allocating. */
+    private volatile Long2LongHashMap sizes = new Long2LongHashMap(0);
+
+    @Override
+    public synchronized void volumeResized(final long volumeId, final long sizeBytes)
+    {
+        final Long2LongHashMap next = new Long2LongHashMap(0);
+        next.putAll(sizes);
+        next.put(volumeId, Math.max(sizeBytes, next.get(volumeId)));
+        sizes = next;
+    }
+
+    /** The volume's size as this node knows it: {@code opened} (its size when a session opened it) or what it grew to since. */
+    public long size(final long volumeId, final long opened)
+    {
+        return Math.max(opened, sizes.get(volumeId));
     }
 
     /** Whether this node has learned that the volume was deleted. */

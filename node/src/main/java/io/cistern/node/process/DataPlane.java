@@ -155,6 +155,12 @@ final class DataPlane implements AutoCloseable
             {
                 layouts.volumeDeleted(volumeId);
             }
+
+            @Override
+            public void volumeResized(final long volumeId, final long sizeBytes)
+            {
+                layouts.volumeResized(volumeId, sizeBytes);
+            }
         };
     }
 
@@ -245,14 +251,17 @@ final class DataPlane implements AutoCloseable
         final Cluster cluster = Cluster.get(Adapter.toClassic(system));
         // Persistent reservations: every node folds them into its table as its journal applies them, and a
         // change is acknowledged once every node's view enforces it.
-        final ClusterReservations reservations = new ClusterReservations(new ReservationService(system, timeout), timeout);
+        // The entity may be moving off a node that just died (downed after cistern.cluster.down-unreachable-after):
+        // a reservation change waits twice the ask timeout for it, as initiators wait tens of seconds for a command.
+        final ClusterReservations reservations = new ClusterReservations(new ReservationService(system, timeout.multipliedBy(2)),
+            timeout.multipliedBy(2));
         system.systemActorOf(ReservationView.create(JournalQueries.of(system).byTag(), reservations), "reservation-view",
             Props.empty());
         try
         {
             iscsi = IscsiServer.start(settings.node().host(), settings.iscsi().portalGroup(), settings.iscsi(), exports,
                 () -> otherPortals(cluster), reservations, Attachments.prefix("iscsi", settings.node().name(), incarnation));
-            reservations.fenceWith(iscsi::fence);
+            reservations.fenceWith(iscsi::fence, iscsi::unitAttention);
         }
         catch (final java.net.BindException ex)
         {

@@ -33,10 +33,20 @@ public final class ClusterReservations implements VolumeReservations, Reservatio
         CompletionStage<Done> fence(long volumeId, List<Registration> removed);
     }
 
+    /** Queues unit attentions on this node's sessions: of the volume, and (nexuses non-null) only those the registrations cover. */
+    public interface Attention
+    {
+        void unitAttention(long volumeId, List<Registration> nexuses, int ascq);
+    }
+
+    /** REGISTRATIONS PREEMPTED (SPC-4 5.12.11.2): what a preempted or cleared registrant's next command reports. */
+    private static final int REGISTRATIONS_PREEMPTED = 0x2a05;
+
     private final ConcurrentHashMap<Long, ReservationState> states = new ConcurrentHashMap<>();
     private final ReservationService service;
     private final Duration timeout;
     private volatile Fence fence = (volumeId, removed) -> CompletableFuture.completedFuture(Done.getInstance());
+    private volatile Attention attention = (volumeId, nexuses, ascq) -> { };
 
     public ClusterReservations(final ReservationService service, final Duration timeout)
     {
@@ -44,9 +54,34 @@ public final class ClusterReservations implements VolumeReservations, Reservatio
         this.timeout = timeout;
     }
 
-    public void fenceWith(final Fence fence)
+    public void fenceWith(final Fence fence, final Attention attention)
     {
         this.fence = fence;
+        this.attention = attention;
+    }
+
+    @Override
+    public void unitAttention(final long volumeId, final int ascq)
+    {
+        attention.unitAttention(volumeId, null, ascq);
+    }
+
+    @Override
+    public void announce(final long volumeId, final int ascq)
+    {
+        try
+        {
+            service.unitAttentionEverywhere(volumeId, ascq).toCompletableFuture().get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final Exception ex)
+        {
+            LOG.warn("A unit attention for volume {} could not be told to every node in time: {}", Long.toHexString(volumeId),
+                ex.toString());
+        }
     }
 
     @Override
@@ -60,6 +95,10 @@ public final class ClusterReservations implements VolumeReservations, Reservatio
                                          final boolean abort)
     {
         states.merge(volumeId, state, (old, next) -> next.version() >= old.version() ? next : old);
+        if (!removed.isEmpty())
+        {
+            attention.unitAttention(volumeId, removed, REGISTRATIONS_PREEMPTED);
+        }
         return abort && !removed.isEmpty() ? fence.fence(volumeId, removed) : CompletableFuture.completedFuture(Done.getInstance());
     }
 

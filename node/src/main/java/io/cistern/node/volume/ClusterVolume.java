@@ -64,7 +64,8 @@ final class ClusterVolume implements VolumeIo
     @Override
     public long size()
     {
-        return info.sizeBytes();
+        // A volume resized while a session has it open: the session sees the new size (the pool view tells the table).
+        return path.layouts().size(info.volumeId(), info.sizeBytes());
     }
 
     @Override
@@ -80,7 +81,7 @@ final class ClusterVolume implements VolumeIo
     {
         final long started = System.nanoTime();
         final int total = dst.remaining();
-        if (!VolumeIo.inRange(info.sizeBytes(), offset, total))
+        if (!VolumeIo.inRange(size(), offset, total))
         {
             return refused("read", offset, total);
         }
@@ -126,7 +127,7 @@ final class ClusterVolume implements VolumeIo
     {
         final long started = System.nanoTime();
         final int total = src.remaining();
-        if (!VolumeIo.inRange(info.sizeBytes(), offset, total))
+        if (!VolumeIo.inRange(size(), offset, total))
         {
             return refused("write", offset, total);
         }
@@ -199,7 +200,7 @@ final class ClusterVolume implements VolumeIo
     @Override
     public VolumeStatus writeZeroes(final long offset, final long length, final boolean fua)
     {
-        if (!VolumeIo.inRange(info.sizeBytes(), offset, length))
+        if (!VolumeIo.inRange(size(), offset, length))
         {
             return refused("zero", offset, length);
         }
@@ -284,7 +285,7 @@ final class ClusterVolume implements VolumeIo
     {
         metrics.failedRequests.increment();
         LOG.warn("{} of {} bytes at {} of volume {} refused: the volume has {} bytes", what, length, offset, info.name(),
-            info.sizeBytes());
+            size());
         return VolumeStatus.OUT_OF_RANGE;
     }
 

@@ -18,4 +18,10 @@ public interface VolumeReservations
      * the outcome; null if the cluster could not be asked in time (nothing may have changed, or it did).
      */
     Reservations.OutReply apply(long volumeId, PrOut request);
+
+    /**
+     * Has every session of the volume, through every node, report unit attention {@code ascq} (SBC/SAM's
+     * ASC and ASCQ) on its next command: what a logical unit reset does. Returns once every node has queued it.
+     */
+    void announce(long volumeId, int ascq);
 }

@@ -18,6 +18,12 @@ public final class LocalReservations implements VolumeReservations
         return states.getOrDefault(volumeId, ReservationState.EMPTY);
     }
 
+    /** One node, no other sessions to tell: the issuing session queues its own (TaskManagement does). */
+    @Override
+    public void announce(final long volumeId, final int ascq)
+    {
+    }
+
     @Override
     public synchronized Reservations.OutReply apply(final long volumeId, final PrOut request)
     {

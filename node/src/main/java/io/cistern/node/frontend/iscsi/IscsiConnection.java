@@ -48,6 +48,7 @@ final class IscsiConnection implements Runnable, ConnectionGate.Guest
     private Login.Session session;
     private volatile Commands commands;
     private volatile Nexus nexus;
+    private volatile LogicalUnit unit;
     private volatile long volumeId = -1;
     private ByteBuffer ping;
 
@@ -117,6 +118,21 @@ final class IscsiConnection implements Runnable, ConnectionGate.Guest
         }
     }
 
+    /** Queues a unit attention if this session is on {@code volume} (and, {@code nexuses} non-null, one covers it). */
+    void unitAttention(final long volume, final java.util.List<Registration> nexuses, final int ascq)
+    {
+        final LogicalUnit current = unit;
+        if (current == null || volumeId != volume)
+        {
+            return;
+        }
+        if (nexuses != null && nexuses.stream().noneMatch(r -> r.nexus().covers(current.nexus())))
+        {
+            return;
+        }
+        current.unitAttention(ascq);
+    }
+
     /** The session's key for reinstatement (RFC 7143 section 6.3.5): initiator, ISID and target. */
     String sessionKey()
     {
@@ -149,7 +165,7 @@ final class IscsiConnection implements Runnable, ConnectionGate.Guest
                 server.reinstate(this);
                 nexus = new Nexus(session.initiatorName() + ",i,0x" + HexFormat.of().formatHex(session.isid()), portal.groupTag());
                 volumeId = volume.id();
-                final LogicalUnit unit = new LogicalUnit(new UnitIdentity(volume.id(), session.targetName(), portal.groupTag()),
+                unit = new LogicalUnit(new UnitIdentity(volume.id(), session.targetName(), portal.groupTag()),
                     server.atomic(starting.volumeName()), nexus, server.reservations());
                 commands = new Commands(in, out, session.parameters(), unit, volume, counters, client, protocolErrors, this::breakOff);
                 LOG.info("iSCSI initiator {} ({}) logged in to {} through {}", session.initiatorName(), client,
@@ -268,7 +284,7 @@ final class IscsiConnection implements Runnable, ConnectionGate.Guest
                 case Iscsi.TASK_MANAGEMENT ->
                 {
                     in.skipData(length);
-                    if (!TaskManagement.handle(h, out, commands))
+                    if (!TaskManagement.handle(h, out, commands, unit, server.reservations()))
                     {
                         return; // a target cold reset ends the connection
                     }

@@ -167,6 +167,15 @@ public final class IscsiServer implements AutoCloseable
         return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).thenApply(all -> Done.getInstance());
     }
 
+    /** Queues unit attention {@code ascq} on this node's sessions of the volume (all, or those {@code nexuses} cover). */
+    public void unitAttention(final long volumeId, final List<Registration> nexuses, final int ascq)
+    {
+        for (final IscsiConnection connection : sessions.values())
+        {
+            connection.unitAttention(volumeId, nexuses, ascq);
+        }
+    }
+
     /** A TSIH for a new session: nonzero, 16 bits (section 11.12.6). */
     int nextTsih()
     {

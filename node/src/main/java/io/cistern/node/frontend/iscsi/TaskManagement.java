@@ -1,5 +1,8 @@
 package io.cistern.node.frontend.iscsi;
 
+import io.cistern.node.frontend.iscsi.scsi.LogicalUnit;
+import io.cistern.node.volume.VolumeReservations;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -11,12 +14,15 @@ import java.nio.ByteBuffer;
  */
 final class TaskManagement
 {
+    private static final int BUS_DEVICE_RESET_FUNCTION_OCCURRED = 0x2903;
+
     private TaskManagement()
     {
     }
 
     /** Handles the request in {@code h}; false if the connection is to close after it (a cold reset). */
-    static boolean handle(final ByteBuffer h, final PduWriter out, final Commands commands) throws IOException, InterruptedException
+    static boolean handle(final ByteBuffer h, final PduWriter out, final Commands commands, final LogicalUnit unit,
+                          final VolumeReservations reservations) throws IOException, InterruptedException
     {
         final int function = Bhs.flags(h) & 0x7f;
         final int response;
@@ -37,9 +43,18 @@ final class TaskManagement
                 switch (function)
                 {
                     case Iscsi.TMF_ABORT_TASK -> response = commands.abort(Bhs.word(h, 20)) ? Iscsi.TMF_COMPLETE : Iscsi.TMF_NO_TASK;
-                    case Iscsi.TMF_ABORT_TASK_SET, Iscsi.TMF_CLEAR_TASK_SET, Iscsi.TMF_LOGICAL_UNIT_RESET, Iscsi.TMF_TARGET_WARM_RESET ->
+                    case Iscsi.TMF_ABORT_TASK_SET, Iscsi.TMF_CLEAR_TASK_SET ->
                     {
                         commands.abortAll();
+                        response = Iscsi.TMF_COMPLETE;
+                    }
+                    case Iscsi.TMF_LOGICAL_UNIT_RESET, Iscsi.TMF_TARGET_WARM_RESET ->
+                    {
+                        // A reset of the one logical unit every node serves: every session of it, through
+                        // every node, is told on its next command (SAM-5 6.6: BUS DEVICE RESET FUNCTION OCCURRED).
+                        commands.abortAll();
+                        reservations.announce(unit.identity().volumeId(), BUS_DEVICE_RESET_FUNCTION_OCCURRED);
+                        unit.unitAttention(BUS_DEVICE_RESET_FUNCTION_OCCURRED);
                         response = Iscsi.TMF_COMPLETE;
                     }
                     case Iscsi.TMF_TARGET_COLD_RESET ->

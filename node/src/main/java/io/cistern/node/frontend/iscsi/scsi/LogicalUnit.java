@@ -27,6 +27,8 @@ public final class LogicalUnit
     private final ArrayDeque<Integer> unitAttentions = new ArrayDeque<>();
     private final Nexus nexus;
     private final VolumeReservations reservations;
+    /** The capacity this nexus was last told of; a change is its unit attention (SBC-3 4.8: CAPACITY DATA HAS CHANGED). */
+    private long capacity = -1;
 
     /**
      * @param atomic the lock every session of this volume on this node shares for COMPARE AND WRITE.
@@ -70,6 +72,7 @@ public final class LogicalUnit
     public void execute(final ScsiCommand c, final VolumeIo volume, final long lun)
     {
         final int opcode = c.opcode();
+        noticeCapacity(volume.size());
         if (lun != 0 && opcode != Scsi.INQUIRY && opcode != Scsi.REPORT_LUNS)
         {
             c.check(Scsi.ILLEGAL_REQUEST, Scsi.ASC_LOGICAL_UNIT_NOT_SUPPORTED);
@@ -137,6 +140,18 @@ public final class LogicalUnit
                 }
             }
             default -> c.check(Scsi.ILLEGAL_REQUEST, Scsi.ASC_INVALID_COMMAND_OPERATION_CODE);
+        }
+    }
+
+    private void noticeCapacity(final long size)
+    {
+        synchronized (unitAttentions)
+        {
+            if (capacity >= 0 && size != capacity)
+            {
+                unitAttention(Scsi.ASC_CAPACITY_DATA_HAS_CHANGED);
+            }
+            capacity = size;
         }
     }
 
