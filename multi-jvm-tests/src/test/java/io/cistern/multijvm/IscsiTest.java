@@ -189,6 +189,21 @@ class IscsiTest
             assertEquals(0x18, other.command(write, block, 0).status(), "an unregistered initiator on another node is refused");
             assertEquals(0, other.command(read, null, 512).status(), "and reads");
 
+            final CisternCli.Result attachments = cluster.cistern(60, "volume", "attachments", "shared", "--json");
+            assertEquals(0, attachments.exit(), attachments.output());
+            boolean holderSeen = false;
+            for (final com.fasterxml.jackson.databind.JsonNode row : TestCluster.JSON.readTree(attachments.output()).path("attachments"))
+            {
+                if (row.path("initiator").asText().startsWith("iqn.2026-12.io.cistern.test:holder,i,0x"))
+                {
+                    holderSeen = true;
+                    assertEquals("node-1", row.path("node").asText(), row.toString());
+                    assertEquals("aaaa", row.path("key").asText(), row.toString());
+                    assertTrue(row.path("holder").asBoolean(), row.toString());
+                }
+            }
+            assertTrue(holderSeen, "volume attachments lists the holder's session:\n" + attachments.output());
+
             cluster.kill("node-1");
             // Node 2 keeps enforcing the reservation; its entity moves off the dead node and still has it.
             assertEquals(0x18, other.command(write, block, 0).status(), "still refused with the holder's node gone");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cistern.actors.node.NodeGuardian;
 import io.cistern.actors.placement.Resiliency;
+import io.cistern.actors.reservation.ReservationService;
 import io.cistern.actors.volume.Provisioning;
 import io.cistern.actors.volume.VolumeException;
 import io.cistern.actors.volume.VolumeService;
@@ -25,7 +26,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * {@code /api/v1/volumes}: create, list, show, resize, delete. Request bodies are JSON; sizes are
+ * {@code /api/v1/volumes}: create, list, show, resize, delete, attachments (with persistent reservations). Request bodies are JSON; sizes are
  * numbers of bytes or strings with binary suffixes ("10G"). Every refusal is a 4xx (or 503/507) with
  * {@code {"error": "..."}} saying what was wrong.
  */
@@ -33,11 +34,13 @@ final class VolumeRoutes extends AllDirectives
 {
     private final ObjectMapper json;
     private final CompletionStage<VolumeService> service;
+    private final ReservationService reservations;
 
     VolumeRoutes(final ActorSystem<NodeGuardian.Command> guardian, final ObjectMapper json)
     {
         this.json = json;
         this.service = AskPattern.ask(guardian, NodeGuardian.GetVolumeService::new, Duration.ofSeconds(5), guardian.scheduler());
+        this.reservations = new ReservationService(guardian, Duration.ofSeconds(10));
     }
 
     Route routes()
@@ -54,7 +57,9 @@ final class VolumeRoutes extends AllDirectives
                         s.delete(segment, force.map(f -> f.equals("true") || f.isEmpty()).orElse(false))
                             .thenApply(VolumeDocument::of)))))),
                 path("resize", () -> post(() -> entity(Unmarshaller.entityToString(), body ->
-                    reply(StatusCodes.OK, s -> resize(s, segment, body)))))))));
+                    reply(StatusCodes.OK, s -> resize(s, segment, body))))),
+                path("attachments", () -> get(() -> reply(StatusCodes.OK, s -> s.get(segment).thenCompose(info ->
+                    reservations.current(info.volumeId()).thenApply(state -> AttachmentsDocument.of(info, state))))))))));
     }
 
     private CompletionStage<Object> create(final VolumeService s, final String body)

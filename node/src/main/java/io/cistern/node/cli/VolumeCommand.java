@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 /** {@code cistern volume create|list|show|resize|delete}: volumes of the pool, over the HTTP API. */
 @Command(name = "volume", description = "Volumes of the pool.",
     subcommands = {VolumeCommand.Create.class, VolumeCommand.ListVolumes.class, VolumeCommand.Show.class,
-        VolumeCommand.Resize.class, VolumeCommand.Delete.class})
+        VolumeCommand.Resize.class, VolumeCommand.Delete.class, VolumeCommand.Attachments.class})
 final class VolumeCommand implements Runnable
 {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -254,6 +254,48 @@ final class VolumeCommand implements Runnable
             counts.fields().forEachRemaining(e -> text.append(text.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
                 .append(e.getValue().asInt()));
             return text.length() == 0 ? "-" : text.toString();
+        }
+    }
+
+    @Command(name = "attachments", description = "Who has a volume open, through which node and protocol, and its " +
+        "persistent reservations (iSCSI): each initiator's registration key and who holds the reservation.")
+    static final class Attachments implements Callable<Integer>
+    {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--json", description = "Print the API's JSON document.")
+        boolean json;
+
+        @Mixin
+        ClusterOptions cluster;
+
+        @Override
+        public Integer call()
+        {
+            final JsonNode a = cluster.document(path(name) + "/attachments", json);
+            if (a == null)
+            {
+                return 0;
+            }
+            final Table table = new Table("PROTOCOL", "NODE", "PEER", "INITIATOR", "KEY", "HOLDER");
+            for (final JsonNode row : a.path("attachments"))
+            {
+                table.row(row.path("protocol").asText(), row.path("node").asText(), row.path("peer").asText(),
+                    row.path("initiator").isNull() ? "-" : row.path("initiator").asText(),
+                    row.path("key").isNull() ? "-" : "0x" + row.path("key").asText(), row.path("holder").asBoolean() ? "yes" : "-");
+            }
+            table.print(System.out);
+            final JsonNode reservation = a.path("reservation");
+            System.out.printf("%nreservation  %s (generation %d)%n", reservation.isNull() ? "none" : reservation.asText(),
+                a.path("generation").asLong());
+            for (final JsonNode r : a.path("registrations"))
+            {
+                System.out.printf("registered   %s through %s, key 0x%s%s%n", r.path("initiator").asText(),
+                    r.path("targetPort").asInt() == 0 ? "every portal" : "portal group " + r.path("targetPort").asInt(),
+                    r.path("key").asText(), r.path("holder").asBoolean() ? ", holds the reservation" : "");
+            }
+            return 0;
         }
     }
 

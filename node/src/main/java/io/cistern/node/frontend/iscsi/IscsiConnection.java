@@ -217,7 +217,7 @@ final class IscsiConnection implements Runnable, ConnectionGate.Guest
             }
             if (volume != null)
             {
-                catalog.close(login.volumeName(), client, volume);
+                catalog.close(login.volumeName(), login.attachedAs(), volume);
                 LOG.info("iSCSI initiator {} logged out of {}", client, login.volumeName());
             }
         }

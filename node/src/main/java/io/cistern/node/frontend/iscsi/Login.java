@@ -46,6 +46,8 @@ final class Login
     private VolumeIo volume;
     private boolean discovery;
     private boolean declared;
+    private final byte[] isid = new byte[6];
+    private String attachedAs;
 
     Login(final PduReader in, final PduWriter out, final CommandWindow window, final VolumeCatalog catalog,
           final String client, final Portal portal)
@@ -81,13 +83,18 @@ final class Login
         return volumeName;
     }
 
+    /** The client id the session attached to its volume as. */
+    String attachedAs()
+    {
+        return attachedAs;
+    }
+
     /** Runs the login; the session it settled, or null if it was refused (the response has gone out). */
     Session run(final int tsih) throws IOException
     {
         final ByteBuffer h = in.header;
         boolean first = true;
         int stage = -1;
-        byte[] isid = new byte[6];
         while (true)
         {
             in.readHeader();
@@ -259,7 +266,9 @@ final class Login
                     match = name;
                 }
             }
-            if (match == null || (volume = catalog.open(match, client)) == null)
+            // The attachment names the initiator port and this node's portal group too ({@code volume attachments}).
+            attachedAs = client + "[" + initiatorName + ",i,0x" + java.util.HexFormat.of().formatHex(isid) + ";" + portal.groupTag() + "]";
+            if (match == null || (volume = catalog.open(match, attachedAs)) == null)
             {
                 status = Iscsi.LOGIN_NOT_FOUND;
                 return "there is no volume for target " + targetName;
