@@ -173,15 +173,24 @@ class JournalFixtureTest
             assertEquals(new TreeSet<>(expected("drive")), seen);
             return null;
         });
+        // Each tag is its own stream: the drives being caught up says nothing of the volumes and slabs.
         final TestProbe<List<VolumeInfo>> volumes = testKit.createTestProbe();
-        view.tell(new PoolView.GetVolumes(volumes.ref()));
-        assertEquals(List.of("v-thin"), volumes.receiveMessage(WAIT).stream().map(VolumeInfo::name).toList());
+        volumes.awaitAssert(WAIT, () ->
+        {
+            view.tell(new PoolView.GetVolumes(volumes.ref()));
+            assertEquals(List.of("v-thin"), volumes.receiveMessage().stream().map(VolumeInfo::name).toList());
+            return null;
+        });
         final TestProbe<List<SlabLayout>> slabs = testKit.createTestProbe();
         final long volumeId = Long.parseUnsignedLong(expected("volume").get(0).split(" ")[2], 16);
-        view.tell(new PoolView.GetSlabs(volumeId, slabs.ref()));
-        assertEquals(expected("slab"), slabs.receiveMessage(WAIT).stream()
-            .sorted(java.util.Comparator.comparingInt(SlabLayout::index))
-            .map(layout -> "slab " + Long.toHexString(volumeId) + " " + layout.index() + " epoch=" + layout.epoch() + " " +
-                extents(layout)).toList());
+        slabs.awaitAssert(WAIT, () ->
+        {
+            view.tell(new PoolView.GetSlabs(volumeId, slabs.ref()));
+            assertEquals(expected("slab"), slabs.receiveMessage().stream()
+                .sorted(java.util.Comparator.comparingInt(SlabLayout::index))
+                .map(layout -> "slab " + Long.toHexString(volumeId) + " " + layout.index() + " epoch=" + layout.epoch() + " " +
+                    extents(layout)).toList());
+            return null;
+        });
     }
 }
