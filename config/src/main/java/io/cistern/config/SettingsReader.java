@@ -77,7 +77,7 @@ public final class SettingsReader
         final int iscsiPort = values.port("cistern.iscsi.port");
         final IscsiSettings iscsi = new IscsiSettings(iscsiPort, values.positiveDuration("cistern.iscsi.login-timeout"),
             values.intInRange("cistern.iscsi.max-connections", 1, 65536), values.intInRange("cistern.iscsi.max-logins", 1, 65536),
-            portalGroup(node.name()));
+            portalGroup(node.name()), chap());
         final AeronSettings aeron = aeron(node.dataDir());
         final JournalSettings journal = journal();
         final HealthSettings health = new HealthSettings(
@@ -97,6 +97,29 @@ public final class SettingsReader
             values.intInRange("cistern.repair.concurrency", 1, 16),
             values.bytes("cistern.repair.scrub-rate", config, "cistern.repair.scrub-rate"), values.positiveDuration("cistern.repair.scrub-interval"));
         return new CisternSettings(node, cluster, managementPort, nbd, iscsi, aeron, journal, health, volume, repair);
+    }
+
+    /** cistern.iscsi.chap: both user and secret, or neither; a secret of 12 to 255 characters (RFC 7143 section 12.1.3). */
+    private IscsiSettings.Chap chap()
+    {
+        final String user = values.string("cistern.iscsi.chap.user");
+        final String secret = values.string("cistern.iscsi.chap.secret");
+        if (user == null || secret == null || user.isEmpty() && secret.isEmpty())
+        {
+            return null;
+        }
+        if (user.isEmpty())
+        {
+            values.problem("cistern.iscsi.chap.user", "\"\"", "must be set when cistern.iscsi.chap.secret is");
+            return null;
+        }
+        if (secret.length() < 12 || secret.length() > 255)
+        {
+            values.problem("cistern.iscsi.chap.secret", "(" + secret.length() + " characters)",
+                "must be 12 to 255 characters (RFC 7143 asks at least 96 bits of secret)");
+            return null;
+        }
+        return new IscsiSettings.Chap(user, secret);
     }
 
     /**

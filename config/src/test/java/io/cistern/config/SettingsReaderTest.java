@@ -87,6 +87,17 @@ class SettingsReaderTest
     }
 
     @Test
+    void chapNeedsAUserAndASecretOfAtLeastTwelveCharacters() throws Exception
+    {
+        assertEquals(List.of("cistern.iscsi.chap.secret=(5 characters): must be 12 to 255 characters (RFC 7143 asks at least 96 bits of secret)"),
+            problems("cistern.iscsi.chap { user = admin, secret = short }"));
+        assertEquals(List.of("cistern.iscsi.chap.user=\"\": must be set when cistern.iscsi.chap.secret is"),
+            problems("cistern.iscsi.chap.secret = \"a-long-enough-secret\""));
+        assertEquals("admin", read("cistern.iscsi.chap { user = admin, secret = \"a-long-enough-secret\" }").iscsi().chap().user());
+        assertTrue(read("").iscsi().chap() == null, "no CHAP by default");
+    }
+
+    @Test
     void rejectsMissingDrivePath()
     {
         final Path nope = tmp.resolve("nope");

@@ -145,7 +145,7 @@ final class IscsiConnection implements Runnable, ConnectionGate.Guest
         VolumeIo volume = null;
         try (channel)
         {
-            final Login starting = new Login(in, out, window, catalog, client, portal);
+            final Login starting = new Login(in, out, window, catalog, client, portal, server.chap());
             login = starting;
             synchronized (out)
             {

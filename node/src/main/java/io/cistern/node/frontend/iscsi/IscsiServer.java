@@ -55,6 +55,7 @@ public final class IscsiServer implements AutoCloseable
     private final Thread acceptor;
     private final ThrottledLog protocolErrors = new ThrottledLog(LOG);
     private final VolumeReservations reservations;
+    private final io.cistern.config.IscsiSettings.Chap chap;
     private final ExecutorService fences = Executors.newCachedThreadPool(r ->
     {
         final Thread thread = new Thread(r, "iscsi-fence");
@@ -67,6 +68,7 @@ public final class IscsiServer implements AutoCloseable
                         final VolumeReservations reservations)
     {
         this.reservations = reservations;
+        this.chap = settings.chap();
         this.server = server;
         this.catalog = catalog;
         this.clientPrefix = clientPrefix;
@@ -136,6 +138,12 @@ public final class IscsiServer implements AutoCloseable
             }
         }
         return all;
+    }
+
+    /** The CHAP credentials every login must prove, or null. */
+    io.cistern.config.IscsiSettings.Chap chap()
+    {
+        return chap;
     }
 
     VolumeReservations reservations()

@@ -36,6 +36,11 @@ final class Login
     private final String client;
     private final Portal portal;
     private final Negotiation negotiation = new Negotiation();
+    /** The CHAP exchange, or null when the target asks for no authentication. */
+    private final Chap chap;
+    private boolean authOffered;
+    private String chapName;
+    private String chapResponse;
     private final ByteBuffer text = ByteBuffer.allocate(Iscsi.MAX_TEXT);
     private volatile boolean opening;
     private String refusal;
@@ -50,8 +55,9 @@ final class Login
     private String attachedAs;
 
     Login(final PduReader in, final PduWriter out, final CommandWindow window, final VolumeCatalog catalog,
-          final String client, final Portal portal)
+          final String client, final Portal portal, final io.cistern.config.IscsiSettings.Chap credentials)
     {
+        this.chap = credentials == null ? null : new Chap(credentials);
         this.in = in;
         this.out = out;
         this.window = window;
@@ -156,6 +162,21 @@ final class Login
             {
                 return refuse(status, problem, isid, current);
             }
+            if (chap != null && !chap.authenticated())
+            {
+                if (current != Iscsi.SECURITY)
+                {
+                    return refuse(Iscsi.LOGIN_AUTHENTICATION_FAILED, "it skips the security stage, and this target requires CHAP", isid, current);
+                }
+                if (transit && !authOffered)
+                {
+                    return refuse(Iscsi.LOGIN_AUTHENTICATION_FAILED, "it leaves the security stage without AuthMethod=CHAP, " +
+                        "which this target requires", isid, current);
+                }
+                // Not authenticated yet: stay in the security stage (T=0) for the exchange to go on.
+                respond(false, current, 0, isid, 0, answers);
+                continue;
+            }
             if (current == Iscsi.OPERATIONAL && !declared || transit && next == Iscsi.FULL_FEATURE && !declared)
             {
                 // Declarative: how much this target takes in one data segment.
@@ -200,12 +221,47 @@ final class Login
                 case "TargetName" -> targetName = value;
                 case "AuthMethod" ->
                 {
-                    if (!List.of(value.split(",")).contains("None"))
+                    final List<String> offered = List.of(value.split(","));
+                    if (chap != null)
+                    {
+                        if (!offered.contains("CHAP"))
+                        {
+                            status = Iscsi.LOGIN_AUTHENTICATION_FAILED;
+                            return "it offers AuthMethod=" + value + ", and this target requires CHAP";
+                        }
+                        answers.put(key, "CHAP");
+                        authOffered = true;
+                    }
+                    else
+                    {
+                        if (!offered.contains("None"))
+                        {
+                            status = Iscsi.LOGIN_AUTHENTICATION_FAILED;
+                            return "it offers AuthMethod=" + value + " but not None, and this target has no CHAP secret configured";
+                        }
+                        answers.put(key, "None");
+                    }
+                }
+                case "CHAP_A" ->
+                {
+                    if (chap == null || !authOffered)
+                    {
+                        status = Iscsi.LOGIN_INITIATOR_ERROR;
+                        return "it sends CHAP_A without having agreed on AuthMethod=CHAP";
+                    }
+                    final String problem = chap.algorithms(value, answers);
+                    if (problem != null)
                     {
                         status = Iscsi.LOGIN_AUTHENTICATION_FAILED;
-                        return "it offers AuthMethod=" + value + " but not None, and this target has no CHAP secret configured";
+                        return problem;
                     }
-                    answers.put(key, "None");
+                }
+                case "CHAP_N" -> chapName = value;
+                case "CHAP_R" -> chapResponse = value;
+                case "CHAP_I", "CHAP_C" ->
+                {
+                    status = Iscsi.LOGIN_AUTHENTICATION_FAILED;
+                    return "it asks the target to authenticate itself (mutual CHAP), which is not configured";
                 }
                 default ->
                 {
@@ -215,6 +271,17 @@ final class Login
                         answers.put(key, answer);
                     }
                 }
+            }
+        }
+        if (chapResponse != null || chapName != null)
+        {
+            final String problem = chap == null ? "it sends CHAP_N/CHAP_R to a target without CHAP" : chap.respond(chapName, chapResponse);
+            chapName = null;
+            chapResponse = null;
+            if (problem != null)
+            {
+                status = Iscsi.LOGIN_AUTHENTICATION_FAILED;
+                return problem;
             }
         }
         if (initiatorName == null || initiatorName.isEmpty())

@@ -52,7 +52,7 @@ class IscsiServerTest
     @BeforeEach
     void start() throws IOException
     {
-        server = IscsiServer.start("127.0.0.1", 7, new IscsiSettings(0, LOGIN_TIMEOUT, 64, 16, 7), new VolumeCatalog()
+        server = IscsiServer.start("127.0.0.1", 7, new IscsiSettings(0, LOGIN_TIMEOUT, 64, 16, 7, null), new VolumeCatalog()
         {
             @Override
             public List<String> names()
