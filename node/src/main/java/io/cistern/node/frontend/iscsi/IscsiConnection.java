@@ -2,7 +2,7 @@ package io.cistern.node.frontend.iscsi;
 
 import io.cistern.actors.reservation.Nexus;
 import io.cistern.actors.reservation.Registration;
-import io.cistern.node.frontend.ConnectionGate;
+import io.cistern.node.frontend.Acceptor;
 import io.cistern.node.frontend.ThrottledLog;
 import io.cistern.node.frontend.iscsi.scsi.LogicalUnit;
 import io.cistern.node.frontend.iscsi.scsi.UnitIdentity;
@@ -26,7 +26,7 @@ import java.util.HexFormat;
  * the connection goes on; one whose data segment is longer than this target declared it takes is
  * rejected and the connection closed, since the initiator has not followed what was negotiated.
  */
-final class IscsiConnection implements Runnable, ConnectionGate.Guest
+final class IscsiConnection implements Acceptor.Connection
 {
     private static final Logger LOG = LoggerFactory.getLogger(IscsiConnection.class);
 

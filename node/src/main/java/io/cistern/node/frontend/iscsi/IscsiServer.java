@@ -2,6 +2,7 @@ package io.cistern.node.frontend.iscsi;
 
 import io.cistern.actors.reservation.Registration;
 import io.cistern.config.IscsiSettings;
+import io.cistern.node.frontend.Acceptor;
 import io.cistern.node.frontend.ConnectionGate;
 import io.cistern.node.frontend.ThrottledLog;
 import io.cistern.node.volume.VolumeCatalog;
@@ -13,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -24,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -43,16 +42,13 @@ public final class IscsiServer implements AutoCloseable
 
     private final ServerSocketChannel server;
     private final VolumeCatalog catalog;
-    private final String clientPrefix;
     private final Portal portal;
     private final Supplier<List<String>> otherPortals;
     private final IscsiCounters counters = new IscsiCounters();
-    private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicInteger tsih = new AtomicInteger();
     private final ConnectionGate gate;
     private final ConcurrentHashMap<String, IscsiConnection> sessions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Object> atomics = new ConcurrentHashMap<>();
-    private final Thread acceptor;
     private final ThrottledLog protocolErrors = new ThrottledLog(LOG);
     private final VolumeReservations reservations;
     private final io.cistern.config.IscsiSettings.Chap chap;
@@ -63,7 +59,7 @@ public final class IscsiServer implements AutoCloseable
         return thread;
     });
 
-    private IscsiServer(final ServerSocketChannel server, final VolumeCatalog catalog, final String clientPrefix,
+    private IscsiServer(final ServerSocketChannel server, final VolumeCatalog catalog,
                         final Portal portal, final Supplier<List<String>> otherPortals, final IscsiSettings settings,
                         final VolumeReservations reservations)
     {
@@ -71,14 +67,11 @@ public final class IscsiServer implements AutoCloseable
         this.chap = settings.chap();
         this.server = server;
         this.catalog = catalog;
-        this.clientPrefix = clientPrefix;
         this.portal = portal;
         this.otherPortals = otherPortals;
         this.gate = new ConnectionGate("iSCSI", "login", "cistern.iscsi", settings.maxConnections(), settings.maxLogins(),
             settings.loginTimeout(), new ConnectionGate.Counters(counters.refusedConnections, counters.evictedLogins,
             counters.loginTimeouts), LOG);
-        this.acceptor = new Thread(this::accept, "iscsi-accept");
-        this.acceptor.setDaemon(true);
     }
 
     /**
@@ -96,11 +89,19 @@ public final class IscsiServer implements AutoCloseable
         channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         channel.bind(new InetSocketAddress(host, settings.port()));
         final int port = ((InetSocketAddress)channel.getLocalAddress()).getPort();
-        final IscsiServer server = new IscsiServer(channel, catalog, clientPrefix, new Portal(host, port, groupTag),
+        final IscsiServer server = new IscsiServer(channel, catalog, new Portal(host, port, groupTag),
             otherPortals, settings, reservations);
-        server.acceptor.start();
+        Acceptor.start("iscsi", channel, server.gate, new String[] {"max-connections", "max-logins", "login-timeout"},
+            clientPrefix, server::connect, server.counters.connections::increment, LOG);
         LOG.info("iSCSI target listening on {}:{} (portal group {})", host, port, groupTag);
         return server;
+    }
+
+    private Acceptor.Connection connect(final SocketChannel channel, final String client)
+    {
+        final IscsiConnection[] self = new IscsiConnection[1];
+        self[0] = new IscsiConnection(channel, this, catalog, client, portal, counters, protocolErrors, () -> gate.openingEnded(self[0]));
+        return self[0];
     }
 
     public int port()
@@ -211,64 +212,6 @@ public final class IscsiServer implements AutoCloseable
     void ended(final IscsiConnection connection)
     {
         sessions.remove(connection.sessionKey(), connection);
-    }
-
-    private void accept()
-    {
-        while (server.isOpen())
-        {
-            SocketChannel channel = null;
-            try
-            {
-                channel = server.accept();
-                if (!gate.mayOpen(channel.getRemoteAddress(), "max-connections"))
-                {
-                    channel.close();
-                    continue;
-                }
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                final long id = connectionIds.incrementAndGet();
-                final String client = clientPrefix + id + "(" + channel.getRemoteAddress() + ")";
-                counters.connections.increment();
-                final IscsiConnection[] self = new IscsiConnection[1];
-                final IscsiConnection connection = new IscsiConnection(channel, this, catalog, client, portal, counters,
-                    protocolErrors, () -> gate.openingEnded(self[0]));
-                self[0] = connection;
-                gate.opened(connection, "max-logins", "login-timeout");
-                final Thread thread = new Thread(() ->
-                {
-                    try
-                    {
-                        connection.run();
-                    }
-                    finally
-                    {
-                        gate.closed(connection);
-                    }
-                }, "iscsi-" + id);
-                thread.setDaemon(true);
-                thread.start();
-            }
-            catch (final ClosedChannelException ex)
-            {
-                return;
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                LOG.warn("iSCSI accept failed: {}", ex.toString());
-                if (channel != null)
-                {
-                    try
-                    {
-                        channel.close();
-                    }
-                    catch (final IOException ignored)
-                    {
-                        // it is being dropped anyway
-                    }
-                }
-            }
-        }
     }
 
     @Override

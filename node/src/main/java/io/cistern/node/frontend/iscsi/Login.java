@@ -296,13 +296,13 @@ final class Login
                 status = Iscsi.LOGIN_MISSING_PARAMETER;
                 return "a normal session names no TargetName";
             }
-            final String problem = open();
-            if (problem != null)
-            {
-                return problem;
-            }
             // The first response of a normal session names the portal group (section 13.9).
             answers.put("TargetPortalGroupTag", Integer.toString(portal.groupTag()));
+        }
+        if (!discovery && volume == null && (chap == null || chap.authenticated()))
+        {
+            // Opened (and attached) only for an initiator that proved itself, if the target asks it to.
+            return open();
         }
         return null;
     }

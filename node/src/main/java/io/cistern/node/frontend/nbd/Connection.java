@@ -1,6 +1,6 @@
 package io.cistern.node.frontend.nbd;
 
-import io.cistern.node.frontend.ConnectionGate;
+import io.cistern.node.frontend.Acceptor;
 import io.cistern.node.frontend.ThrottledLog;
 import io.cistern.node.volume.VolumeCatalog;
 import io.cistern.node.volume.VolumeIo;
@@ -31,7 +31,7 @@ import java.util.concurrent.Executors;
  * length off the wire. Only a request with a bad magic ends the connection: after it there is no
  * telling where the next request starts.
  */
-final class Connection implements Runnable, ConnectionGate.Guest
+final class Connection implements Acceptor.Connection
 {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
 

@@ -1,6 +1,7 @@
 package io.cistern.node.frontend.nbd;
 
 import io.cistern.config.NbdSettings;
+import io.cistern.node.frontend.Acceptor;
 import io.cistern.node.frontend.ConnectionGate;
 import io.cistern.node.frontend.ThrottledLog;
 import io.cistern.node.volume.VolumeCatalog;
@@ -10,10 +11,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The node's NBD server: accepts connections on its port and serves each on a thread of its own (a
@@ -29,24 +28,18 @@ public final class NbdServer implements AutoCloseable
 
     private final ServerSocketChannel server;
     private final VolumeCatalog exports;
-    private final String clientPrefix;
     private final NbdCounters counters = new NbdCounters();
-    private final AtomicLong connectionIds = new AtomicLong();
     private final ConnectionGate gate;
-    private final Thread acceptor;
     private final ThrottledLog protocolErrors = new ThrottledLog(LOG);
 
-    private NbdServer(final ServerSocketChannel server, final VolumeCatalog exports, final String clientPrefix,
+    private NbdServer(final ServerSocketChannel server, final VolumeCatalog exports,
                       final NbdSettings settings)
     {
         this.server = server;
         this.exports = exports;
-        this.clientPrefix = clientPrefix;
         this.gate = new ConnectionGate("NBD", "handshake", "cistern.nbd", settings.maxConnections(), settings.maxHandshakes(),
             settings.handshakeTimeout(), new ConnectionGate.Counters(counters.refusedConnections, counters.evictedHandshakes,
             counters.handshakeTimeouts), LOG);
-        this.acceptor = new Thread(this::accept, "nbd-accept");
-        this.acceptor.setDaemon(true);
     }
 
     /**
@@ -59,10 +52,18 @@ public final class NbdServer implements AutoCloseable
         final ServerSocketChannel channel = ServerSocketChannel.open();
         channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         channel.bind(new InetSocketAddress(host, settings.port()));
-        final NbdServer server = new NbdServer(channel, exports, clientPrefix, settings);
-        server.acceptor.start();
+        final NbdServer server = new NbdServer(channel, exports, settings);
+        Acceptor.start("nbd", channel, server.gate, new String[] {"max-connections", "max-handshakes", "handshake-timeout"},
+            clientPrefix, server::connect, server.counters.connections::increment, LOG);
         LOG.info("NBD server listening on {}:{}", host, server.port());
         return server;
+    }
+
+    private Acceptor.Connection connect(final SocketChannel channel, final String client)
+    {
+        final Connection[] self = new Connection[1];
+        self[0] = new Connection(channel, exports, client, counters, () -> gate.openingEnded(self[0]), protocolErrors);
+        return self[0];
     }
 
     public int port()
@@ -86,64 +87,6 @@ public final class NbdServer implements AutoCloseable
     public int openConnections()
     {
         return gate.openConnections();
-    }
-
-    private void accept()
-    {
-        while (server.isOpen())
-        {
-            SocketChannel channel = null;
-            try
-            {
-                channel = server.accept();
-                if (!gate.mayOpen(channel.getRemoteAddress(), "max-connections"))
-                {
-                    channel.close();
-                    continue;
-                }
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                final long id = connectionIds.incrementAndGet();
-                final String client = clientPrefix + id + "(" + channel.getRemoteAddress() + ")";
-                counters.connections.increment();
-                final Connection[] self = new Connection[1];
-                final Connection connection = new Connection(channel, exports, client, counters,
-                    () -> gate.openingEnded(self[0]), protocolErrors);
-                self[0] = connection;
-                gate.opened(connection, "max-handshakes", "handshake-timeout");
-                final Thread thread = new Thread(() ->
-                {
-                    try
-                    {
-                        connection.run();
-                    }
-                    finally
-                    {
-                        gate.closed(connection);
-                    }
-                }, "nbd-" + id);
-                thread.setDaemon(true);
-                thread.start();
-            }
-            catch (final ClosedChannelException ex)
-            {
-                return;
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                LOG.warn("NBD accept failed: {}", ex.toString());
-                if (channel != null)
-                {
-                    try
-                    {
-                        channel.close();
-                    }
-                    catch (final IOException ignored)
-                    {
-                        // it is being dropped anyway
-                    }
-                }
-            }
-        }
     }
 
     @Override
