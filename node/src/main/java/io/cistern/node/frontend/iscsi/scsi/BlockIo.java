@@ -58,6 +58,13 @@ final class BlockIo
         return received(c, bytes);
     }
 
+    /** The command failed in the volume with {@code status}; {@code length} is what its CDB meant to transfer (its residual). */
+    private static void failed(final ScsiCommand c, final VolumeStatus status, final boolean write, final int length)
+    {
+        LogicalUnit.status(c, status, write);
+        c.length = length;
+    }
+
     /** Whether the initiator sent at least {@code bytes}; else the command is failed, with {@code bytes} as its length. */
     private static boolean received(final ScsiCommand c, final int bytes)
     {
@@ -117,8 +124,7 @@ final class BlockIo
             final VolumeStatus status = volume.write(lba << Scsi.BLOCK_SHIFT, c.data, verify || (flags & FUA) != 0);
             if (status != VolumeStatus.OK)
             {
-                LogicalUnit.status(c, status, true);
-                c.length = bytes;
+                failed(c, status, true, bytes);
                 return;
             }
         }
@@ -151,8 +157,7 @@ final class BlockIo
             final VolumeStatus status = volume.read(lba << Scsi.BLOCK_SHIFT, stored);
             if (status != VolumeStatus.OK)
             {
-                LogicalUnit.status(c, status, false);
-                c.length = sent;
+                failed(c, status, false, sent);
                 return;
             }
             if (byteCheck != 0)
@@ -256,8 +261,7 @@ final class BlockIo
         }
         if (status != VolumeStatus.OK)
         {
-            LogicalUnit.status(c, status, true);
-            c.length = sent;
+            failed(c, status, true, sent);
             return;
         }
         c.data.clear().limit(0);
@@ -337,8 +341,7 @@ final class BlockIo
             final VolumeStatus status = volume.trim(lba << Scsi.BLOCK_SHIFT, blocks << Scsi.BLOCK_SHIFT, false);
             if (status != VolumeStatus.OK)
             {
-                LogicalUnit.status(c, status, true);
-                c.length = listLength;
+                failed(c, status, true, listLength);
                 return;
             }
         }
@@ -381,8 +384,7 @@ final class BlockIo
             }
             if (status != VolumeStatus.OK)
             {
-                LogicalUnit.status(c, status, true);
-                c.length = 2 * bytes;
+                failed(c, status, true, 2 * bytes);
                 return;
             }
         }
