@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
+import static io.cistern.transport.DataFrame.FLAG_AGAIN;
 import static io.cistern.transport.DataFrame.FLAG_FUA;
 import static io.cistern.transport.DataFrame.HEADER_LENGTH;
 import static io.cistern.transport.DataFrame.PAYLOAD_OFFSET;
@@ -160,14 +161,35 @@ public final class DataClient implements Agent, AutoCloseable
         return write(FrameType.SEQUENCED_WRITE, request);
     }
 
+    /**
+     * COMPARE AND WRITE through the slab's primary (the request's server and copy): the request's payload is the
+     * compare half then the write half, its length both ({@link FrameType#COMPARE_AND_WRITE}).
+     *
+     * @param again the request was sent before and its outcome is unknown ({@link DataFrame#FLAG_AGAIN}).
+     * @return a sequenced write's {@link DataStatus} code, or {@link DataStatus#miscompare} (nothing written).
+     */
+    public int compareAndWrite(final DataRequest request, final boolean again)
+    {
+        if (request.length <= 0 || (request.length & 1) != 0)
+        {
+            return MALFORMED;
+        }
+        return write(FrameType.COMPARE_AND_WRITE, request, again ? FLAG_AGAIN : 0);
+    }
+
     private int write(final int type, final DataRequest request)
+    {
+        return write(type, request, 0);
+    }
+
+    private int write(final int type, final DataRequest request, final int flags)
     {
         if (request.payload == null)
         {
             return MALFORMED;
         }
         final int invalid = invalid(request.offset, request.length, request.payload.capacity(), request.bufferOffset);
-        return invalid != OK ? invalid : call(type, request.fua ? FLAG_FUA : 0, request, request.payload, null, 0);
+        return invalid != OK ? invalid : call(type, flags | (request.fua ? FLAG_FUA : 0), request, request.payload, null, 0);
     }
 
     /**

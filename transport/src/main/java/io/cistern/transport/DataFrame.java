@@ -42,8 +42,9 @@ package io.cistern.transport;
  * Length is the payload's size for WRITE and READ_REPLY, the bytes asked for in a READ, and zero
  * otherwise (a REPAIR's length is the range to rewrite). Flags: bit 0 is {@link #FLAG_FUA} (force unit
  * access: the write is durable before it is acknowledged); bit 1 is {@link #FLAG_PEER} (the request comes
- * from a primary's {@link Forwarder} and is answered on the peer reply stream); the others are zero and
- * reserved.
+ * from a primary's {@link Forwarder} and is answered on the peer reply stream); bit 2 is {@link #FLAG_AGAIN}
+ * (a COMPARE_AND_WRITE sent again); the others are zero and reserved. A COMPARE_AND_WRITE's length is its
+ * payload's, both halves.
  */
 public final class DataFrame
 {
@@ -65,6 +66,12 @@ public final class DataFrame
     public static final int FLAG_FUA = 0x1;
     /** Sent by a primary to another copy's server: answer on the peer reply stream. */
     public static final int FLAG_PEER = 0x2;
+    /**
+     * A COMPARE_AND_WRITE sent again after an attempt whose outcome is unknown (no answer, a new primary, a
+     * refreshed layout): that attempt may have written, so stored bytes equal to the write half count as a
+     * match too, and the write is sequenced again (the same bytes) so every copy has it.
+     */
+    public static final int FLAG_AGAIN = 0x4;
 
     private DataFrame()
     {

@@ -14,16 +14,12 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import static io.cistern.transport.DataFrame.FLAG_FUA;
 import static io.cistern.transport.DataFrame.FLAG_PEER;
 import static io.cistern.transport.DataFrame.HEADER_LENGTH;
 import static io.cistern.transport.DataFrame.PAYLOAD_OFFSET;
-import static io.cistern.transport.DataStatus.BACK_PRESSURED;
 import static io.cistern.transport.DataStatus.IO_ERROR;
 import static io.cistern.transport.DataStatus.MALFORMED;
-import static io.cistern.transport.DataStatus.NOT_CONNECTED;
 import static io.cistern.transport.DataStatus.NOT_PRIMARY;
-import static io.cistern.transport.DataStatus.NO_SUCH_EXTENT;
 import static io.cistern.transport.DataStatus.OK;
 import static io.cistern.transport.DataStatus.OVERTAKEN;
 import static io.cistern.transport.DataStatus.STALE_EPOCH;
@@ -38,9 +34,10 @@ import static io.cistern.transport.DataStatus.STALE_EPOCH;
  * {@link ExtentIo} where it lies in the assembled buffer, and a READ lands directly after the reply header
  * in one preallocated buffer that is offered as is, so a request allocates nothing.
  * <p>
- * Mirrors: for a slab whose primary copy is here, a {@link FrameType#SEQUENCED_WRITE} is written to that copy
- * and then, through the {@link Forwarder}, to the slab's other copies in the order this server took it;
- * the answer goes back once every copy has answered. A {@link FrameType#REPAIR} is ordered the same way.
+ * Mirrors: for a slab whose primary copy is here, the {@link Sequencer} writes a {@link FrameType#SEQUENCED_WRITE}
+ * to that copy and then, through the {@link Forwarder}, to the slab's other copies in the order this server
+ * took it; the answer goes back once every copy has answered. A {@link FrameType#COMPARE_AND_WRITE} and a
+ * {@link FrameType#REPAIR} are ordered the same way.
  * Requests that a primary forwards carry {@link DataFrame#FLAG_PEER} and are answered on the peer reply
  * stream.
  * <p>
@@ -64,9 +61,8 @@ public final class DataServer implements Agent, AutoCloseable
     private final UnsafeBuffer repairBuffer;
     private final ControlledFragmentAssembler assembler;
     private final Forwarder forwarder;
-    private final int[] mirrorCopies = new int[DataClient.MAX_COPIES];
-    private final String[] mirrorChannels = new String[DataClient.MAX_COPIES];
-    private final boolean[] mirrorInSync = new boolean[DataClient.MAX_COPIES];
+    /** The requests this server orders as slabs' primary; null without a forwarder. */
+    private final Sequencer sequencer;
     private final ServerCounters counters;
     private final ReplyPublications replies;
     private final ReplyPublications peerReplies;
@@ -122,6 +118,8 @@ public final class DataServer implements Agent, AutoCloseable
         this.peerReplies = new ReplyPublications(
             aeron, replyChannels, settings.peerReplyStreamId(), settings.requestTimeoutNs());
         this.counters = new ServerCounters(aeron, "data server " + channel);
+        this.sequencer = forwarder == null ? null :
+            new Sequencer(this, forwarder, extentRequests, request, repairBuffer, counters, errorHandler);
         try
         {
             this.subscription = aeron.addSubscription(channel, settings.requestStreamId());
@@ -239,10 +237,10 @@ public final class DataServer implements Agent, AutoCloseable
             final int maxPayloadLength =
                 Math.min(settings.maxPayloadLength(), target.maxMessageLength() - HEADER_LENGTH);
             final int type = request.type();
-            if (type == FrameType.SEQUENCED_WRITE || type == FrameType.REPAIR)
+            if (type == FrameType.SEQUENCED_WRITE || type == FrameType.REPAIR || type == FrameType.COMPARE_AND_WRITE)
             {
-                final int status = sequenced(target, maxPayloadLength, buffer, offset, length);
-                if (status != PENDING)
+                final int status = sequencer == null ? NOT_PRIMARY : sequencer.handle(target, maxPayloadLength, buffer, offset, length);
+                if (status != Sequencer.PENDING)
                 {
                     reply(target, type, request.flags(), status, request.correlationId(), request.clientId(),
                         request.volumeId(), request.slab(), request.copy(), request.epoch(), request.extentOffset(), 0);
@@ -334,215 +332,6 @@ public final class DataServer implements Agent, AutoCloseable
         {
             counters.repliesDropped.incrementRelease();
         }
-    }
-
-    /** Not a status: the answer comes later, from {@link #complete}. */
-    private static final int PENDING = Integer.MIN_VALUE;
-
-    /** A SEQUENCED_WRITE or REPAIR: the requests this server orders as the slab's primary. */
-    private int sequenced(final ReplyPublications.Target target, final int maxPayloadLength, final DirectBuffer buffer,
-                          final int offset, final int length)
-    {
-        if (forwarder == null)
-        {
-            return NOT_PRIMARY;
-        }
-        final ForwardedRequest p = forwarder.acquire();
-        if (p == null)
-        {
-            return BACK_PRESSURED;
-        }
-        try
-        {
-            final int status = request.type() == FrameType.SEQUENCED_WRITE ?
-                sequencedWrite(p, target, maxPayloadLength, buffer, offset + PAYLOAD_OFFSET, length - HEADER_LENGTH) :
-                repair(p, target, maxPayloadLength);
-            if (status != PENDING)
-            {
-                forwarder.release(p);
-            }
-            return status;
-        }
-        catch (final RuntimeException ex)
-        {
-            forwarder.release(p);
-            counters.errors.incrementRelease();
-            errorHandler.onError(ex);
-            return IO_ERROR;
-        }
-    }
-
-    private int sequencedWrite(final ForwardedRequest p, final ReplyPublications.Target target, final int maxPayloadLength,
-                            final DirectBuffer buffer, final int payloadOffset, final int payloadLength)
-    {
-        int status = extentRequests.checkWrite(request, maxPayloadLength, payloadLength);
-        if (status == OK)
-        {
-            status = primary(request.copy());
-        }
-        final int mirrors = status == OK ? extentRequests.io().mirrors(request.volumeId(), request.slab(), mirrorCopies,
-            mirrorChannels, mirrorInSync) : 0;
-        if (mirrors < 0)
-        {
-            return mirrors;
-        }
-        if (status == OK)
-        {
-            status = ExtentRequests.sanitize(extentRequests.io().write(request.volumeId(), request.slab(), request.copy(),
-                request.extentOffset(), buffer, payloadOffset, payloadLength, request.fua()));
-        }
-        if (status != OK)
-        {
-            // The primary's copy did not take it: the others are not sent it either, so they stay alike.
-            return status;
-        }
-        forwarder.overwritten(request.volumeId(), request.slab(), request.extentOffset(), payloadLength);
-        int remote = 0;
-        int missed = 0;
-        for (int i = 0; i < mirrors; i++)
-        {
-            final String channel = mirrorChannels[i];
-            if (channel == null)
-            {
-                final int local = ExtentRequests.sanitize(extentRequests.io().write(request.volumeId(), request.slab(), mirrorCopies[i],
-                    request.extentOffset(), buffer, payloadOffset, payloadLength, request.fua()));
-                missed |= local == OK ? 0 : 1 << mirrorCopies[i];
-            }
-            else if (channel.equals(ExtentIo.UNREACHABLE))
-            {
-                missed |= 1 << mirrorCopies[i];
-            }
-            else
-            {
-                remote++;
-            }
-        }
-        if (remote == 0)
-        {
-            return missed == 0 ? OK : DataStatus.degraded(missed);
-        }
-        forwarder.begin(p, Forwarder.MIRROR, this, target, request, remote);
-        p.missed = missed;
-        for (int i = 0; i < mirrors; i++)
-        {
-            p.inSyncMask |= mirrorInSync[i] ? 1 << mirrorCopies[i] : 0;
-        }
-        for (int i = 0; i < mirrors; i++)
-        {
-            final String channel = mirrorChannels[i];
-            if (channel != null && !channel.equals(ExtentIo.UNREACHABLE))
-            {
-                forwarder.send(p, FrameType.WRITE, request.flags() & FLAG_FUA, mirrorCopies[i], channel, buffer, payloadOffset);
-            }
-        }
-        forwarder.sent(p);
-        return PENDING;
-    }
-
-    /**
-     * Rewrites a copy's range from a good one. From this node's primary copy when the bad copy is another;
-     * when the primary's own copy is the bad one, from another copy, fetched (and dropped if a write to the
-     * range overtakes the fetch: see {@link Forwarder#overwritten}).
-     */
-    private int repair(final ForwardedRequest p, final ReplyPublications.Target target, final int maxPayloadLength)
-    {
-        final int length = request.length();
-        final long at = request.extentOffset();
-        if (length <= 0 || at < 0)
-        {
-            return MALFORMED;
-        }
-        if (length > maxPayloadLength)
-        {
-            return DataStatus.TOO_LARGE;
-        }
-        if (extentRequests.epoch(request.volumeId(), request.slab()) != request.epoch())
-        {
-            return STALE_EPOCH;
-        }
-        final ExtentIo io = extentRequests.io();
-        final int primary = io.primaryCopy(request.volumeId(), request.slab());
-        if (primary < 0)
-        {
-            return primary;
-        }
-        final int mirrors = io.mirrors(request.volumeId(), request.slab(), mirrorCopies, mirrorChannels, mirrorInSync);
-        if (mirrors < 0)
-        {
-            return mirrors;
-        }
-        final int bad = request.copy();
-        if (bad != primary)
-        {
-            final int index = indexOf(bad, mirrors);
-            if (index < 0)
-            {
-                return NO_SUCH_EXTENT; // not a copy that takes writes: a resync, not a repair, brings it back
-            }
-            final int read = ExtentRequests.sanitize(io.read(request.volumeId(), request.slab(), primary, at, length, repairBuffer, 0));
-            if (read != OK)
-            {
-                return read;
-            }
-            if (mirrorChannels[index] == null)
-            {
-                return ExtentRequests.sanitize(io.write(request.volumeId(), request.slab(), bad, at, repairBuffer, 0, length, true));
-            }
-            if (mirrorChannels[index].equals(ExtentIo.UNREACHABLE))
-            {
-                return NOT_CONNECTED;
-            }
-            forwarder.begin(p, Forwarder.REPAIR_WRITE, this, target, request, 1);
-            forwarder.send(p, FrameType.WRITE, FLAG_FUA, bad, mirrorChannels[index], repairBuffer, 0);
-            forwarder.sent(p);
-            return PENDING;
-        }
-        // The primary's copy is the bad one: a good copy on this node if there is one, else a peer's.
-        int source = -1;
-        for (int i = 0; i < mirrors; i++)
-        {
-            if (!mirrorInSync[i])
-            {
-                continue;
-            }
-            if (mirrorChannels[i] == null)
-            {
-                final int good = mirrorCopies[i];
-                final int read = ExtentRequests.sanitize(io.read(request.volumeId(), request.slab(), good, at, length, repairBuffer, 0));
-                return read != OK ? read :
-                    ExtentRequests.sanitize(io.write(request.volumeId(), request.slab(), primary, at, repairBuffer, 0, length, true));
-            }
-            if (source < 0 && !mirrorChannels[i].equals(ExtentIo.UNREACHABLE))
-            {
-                source = i;
-            }
-        }
-        if (source < 0)
-        {
-            return NO_SUCH_EXTENT;
-        }
-        forwarder.begin(p, Forwarder.REPAIR_FETCH, this, target, request, 1);
-        forwarder.send(p, FrameType.READ, 0, mirrorCopies[source], mirrorChannels[source], null, 0);
-        forwarder.sent(p);
-        return PENDING;
-    }
-
-    private int primary(final int copy)
-    {
-        final int primary = extentRequests.io().primaryCopy(request.volumeId(), request.slab());
-        return primary < 0 ? primary : (primary == copy ? OK : NOT_PRIMARY);
-    }
-
-    private int indexOf(final int copy, final int count)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            if (mirrorCopies[i] == copy)
-            {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private int decide(final int maxPayloadLength, final DirectBuffer buffer, final int offset, final int length)

@@ -90,6 +90,35 @@ public final class DataStatus
         return isDegraded(status) ? DEGRADED_BASE - status : 0;
     }
 
+    /**
+     * Base of the MISCOMPARE range. A COMPARE_AND_WRITE answered {@code MISCOMPARE_BASE - index} wrote nothing:
+     * the stored bytes differ from the compare half, first at byte {@code index} of it (see {@link #miscompare}).
+     */
+    private static final int MISCOMPARE_BASE = -0x40000000;
+    private static final int MISCOMPARE_INDEX_LIMIT = 0x3FFFFFFF;
+
+    /** The status of a COMPARE_AND_WRITE whose compare half first differed from the stored bytes at {@code index}. */
+    public static int miscompare(final int index)
+    {
+        if (index < 0 || index > MISCOMPARE_INDEX_LIMIT)
+        {
+            throw new IllegalArgumentException("a miscompare names a byte 0.." + MISCOMPARE_INDEX_LIMIT + ", not " + index);
+        }
+        return MISCOMPARE_BASE - index;
+    }
+
+    /** Whether {@code status} is {@link #miscompare}: nothing was written. */
+    public static boolean isMiscompare(final int status)
+    {
+        return status <= MISCOMPARE_BASE && status >= MISCOMPARE_BASE - MISCOMPARE_INDEX_LIMIT;
+    }
+
+    /** The byte of the compare half a {@link #miscompare} status names, or -1 if it is not one. */
+    public static int miscompareIndex(final int status)
+    {
+        return isMiscompare(status) ? MISCOMPARE_BASE - status : -1;
+    }
+
     private DataStatus()
     {
     }
@@ -137,6 +166,11 @@ public final class DataStatus
             case OVERTAKEN:
                 return "OVERTAKEN: a write to the range overtook the repair, which changed nothing; read again";
             default:
+                if (isMiscompare(status))
+                {
+                    return "MISCOMPARE: the stored bytes differ from the compare half at byte " + miscompareIndex(status) +
+                        "; nothing was written";
+                }
                 return isDegraded(status) ?
                     "DEGRADED: the primary has the write; copies " + Integer.toBinaryString(missedCopies(status)) +
                         " (bit per copy) did not confirm it" :

@@ -55,6 +55,17 @@ public final class FrameType
      */
     public static final int FENCE = 13;
     public static final int FENCE_REPLY = 14;
+    /**
+     * SCSI's COMPARE AND WRITE, sequenced like {@link #SEQUENCED_WRITE} and sent to the slab's primary: the
+     * payload is two halves of {@code length / 2} bytes. The primary compares the first half with its own copy
+     * at {@code offset} and, only if they are equal, writes the second half there and to the slab's other
+     * copies, as a sequenced write. Because the primary takes the slab's writes one at a time, whichever node
+     * they came through, nothing can come between the compare and the write. Answered by
+     * {@link #COMPARE_AND_WRITE_REPLY}: a sequenced write's status, or {@link DataStatus#miscompare} naming the
+     * first byte that differed (nothing written).
+     */
+    public static final int COMPARE_AND_WRITE = 15;
+    public static final int COMPARE_AND_WRITE_REPLY = 16;
 
     private FrameType()
     {
@@ -63,13 +74,14 @@ public final class FrameType
     public static boolean isRequest(final int type)
     {
         return type == READ || type == WRITE || type == FLUSH || type == SEQUENCED_WRITE || type == REPAIR || type == DIRTY_MAP ||
-            type == FENCE;
+            type == FENCE || type == COMPARE_AND_WRITE;
     }
 
     public static boolean isReply(final int type)
     {
         return type == READ_REPLY || type == WRITE_REPLY || type == FLUSH_REPLY || type == SEQUENCED_WRITE_REPLY ||
-            type == REPAIR_REPLY || type == DIRTY_MAP_REPLY || type == FENCE_REPLY;
+            type == REPAIR_REPLY || type == DIRTY_MAP_REPLY || type == FENCE_REPLY ||
+            type == COMPARE_AND_WRITE_REPLY;
     }
 
     /**
@@ -113,6 +125,10 @@ public final class FrameType
                 return "FENCE";
             case FENCE_REPLY:
                 return "FENCE_REPLY";
+            case COMPARE_AND_WRITE:
+                return "COMPARE_AND_WRITE";
+            case COMPARE_AND_WRITE_REPLY:
+                return "COMPARE_AND_WRITE_REPLY";
             default:
                 return "UNKNOWN(" + type + ")";
         }

@@ -458,6 +458,117 @@ class MirrorTest
         return results;
     }
 
+    @Test
+    void aCompareAndWriteWritesEveryCopyOnlyIfThePrimarysBytesMatch()
+    {
+        final DataPlaneSettings settings = settings(Duration.ofSeconds(10));
+        startNodes(settings);
+        final DataClient client = client(501, settings);
+        final UnsafeBuffer old = random(4096, 5);
+        assertEquals(OK, client.sequencedWrite(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
+            .at(4096, 4096).from(old, 0)));
+        final UnsafeBuffer halves = new UnsafeBuffer(new byte[8192]);
+        halves.putBytes(0, old, 0, 4096);
+        halves.putBytes(4096, random(4096, 6), 0, 4096);
+        halves.putByte(1000, (byte)(old.getByte(1000) + 1));
+
+        final int status = client.compareAndWrite(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
+            .at(4096, 8192).from(halves, 0), false);
+        assertEquals(1000, DataStatus.miscompareIndex(status), DataStatus.describe(status));
+        for (int copy = 0; copy < 3; copy++)
+        {
+            assertArrayEquals(old.byteArray(), nodes[copy].extents().bytes(VOLUME, SLAB, copy, 4096, 4096), "untouched copy " + copy);
+        }
+
+        halves.putByte(1000, old.getByte(1000));
+        assertEquals(OK, client.compareAndWrite(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
+            .at(4096, 8192).from(halves, 0).fua(true), false));
+        final byte[] written = Arrays.copyOfRange(halves.byteArray(), 4096, 8192);
+        for (int copy = 0; copy < 3; copy++)
+        {
+            assertArrayEquals(written, nodes[copy].extents().bytes(VOLUME, SLAB, copy, 4096, 4096), "written copy " + copy);
+        }
+
+        // The same request again: a miscompare the first time round, a match when it says it is sent again.
+        final int repeated = client.compareAndWrite(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
+            .at(4096, 8192).from(halves, 0), false);
+        assertTrue(DataStatus.isMiscompare(repeated), DataStatus.describe(repeated));
+        assertEquals(OK, client.compareAndWrite(new DataRequest().server(nodes[0].channel()).extent(VOLUME, SLAB, PRIMARY, EPOCH)
+            .at(4096, 8192).from(halves, 0), true));
+        assertEquals(DataStatus.MALFORMED, client.compareAndWrite(new DataRequest().server(nodes[0].channel())
+            .extent(VOLUME, SLAB, PRIMARY, EPOCH).at(0, 4095).from(halves, 0), false), "an odd length has no halves");
+        assertEquals(DataStatus.NOT_PRIMARY, client.compareAndWrite(new DataRequest().server(nodes[1].channel())
+            .extent(VOLUME, SLAB, 1, EPOCH).at(4096, 8192).from(halves, 0), false));
+    }
+
+    @Test
+    void compareAndWritesFromSeveralFrontEndsNeverLoseAnIncrement() throws Exception
+    {
+        final DataPlaneSettings settings = settings(Duration.ofSeconds(10));
+        startNodes(settings);
+        final int writers = 3;
+        final int incrementsEach = 150;
+        final ExecutorService pool = Executors.newFixedThreadPool(writers);
+        final CountDownLatch start = new CountDownLatch(1);
+        try
+        {
+            final List<Future<Integer>> results = new ArrayList<>();
+            for (int w = 0; w < writers; w++)
+            {
+                final DataClient client = client(601 + w, settings);
+                results.add(pool.submit(() ->
+                {
+                    final UnsafeBuffer halves = new UnsafeBuffer(new byte[1024]);
+                    start.await();
+                    int done = 0;
+                    long believed = 0;
+                    // Bounded: each round either increments or learns the current value from the miscompare's copy.
+                    for (int round = 0; round < incrementsEach * writers * 4 && done < incrementsEach; round++)
+                    {
+                        halves.putLong(0, believed);
+                        halves.putLong(512, believed + 1);
+                        final int status = client.compareAndWrite(new DataRequest().server(nodes[0].channel())
+                            .extent(VOLUME, SLAB, PRIMARY, EPOCH).at(0, 1024).from(halves, 0), false);
+                        if (status == OK)
+                        {
+                            done++;
+                            believed++;
+                        }
+                        else if (DataStatus.isMiscompare(status))
+                        {
+                            believed = java.nio.ByteBuffer.wrap(nodes[0].extents().bytes(VOLUME, SLAB, 0, 0, 8))
+                                .order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+                        }
+                        else
+                        {
+                            throw new AssertionError(DataStatus.describe(status));
+                        }
+                    }
+                    return done;
+                }));
+            }
+            start.countDown();
+            int total = 0;
+            for (final Future<Integer> result : results)
+            {
+                total += result.get(60, TimeUnit.SECONDS);
+            }
+            final long counter = java.nio.ByteBuffer.wrap(nodes[0].extents().bytes(VOLUME, SLAB, 0, 0, 8))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+            assertEquals(total, counter, "every successful compare-and-write incremented the value it saw");
+            assertTrue(total > 0, "some increments were made");
+            for (int copy = 1; copy < 3; copy++)
+            {
+                assertArrayEquals(nodes[0].extents().bytes(VOLUME, SLAB, 0, 0, 512),
+                    nodes[copy].extents().bytes(VOLUME, SLAB, copy, 0, 512), "copy " + copy);
+            }
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
+    }
+
     private static UnsafeBuffer random(final int length, final long seed)
     {
         final byte[] bytes = new byte[length];

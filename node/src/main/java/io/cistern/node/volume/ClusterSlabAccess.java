@@ -274,6 +274,20 @@ final class ClusterSlabAccess implements SlabAccess
     }
 
     @Override
+    public int compareAndWrite(final SlabLayout layout, final Extent sequencer, final long inExtent, final ByteBuffer src,
+                               final int length, final boolean fua, final boolean again)
+    {
+        final String channel = routes.channel(sequencer.node());
+        if (channel == null)
+        {
+            return DataStatus.NOT_CONNECTED;
+        }
+        wire.wrap(src);
+        return routes.client(sequencer.node()).compareAndWrite(request.server(channel).extent(info.volumeId(), layout.index(),
+            sequencer.copy(), layout.epoch()).at(inExtent, 2 * length).from(wire, src.position()).fua(fua), again);
+    }
+
+    @Override
     public int repair(final SlabLayout layout, final Extent sequencer, final int badCopy, final long inExtent, final int length)
     {
         final String channel = routes.channel(sequencer.node());

@@ -173,6 +173,88 @@ final class ClusterVolume implements VolumeIo
         return VolumeStatus.OK;
     }
 
+    /**
+     * One slab's range goes to the slab's primary as one request, which compares and writes in order with
+     * every other write of the slab, from any node: atomic cluster-wide. A range across two slabs (only one
+     * that crosses a slab boundary, a multiple of 1 MiB) has two primaries; it is compared here and then
+     * written, atomic only against callers that hold the caller's lock (the iSCSI target's, per volume and
+     * node).
+     */
+    @Override
+    public VolumeStatus compareAndWrite(final long offset, final ByteBuffer src, final boolean fua)
+    {
+        final long started = System.nanoTime();
+        final int total = src.remaining();
+        final int half = total >> 1;
+        if ((total & 1) != 0 || half > maxChunk)
+        {
+            metrics.failedRequests.increment();
+            return VolumeStatus.INVALID;
+        }
+        if (!VolumeIo.inRange(size(), offset, half))
+        {
+            return refused("compare-and-write", offset, half);
+        }
+        if (deleted())
+        {
+            return fenced("compare-and-write");
+        }
+        final VolumeStatus status = chunk(offset, half) == half ? compareAndWriteSlab(offset, src, half, fua) :
+            compareThenWrite(offset, src, half, fua);
+        if (status == VolumeStatus.OK)
+        {
+            metrics.writes.increment();
+            metrics.bytesWritten.add(half);
+            metrics.writeLatency.recordNanos(System.nanoTime() - started);
+        }
+        return status;
+    }
+
+    private VolumeStatus compareAndWriteSlab(final long offset, final ByteBuffer src, final int half, final boolean fua)
+    {
+        final int slab = slabOf(offset);
+        final SlabLayout layout = access.layout(slab, true);
+        if (layout == null)
+        {
+            return failed("compare-and-write", slab, access.lastFetchFailure(), DataStatus.NO_SUCH_EXTENT);
+        }
+        if (layout == ClusterSlabAccess.UNPLACED)
+        {
+            return fenced("compare-and-write");
+        }
+        final int status = strategy.compareAndWrite(layout, offset % info.slabSizeBytes(), src, half, fua);
+        if (DataStatus.isMiscompare(status))
+        {
+            src.position(src.position() + DataStatus.miscompareIndex(status));
+            return VolumeStatus.MISCOMPARE;
+        }
+        if (status != DataStatus.OK)
+        {
+            return failed("compare-and-write", slab, VolumeStatus.of(status), status);
+        }
+        src.position(src.limit());
+        return VolumeStatus.OK;
+    }
+
+    private VolumeStatus compareThenWrite(final long offset, final ByteBuffer src, final int half, final boolean fua)
+    {
+        // Rare (a range across a slab boundary), so the stored bytes get a buffer of their own.
+        final ByteBuffer stored = ByteBuffer.allocate(half);
+        final VolumeStatus read = read(offset, stored);
+        if (read != VolumeStatus.OK)
+        {
+            return read;
+        }
+        final int mismatch = stored.flip().mismatch(src.slice(src.position(), half));
+        if (mismatch >= 0)
+        {
+            src.position(src.position() + mismatch);
+            return VolumeStatus.MISCOMPARE;
+        }
+        src.position(src.position() + half);
+        return writeRange(offset, src, fua);
+    }
+
     @Override
     public VolumeStatus flush()
     {

@@ -32,6 +32,15 @@ public interface VolumeIo
      */
     VolumeStatus write(long offset, ByteBuffer src, boolean fua);
 
+    /**
+     * SCSI's COMPARE AND WRITE: {@code src} holds {@code 2n} bytes, the {@code n} to compare with the volume's at
+     * {@code offset} and the {@code n} to write there only if they are equal, as one step against every other
+     * write of the volume through any node. On {@link VolumeStatus#MISCOMPARE} nothing was written and
+     * {@code src}'s position is at the first byte of the compare half that differed; on {@link VolumeStatus#OK}
+     * it is at its limit.
+     */
+    VolumeStatus compareAndWrite(long offset, ByteBuffer src, boolean fua);
+
     /** Makes every completed write durable. */
     VolumeStatus flush();
 

@@ -27,7 +27,9 @@ public enum VolumeStatus
     /** This client may no longer use the volume: it was deleted, or its access revoked. */
     FENCED("the volume was deleted or this client's access revoked"),
     /** The volume takes no writes. */
-    READ_ONLY("the volume is read-only");
+    READ_ONLY("the volume is read-only"),
+    /** A compare-and-write found other bytes than those it was to compare: nothing was written. */
+    MISCOMPARE("the stored bytes differ from those compared; nothing was written");
 
     private final String meaning;
 
@@ -66,7 +68,7 @@ public enum VolumeStatus
             case DataStatus.NO_SUCH_EXTENT:
                 return UNAVAILABLE;
             default:
-                return IO_ERROR;
+                return DataStatus.isMiscompare(dataStatus) ? MISCOMPARE : IO_ERROR;
         }
     }
 }

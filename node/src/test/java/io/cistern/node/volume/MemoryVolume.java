@@ -49,6 +49,19 @@ public final class MemoryVolume implements VolumeIo
     }
 
     @Override
+    public synchronized VolumeStatus compareAndWrite(final long offset, final ByteBuffer src, final boolean fua)
+    {
+        final int half = src.remaining() / 2;
+        final int mismatch = ByteBuffer.wrap(bytes, (int)offset, half).mismatch(src.slice(src.position(), half));
+        if (mismatch >= 0)
+        {
+            src.position(src.position() + mismatch);
+            return VolumeStatus.MISCOMPARE;
+        }
+        return write(offset, src.position(src.position() + half), fua);
+    }
+
+    @Override
     public synchronized VolumeStatus flush()
     {
         flushes++;

@@ -17,6 +17,7 @@ final class NbdErrors
                 return 0;
             case OUT_OF_RANGE:
             case INVALID:
+            case MISCOMPARE:
                 return Nbd.EINVAL;
             case NO_SPACE:
                 return Nbd.ENOSPC;

@@ -56,6 +56,16 @@ public interface SlabAccess
      */
     int sequencedWrite(SlabLayout layout, Extent sequencer, long inExtent, ByteBuffer src, int length, boolean fua);
 
+    /**
+     * COMPARE AND WRITE through the data server of {@code sequencer}: {@code src} holds the {@code length} bytes
+     * to compare with the sequencer's copy at {@code inExtent}, then the {@code length} to write if they are
+     * equal, which are then sequenced like {@link #sequencedWrite}.
+     *
+     * @param again an earlier attempt of this one's outcome is unknown: bytes equal to the write half match too.
+     * @return as {@link #sequencedWrite}, or {@link io.cistern.transport.DataStatus#miscompare} (nothing written).
+     */
+    int compareAndWrite(SlabLayout layout, Extent sequencer, long inExtent, ByteBuffer src, int length, boolean fua, boolean again);
+
     /** Has {@code sequencer}'s server rewrite a range of copy {@code badCopy} from a good copy, in order with writes. */
     int repair(SlabLayout layout, Extent sequencer, int badCopy, long inExtent, int length);
 

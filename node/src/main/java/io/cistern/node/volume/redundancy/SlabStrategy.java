@@ -23,6 +23,14 @@ public interface SlabStrategy
     /** Writes {@code length} bytes from {@code src} at its position; the position is not moved. */
     int write(SlabLayout layout, long inExtent, ByteBuffer src, int length, boolean fua);
 
+    /**
+     * COMPARE AND WRITE of {@code length} bytes (within one frame): {@code src} holds the compare half then the
+     * write half from its position, which is not moved; one step against every other write of the slab.
+     *
+     * @return a write's status, or {@link io.cistern.transport.DataStatus#miscompare} (nothing written).
+     */
+    int compareAndWrite(SlabLayout layout, long inExtent, ByteBuffer src, int length, boolean fua);
+
     /** Makes every write acknowledged so far durable, on every node that holds one of the volume's slabs. */
     int flush(long volumeId, int slabCount);
 }

@@ -46,6 +46,8 @@ public final class MemorySlabAccess implements SlabAccess
     public final List<Mark> marks = new ArrayList<>();
     public final List<Repair> repairs = new ArrayList<>();
     public final List<String> flushed = new ArrayList<>();
+    /** Each compare-and-write asked of a primary: whether it was sent again. */
+    public final List<Boolean> compareAttempts = new ArrayList<>();
     public int directReads;
     /** Each read through a server: the copy's node and how long the strategy was willing to wait. */
     public final List<String> asked = new ArrayList<>();
@@ -206,6 +208,25 @@ public final class MemorySlabAccess implements SlabAccess
         dst.put(dst.position(), copies[copy.copy()], (int)inExtent, length);
         serverReads++;
         return DataStatus.OK;
+    }
+
+    @Override
+    public int compareAndWrite(final SlabLayout layout, final Extent sequencer, final long inExtent, final ByteBuffer src,
+                               final int length, final boolean fua, final boolean again)
+    {
+        compareAttempts.add(again);
+        if (down.contains(sequencer.node()) || layout.epoch() != current.epoch() || current.primary() == null ||
+            current.primary().copy() != sequencer.copy() || failedStop.contains(sequencer.copy()))
+        {
+            return sequencedWrite(layout, sequencer, inExtent, src, length, fua); // refused as a write would be
+        }
+        final ByteBuffer stored = ByteBuffer.wrap(copies[sequencer.copy()], (int)inExtent, length);
+        final int mismatch = stored.mismatch(src.slice(src.position(), length));
+        if (mismatch >= 0 && (!again || stored.mismatch(src.slice(src.position() + length, length)) >= 0))
+        {
+            return DataStatus.miscompare(mismatch);
+        }
+        return sequencedWrite(layout, sequencer, inExtent, src.duplicate().position(src.position() + length), length, fua);
     }
 
     @Override

@@ -349,7 +349,10 @@ final class BlockIo
         c.good(listLength);
     }
 
-    /** The caller holds the lock that makes the compare and the write one step. */
+    /**
+     * The volume compares and writes as one step against writes through every node (within a slab; see
+     * {@link VolumeIo#compareAndWrite}); the caller's lock covers the rest, against this node's other sessions.
+     */
     static void compareAndWrite(final ScsiCommand c, final VolumeIo volume, final long lba, final int blocks, final int flags)
     {
         if ((flags & PROTECT) != 0)
@@ -368,19 +371,14 @@ final class BlockIo
         }
         if (bytes > 0)
         {
-            final ByteBuffer stored = c.scratch().limit(bytes);
-            VolumeStatus status = volume.read(lba << Scsi.BLOCK_SHIFT, stored);
-            if (status == VolumeStatus.OK)
+            c.data.position(0).limit(2 * bytes);
+            final VolumeStatus status = volume.compareAndWrite(lba << Scsi.BLOCK_SHIFT, c.data, (flags & FUA) != 0);
+            if (status == VolumeStatus.MISCOMPARE)
             {
-                final int mismatch = mismatch(stored, c.data, bytes, bytes);
-                if (mismatch >= 0)
-                {
-                    c.check(Scsi.MISCOMPARE, Scsi.ASC_MISCOMPARE_DURING_VERIFY, true, mismatch);
-                    c.length = 2 * bytes;
-                    return;
-                }
-                c.data.position(bytes).limit(2 * bytes);
-                status = volume.write(lba << Scsi.BLOCK_SHIFT, c.data, (flags & FUA) != 0);
+                // SBC-3 5.2: the INFORMATION field is the offset of the first byte that differed.
+                c.check(Scsi.MISCOMPARE, Scsi.ASC_MISCOMPARE_DURING_VERIFY, true, c.data.position());
+                c.length = 2 * bytes;
+                return;
             }
             if (status != VolumeStatus.OK)
             {

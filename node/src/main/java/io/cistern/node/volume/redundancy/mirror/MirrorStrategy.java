@@ -133,8 +133,25 @@ public final class MirrorStrategy implements SlabStrategy
     @Override
     public int write(final SlabLayout first, final long inExtent, final ByteBuffer src, final int length, final boolean fua)
     {
+        return sequenced(first, inExtent, src, length, fua, false);
+    }
+
+    /**
+     * Through the primary, like a write: the primary compares and writes as one step, in order with the slab's
+     * other writes. Each attempt after the first is sent as one again, since the one before may have written.
+     */
+    @Override
+    public int compareAndWrite(final SlabLayout first, final long inExtent, final ByteBuffer src, final int length, final boolean fua)
+    {
+        return sequenced(first, inExtent, src, length, fua, true);
+    }
+
+    private int sequenced(final SlabLayout first, final long inExtent, final ByteBuffer src, final int length, final boolean fua,
+                          final boolean compare)
+    {
         long deadline = System.nanoTime() + retryForNs;
         SlabLayout layout = first;
+        int attempts = 0;
         while (true)
         {
             if (!MirrorRules.canAcknowledge(layout, copies))
@@ -142,7 +159,8 @@ public final class MirrorStrategy implements SlabStrategy
                 return DataStatus.NO_QUORUM;
             }
             final Extent primary = layout.primary();
-            final int status = access.sequencedWrite(layout, primary, inExtent, src, length, fua);
+            final int status = compare ? access.compareAndWrite(layout, primary, inExtent, src, length, fua, attempts++ > 0) :
+                access.sequencedWrite(layout, primary, inExtent, src, length, fua);
             switch (MirrorRules.afterWrite(status))
             {
                 case DONE:

@@ -282,4 +282,54 @@ class MirrorStrategyTest
         access.down("n3");
         assertEquals(DataStatus.TIMEOUT, mirror(access).flush(MemorySlabAccess.VOLUME, 1));
     }
+
+    private static ByteBuffer halves(final byte[] compare, final byte[] write)
+    {
+        return ByteBuffer.allocate(compare.length + write.length).put(compare).put(write).flip();
+    }
+
+    @Test
+    void aCompareAndWriteWritesEveryCopyOnlyWhenThePrimarysBytesMatch()
+    {
+        final MemorySlabAccess access = new MemorySlabAccess("n1", EXTENT, "n1", "n2", "n3");
+        final SlabStrategy mirror = mirror(access);
+        final byte[] old = pattern(LENGTH, 20);
+        final byte[] next = pattern(LENGTH, 21);
+        assertEquals(DataStatus.OK, write(mirror, access, old));
+        final byte[] wrong = old.clone();
+        wrong[100]++;
+
+        final int status = mirror.compareAndWrite(access.layout(), AT, halves(wrong, next), LENGTH, false);
+        assertEquals(100, DataStatus.miscompareIndex(status), DataStatus.describe(status));
+        assertArrayEquals(old, range(access.copy(1), AT, LENGTH), "nothing written");
+
+        final ByteBuffer src = halves(old, next);
+        assertEquals(DataStatus.OK, mirror.compareAndWrite(access.layout(), AT, src, LENGTH, true));
+        assertEquals(0, src.position(), "the strategy does not move the buffer's position");
+        for (int copy = 0; copy < 3; copy++)
+        {
+            assertArrayEquals(next, range(access.copy(copy), AT, LENGTH), "copy " + copy);
+        }
+        assertEquals(java.util.List.of(false, false), access.compareAttempts, "sent once each, not again");
+    }
+
+    @Test
+    void aCompareAndWriteSentAgainAfterItsFirstAttemptWroteSucceedsInsteadOfMiscomparing()
+    {
+        final MemorySlabAccess access = new MemorySlabAccess("n1", EXTENT, "n1", "n2", "n3");
+        final SlabStrategy mirror = mirror(access);
+        final byte[] old = pattern(LENGTH, 22);
+        final byte[] next = pattern(LENGTH, 23);
+        assertEquals(DataStatus.OK, write(mirror, access, old));
+        // The primary takes the first attempt, both other copies miss it: too many to mark, so it goes again.
+        access.slowFor("n2", 1);
+        access.slowFor("n3", 1);
+        assertEquals(DataStatus.OK, mirror.compareAndWrite(access.layout(), AT, halves(old, next), LENGTH, false));
+        assertEquals(java.util.List.of(false, true), access.compareAttempts);
+        assertTrue(access.marks.isEmpty(), "nobody marked: " + access.marks);
+        for (int copy = 0; copy < 3; copy++)
+        {
+            assertArrayEquals(next, range(access.copy(copy), AT, LENGTH), "copy " + copy);
+        }
+    }
 }
