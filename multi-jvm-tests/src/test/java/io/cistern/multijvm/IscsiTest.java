@@ -15,6 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -305,6 +310,71 @@ class IscsiTest
 
     @Test
     @Order(7)
+    void compareAndWritesThroughTwoNodesAtOnceNeverLoseAnIncrement() throws Exception
+    {
+        final int lba = 2048;
+        final int incrementsEach = 40;
+        try (IscsiInitiator viaNode1 = IscsiInitiator.login(3260 + PORT_OFFSET, "iqn.2026-12.io.cistern.test:caw-1", TARGET);
+             IscsiInitiator viaNode2 = IscsiInitiator.login(3260 + PORT_OFFSET + 1, "iqn.2026-12.io.cistern.test:caw-2", TARGET))
+        {
+            assertEquals(0, viaNode1.command(write10(lba), new byte[512], 0).status(), "the counter starts at zero");
+            final ExecutorService pool = Executors.newFixedThreadPool(2);
+            try
+            {
+                final List<Future<Integer>> done = new ArrayList<>();
+                for (final IscsiInitiator initiator : List.of(viaNode1, viaNode2))
+                {
+                    done.add(pool.submit(() -> increments(initiator, lba, incrementsEach)));
+                }
+                int total = 0;
+                for (final Future<Integer> each : done)
+                {
+                    total += each.get(5, TimeUnit.MINUTES);
+                }
+                final IscsiInitiator.Response read = viaNode2.command(read10(lba), null, 512);
+                assertEquals(0, read.status());
+                assertEquals(2 * incrementsEach, total, "both initiators made their increments");
+                assertEquals(total, ByteBuffer.wrap(read.data()).getLong(0),
+                    "every COMPARE AND WRITE that succeeded incremented the value it compared, through either node");
+            }
+            finally
+            {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * Increments a counter in block {@code lba} by COMPARE AND WRITE, {@code count} times; a miscompare reads
+     * the block again and retries. Bounded: each initiator gets 20 rounds per increment.
+     */
+    private static int increments(final IscsiInitiator initiator, final int lba, final int count) throws Exception
+    {
+        final byte[] cdb = {(byte)0x89, 0, 0, 0, 0, 0, (byte)(lba >>> 24), (byte)(lba >>> 16), (byte)(lba >>> 8), (byte)lba, 0, 0, 0, 1, 0, 0};
+        long believed = 0;
+        int done = 0;
+        for (int round = 0; round < count * 20 && done < count; round++)
+        {
+            final byte[] halves = ByteBuffer.allocate(1024).putLong(0, believed).putLong(512, believed + 1).array();
+            final IscsiInitiator.Response response = initiator.command(cdb, halves, 0);
+            if (response.status() == 0)
+            {
+                done++;
+                believed++;
+                continue;
+            }
+            assertTrue(response.status() == 2 && response.sense().length > 2 && (response.sense()[2] & 0x0f) == 0x0e,
+                "COMPARE AND WRITE answered " + response.status() + " with sense key " +
+                    (response.sense().length > 2 ? response.sense()[2] & 0x0f : -1) + ", not MISCOMPARE");
+            final IscsiInitiator.Response read = initiator.command(read10(lba), null, 512);
+            assertEquals(0, read.status());
+            believed = ByteBuffer.wrap(read.data()).getLong(0);
+        }
+        return done;
+    }
+
+    @Test
+    @Order(8)
     void anInitiatorWithPathsThroughTwoNodesLosesOneAndGoesOnThroughTheOther() throws Exception
     {
         final String target = "iqn.2026-11.io.cistern:shared";
