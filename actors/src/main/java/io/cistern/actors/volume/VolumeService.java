@@ -147,7 +147,17 @@ public final class VolumeService
                 final List<CompletableFuture<SlabLayout>> freed = new ArrayList<>();
                 for (final SlabLayout slab : slabs)
                 {
-                    freed.add(this.<SlabLayout>ask(slab(info.volumeId(), slab.index()), Slab.Free::new).toCompletableFuture());
+                    // The health monitor frees a deleted volume's slabs too (orphans): one it freed first, or
+                    // one never placed, answers "not placed", and is as freed as this delete wants it.
+                    freed.add(this.<SlabLayout>ask(slab(info.volumeId(), slab.index()), Slab.Free::new)
+                        .exceptionally(failure ->
+                        {
+                            if (unwrap(failure) instanceof VolumeException v && v.kind() == VolumeException.Kind.NOT_FOUND)
+                            {
+                                return slab;
+                            }
+                            throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+                        }).toCompletableFuture());
                 }
                 return CompletableFuture.allOf(freed.toArray(new CompletableFuture[0])).thenApply(done -> info);
             })));
