@@ -4,7 +4,6 @@ import io.aeron.Aeron;
 import io.aeron.ConcurrentPublication;
 import io.aeron.Counter;
 import io.aeron.FragmentAssembler;
-import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.Header;
 import org.agrona.CloseHelper;
@@ -13,9 +12,7 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
 
 import static io.cistern.transport.DataFrame.FLAG_AGAIN;
 import static io.cistern.transport.DataFrame.FLAG_FUA;
@@ -64,10 +61,7 @@ public final class DataClient implements Agent, AutoCloseable
     private final PendingRequest[] slots;
     private final ManyToManyConcurrentArrayQueue<PendingRequest> freeSlots;
     private final int slotMask;
-    private final ConcurrentHashMap<String, ConcurrentPublication> publications = new ConcurrentHashMap<>();
-    /** Servers' streams that have taken a request: "not connected" on one means the server went away. */
-    private final java.util.Set<ConcurrentPublication> connectedOnce = ConcurrentHashMap.newKeySet();
-    private final Function<String, ConcurrentPublication> newPublication;
+    private final ServerPublications publications;
     private final DataFrameDecoder replyDecoder = new DataFrameDecoder();
     private final FragmentAssembler assembler;
     private final Counter timeouts;
@@ -96,7 +90,7 @@ public final class DataClient implements Agent, AutoCloseable
             slots[i] = new PendingRequest(i, indexBits);
             freeSlots.offer(slots[i]);
         }
-        this.newPublication = channel -> aeron.addPublication(channel, settings.requestStreamId());
+        this.publications = new ServerPublications(aeron, settings.requestStreamId());
         this.assembler = new FragmentAssembler(this::onReply);
         final String label = "data client " + clientId;
         Counter timeouts = null;
@@ -354,9 +348,7 @@ public final class DataClient implements Agent, AutoCloseable
                 slot.complete(NOT_CONNECTED);
             }
         }
-        CloseHelper.closeAll(publications.values());
-        publications.clear();
-        CloseHelper.closeAll(replies, timeouts, lateReplies);
+        CloseHelper.closeAll(publications, replies, timeouts, lateReplies);
     }
 
     /** Why a request's range or buffer cannot be sent, or OK. */
@@ -414,7 +406,7 @@ public final class DataClient implements Agent, AutoCloseable
         }
         slot.arm(correlationId);
         // Checked after arming: close() either sees the armed slot and completes it, or we see closed here.
-        final int sent = closed ? NOT_CONNECTED : send(publication, slot, payload, payloadOffset, length, deadline);
+        final int sent = closed ? NOT_CONNECTED : publications.send(publication, slot.header(), payload, payloadOffset, length, deadline);
         if (sent != OK && slot.disarm(correlationId))
         {
             return sent;
@@ -428,45 +420,7 @@ public final class DataClient implements Agent, AutoCloseable
         {
             return null;
         }
-        final ConcurrentPublication publication = publications.get(serverChannel);
-        return publication != null ? publication : publications.computeIfAbsent(serverChannel, newPublication);
-    }
-
-    private int send(
-        final ConcurrentPublication publication,
-        final PendingRequest slot,
-        final DirectBuffer payload,
-        final int payloadOffset,
-        final int length,
-        final long deadline)
-    {
-        int attempt = 0;
-        while (true)
-        {
-            final long result = payload == null ?
-                publication.offer(slot.header(), 0, HEADER_LENGTH) :
-                publication.offer(slot.header(), 0, HEADER_LENGTH, payload, payloadOffset, length);
-            if (result > 0)
-            {
-                if (!connectedOnce.contains(publication))
-                {
-                    connectedOnce.add(publication);
-                }
-                return OK;
-            }
-            if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED ||
-                (result == Publication.NOT_CONNECTED && connectedOnce.contains(publication)))
-            {
-                // Closed, or a server that answered before has gone away: the caller fails over now
-                // instead of at the deadline.
-                return NOT_CONNECTED;
-            }
-            if (System.nanoTime() - deadline >= 0)
-            {
-                return result == Publication.NOT_CONNECTED ? NOT_CONNECTED : BACK_PRESSURED;
-            }
-            Backoff.pause(attempt++);
-        }
+        return publications.get(serverChannel);
     }
 
     private int await(final PendingRequest slot, final long correlationId, final long deadline)
