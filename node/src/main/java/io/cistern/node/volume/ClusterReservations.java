@@ -91,10 +91,36 @@ public final class ClusterReservations implements VolumeReservations, Reservatio
     }
 
     @Override
+    public boolean refresh(final long volumeId)
+    {
+        try
+        {
+            final ReservationState state = service.current(volumeId).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            states.merge(volumeId, state, (old, next) -> next.version() >= old.version() ? next : old);
+            return true;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        catch (final Exception ex)
+        {
+            LOG.warn("The persistent reservations of volume {} could not be read in time: {}", Long.toHexString(volumeId), ex.toString());
+            return false;
+        }
+    }
+
+    @Override
     public CompletionStage<Done> changed(final long volumeId, final ReservationState state, final List<Registration> removed,
                                          final boolean abort)
     {
-        states.merge(volumeId, state, (old, next) -> next.version() >= old.version() ? next : old);
+        final ReservationState now = states.merge(volumeId, state, (old, next) -> next.version() >= old.version() ? next : old);
+        if (now.version() > state.version())
+        {
+            // An older change reaching a view that a refresh put ahead: the sessions here met its outcome already.
+            return CompletableFuture.completedFuture(Done.getInstance());
+        }
         if (!removed.isEmpty())
         {
             attention.unitAttention(volumeId, removed, REGISTRATIONS_PREEMPTED);

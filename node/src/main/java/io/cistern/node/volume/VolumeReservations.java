@@ -14,6 +14,14 @@ public interface VolumeReservations
     ReservationState current(long volumeId);
 
     /**
+     * Brings what this node enforces for the volume up to the volume's reservations entity, before a new
+     * session is checked against it; false if the cluster could not be asked in time. A node that has just
+     * (re)started follows the journal from its beginning and may not have applied the latest changes yet:
+     * a preempted initiator logging in to it must meet the reservations as they are, not as they were.
+     */
+    boolean refresh(long volumeId);
+
+    /**
      * Applies a PERSISTENT RESERVE OUT to the volume's reservations and returns once every node enforces
      * the outcome; null if the cluster could not be asked in time (nothing may have changed, or it did).
      */

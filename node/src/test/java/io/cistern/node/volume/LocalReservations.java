@@ -18,6 +18,13 @@ public final class LocalReservations implements VolumeReservations
         return states.getOrDefault(volumeId, ReservationState.EMPTY);
     }
 
+    /** One process, one table: always current. */
+    @Override
+    public boolean refresh(final long volumeId)
+    {
+        return true;
+    }
+
     /** One node, no other sessions to tell: the issuing session queues its own (TaskManagement does). */
     @Override
     public void announce(final long volumeId, final int ascq)

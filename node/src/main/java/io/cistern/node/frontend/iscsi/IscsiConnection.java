@@ -145,7 +145,7 @@ final class IscsiConnection implements Acceptor.Connection
         VolumeIo volume = null;
         try (channel)
         {
-            final Login starting = new Login(in, out, window, catalog, client, portal, server.chap());
+            final Login starting = new Login(in, out, window, catalog, server.reservations(), client, portal, server.chap());
             login = starting;
             synchronized (out)
             {

@@ -33,6 +33,7 @@ final class Login
     private final PduWriter out;
     private final CommandWindow window;
     private final VolumeCatalog catalog;
+    private final io.cistern.node.volume.VolumeReservations reservations;
     private final String client;
     private final Portal portal;
     private final Negotiation negotiation = new Negotiation();
@@ -55,8 +56,10 @@ final class Login
     private String attachedAs;
 
     Login(final PduReader in, final PduWriter out, final CommandWindow window, final VolumeCatalog catalog,
-          final String client, final Portal portal, final io.cistern.config.IscsiSettings.Chap credentials)
+          final io.cistern.node.volume.VolumeReservations reservations, final String client, final Portal portal,
+          final io.cistern.config.IscsiSettings.Chap credentials)
     {
+        this.reservations = reservations;
         this.chap = credentials == null ? null : new Chap(credentials);
         this.in = in;
         this.out = out;
@@ -341,6 +344,11 @@ final class Login
                 return "there is no volume for target " + targetName;
             }
             volumeName = match;
+            if (!reservations.refresh(volume.id()))
+            {
+                status = Iscsi.LOGIN_SERVICE_UNAVAILABLE;
+                return "the persistent reservations of volume " + match + " could not be read from the cluster; try again";
+            }
             return null;
         }
         catch (final VolumeCatalog.OpenRefused ex)
