@@ -50,9 +50,22 @@ final class JournalStateMachine extends BaseStateMachine
     /** Completes when the applied index next moves (an event, a configuration entry, a snapshot loaded). */
     private volatile CompletableFuture<Void> advanced = new CompletableFuture<>();
 
-    JournalStateMachine(final EventStore store)
+    /** Told of every configuration of the journal's members this member applies. */
+    private final java.util.function.Consumer<Members> members;
+
+    JournalStateMachine(final EventStore store, final java.util.function.Consumer<Members> members)
     {
         this.store = store;
+        this.members = members;
+    }
+
+    @Override
+    public void notifyConfigurationChanged(final long term, final long index,
+                                           final org.apache.ratis.proto.RaftProtos.RaftConfigurationProto conf)
+    {
+        final Members now = Reconfiguration.of(conf);
+        LOG.info("The journal's members are now {} (log index {})", now, index);
+        members.accept(now);
     }
 
     @Override

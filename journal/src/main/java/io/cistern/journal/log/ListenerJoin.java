@@ -1,28 +1,23 @@
 package io.cistern.journal.log;
 
-import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
-import org.apache.ratis.protocol.RaftPeer;
-import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.SetConfigurationRequest;
-import org.apache.ratis.protocol.exceptions.NotLeaderException;
-import org.apache.ratis.retry.RetryPolicies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * A node that is not a voter asks the group to take it as a listener, through Ratis's own
- * reconfiguration ({@code setConfiguration}, mode {@code ADD}: the configuration is kept and the node
- * added; a node already listed changes nothing). It asks each voter in turn, and the leader a follower
- * names, one at a time with no retries of their own (Ratis's client, left to itself, kept retrying a
- * dead voter), until one says yes or the member closes.
+ * A node that is not a member of the journal (a node added to the pool, or one the journal let go while
+ * it was away) asks the leader to take it as a listener: a compare-and-set of the leader's configuration
+ * plus this node ({@link Reconfiguration}). A node already in the configuration, as a voter or a
+ * listener, changes nothing. It asks each known member in turn, and the leader a follower names, until
+ * one has it in or the member closes.
  */
 final class ListenerJoin
 {
@@ -32,14 +27,14 @@ final class ListenerJoin
     {
     }
 
-    static void start(final RaftProperties properties, final RaftGroup voters, final RaftPeer self, final BooleanSupplier closed)
+    static void start(final RaftProperties properties, final RaftGroup group, final LogSettings.Peer self, final BooleanSupplier closed)
     {
-        final Thread joiner = new Thread(() -> join(properties, voters, self, closed), "journal-join");
+        final Thread joiner = new Thread(() -> join(properties, group, self, closed), "journal-join");
         joiner.setDaemon(true);
         joiner.start();
     }
 
-    private static void join(final RaftProperties properties, final RaftGroup voters, final RaftPeer self, final BooleanSupplier closed)
+    private static void join(final RaftProperties properties, final RaftGroup group, final LogSettings.Peer self, final BooleanSupplier closed)
     {
         String next = null;
         while (!closed.getAsBoolean())
@@ -49,41 +44,51 @@ final class ListenerJoin
             {
                 candidates.add(next);
             }
-            voters.getPeers().forEach(v -> candidates.add(v.getId().toString()));
+            group.getPeers().forEach(p ->
+            {
+                if (!p.getId().toString().equals(self.name()))
+                {
+                    candidates.add(p.getId().toString());
+                }
+            });
             next = null;
             for (final String candidate : candidates)
             {
-                try (RaftClient admin = RaftClient.newBuilder()
-                    .setProperties(properties)
-                    .setRaftGroup(voters)
-                    .setLeaderId(RaftPeerId.valueOf(candidate))
-                    .setRetryPolicy(RetryPolicies.noRetry())
-                    .build())
+                final Optional<Reconfiguration.Answer> answer = Reconfiguration.ask(properties, group, candidate);
+                if (answer.isEmpty())
                 {
-                    final RaftClientReply reply = admin.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
-                        .setServersInNewConf(List.of())
-                        .setListenersInNewConf(List.of(self))
-                        .setMode(SetConfigurationRequest.Mode.ADD)
-                        .build());
+                    continue;
+                }
+                final Members members = answer.get().members();
+                if (members.contains(self.name()))
+                {
+                    LOG.info("This node is a member of the journal already ({})", members);
+                    return;
+                }
+                if (!answer.get().fromLeader())
+                {
+                    next = answer.get().leader();
+                    if (next != null)
+                    {
+                        break;
+                    }
+                    continue;
+                }
+                final List<LogSettings.Peer> listeners = new ArrayList<>(members.listeners());
+                listeners.add(self);
+                try
+                {
+                    final RaftClientReply reply = Reconfiguration.compareAndSet(properties, group, candidate, members,
+                        new Members(members.voters(), listeners));
                     if (reply.isSuccess())
                     {
                         LOG.info("Joined the journal as a listener through {}", candidate);
                         return;
                     }
-                    next = suggested(reply.getNotLeaderException());
-                    if (next != null)
-                    {
-                        break;
-                    }
                     LOG.debug("{} did not add this node: {}", candidate, reply.getException());
                 }
                 catch (final IOException | RuntimeException e)
                 {
-                    next = e instanceof NotLeaderException notLeader ? suggested(notLeader) : null;
-                    if (next != null)
-                    {
-                        break;
-                    }
                     LOG.debug("{} did not add this node: {}", candidate, e.toString());
                 }
             }
@@ -91,7 +96,7 @@ final class ListenerJoin
             {
                 try
                 {
-                    Thread.sleep(500); // bounded: every voter said no or did not answer; ask again
+                    Thread.sleep(500); // bounded: no member answered or took it; ask again
                 }
                 catch (final InterruptedException e)
                 {
@@ -99,10 +104,5 @@ final class ListenerJoin
                 }
             }
         }
-    }
-
-    private static String suggested(final NotLeaderException notLeader)
-    {
-        return notLeader == null || notLeader.getSuggestedLeader() == null ? null : notLeader.getSuggestedLeader().getId().toString();
     }
 }

@@ -64,41 +64,44 @@ public final class ReplicatedLog implements AutoCloseable
      */
     private final RaftClient reader;
     private volatile boolean closed;
+    private final java.nio.file.Path membersFile;
     private final JournalStateMachine stateMachine;
     private final ReadBarriers barriers;
 
-    private ReplicatedLog(final LogSettings settings) throws IOException
+    private ReplicatedLog(final LogSettings settings, final RaftProperties properties, final List<LogSettings.Peer> servers,
+                          final boolean voter) throws IOException
     {
         this.settings = settings;
         this.selfId = RaftPeerId.valueOf(settings.self());
         final List<RaftPeer> peers = new ArrayList<>();
-        for (final LogSettings.Peer voter : settings.voters())
+        for (final LogSettings.Peer server : servers)
         {
-            peers.add(RaftPeer.newBuilder().setId(voter.name()).setAddress(voter.address()).build());
+            peers.add(RaftPeer.newBuilder().setId(server.name()).setAddress(server.address()).build());
         }
-        final RaftGroupId groupId = RaftGroupId.valueOf(
-            UUID.nameUUIDFromBytes(("cistern-journal:" + settings.cluster()).getBytes(StandardCharsets.UTF_8)));
+        final RaftGroupId groupId = groupId(settings);
         // Clients talk to the voters only: one of them leads.
         this.voters = RaftGroup.valueOf(groupId, List.copyOf(peers));
-        if (!settings.voter())
+        if (!voter)
         {
             // A node that is not a voter starts as a listener (it never stands for election) and asks the
             // leader to add it to the configuration as one.
+            peers.removeIf(p -> p.getId().equals(selfId));
             peers.add(self(RaftPeerRole.LISTENER));
         }
         this.group = RaftGroup.valueOf(groupId, peers);
-        this.properties = properties(settings);
+        this.properties = properties;
+        this.membersFile = settings.dir().resolve("members");
         Files.createDirectories(settings.dir());
         final boolean formatted = Files.isDirectory(settings.dir().resolve(groupId.getUuid().toString()));
         // The store applies the log this member keeps: without the log (a new member, a wiped one) a store
         // left behind would claim entries the new log does not have.
-        final java.nio.file.Path storeFile = settings.dir().resolve("store").resolve(groupId.getUuid() + ".mv.db");
+        final java.nio.file.Path storeFile = storeFile(settings);
         if (!formatted)
         {
             Files.deleteIfExists(storeFile);
         }
         this.store = EventStore.open(storeFile);
-        this.stateMachine = new JournalStateMachine(store);
+        this.stateMachine = new JournalStateMachine(store, this::remember);
         this.server = RaftServer.newBuilder()
             .setServerId(selfId)
             .setGroup(group)
@@ -129,18 +132,108 @@ public final class ReplicatedLog implements AutoCloseable
         return RaftPeer.newBuilder().setId(selfId).setAddress(settings.address()).setStartupRole(role).build();
     }
 
-    /** Starts this node's Raft server; a node that is not a voter asks the group to take it as a listener. */
+    /**
+     * Starts this node's Raft server. The journal's own configuration decides whether this node votes,
+     * as the other members have it now (asked first: a node may have been promoted, or let go, while it
+     * was down); {@code cistern.journal.voters} decides only for a journal that is new. A node the
+     * journal let go starts over as a new listener with an empty copy, which the leader fills.
+     */
     public static ReplicatedLog start(final LogSettings settings) throws IOException
     {
-        final ReplicatedLog log = new ReplicatedLog(settings);
-        log.server.start();
-        LOG.info("Journal member {} started at {} ({}), voters {}", settings.self(), settings.address(),
-            settings.voter() ? "voter" : "listener", settings.voters());
-        if (!settings.voter())
+        final RaftProperties properties = properties(settings);
+        final RaftGroupId groupId = groupId(settings);
+        final List<LogSettings.Peer> known = known(settings);
+        final Optional<Reconfiguration.Answer> answer = known.isEmpty() ? Optional.empty() : Reconfiguration.lookUp(properties,
+            RaftGroup.valueOf(groupId, Reconfiguration.raftPeers(known, RaftPeerRole.FOLLOWER)),
+            known.stream().map(LogSettings.Peer::name).toList());
+        boolean voter = settings.voter();
+        List<LogSettings.Peer> servers = settings.voters();
+        if (answer.isPresent())
         {
-            ListenerJoin.start(log.properties, log.voters, log.self(RaftPeerRole.LISTENER), () -> log.closed);
+            final Members members = answer.get().members();
+            voter = members.votes(settings.self());
+            servers = members.voters();
+            final java.nio.file.Path groupDir = settings.dir().resolve(groupId.getUuid().toString());
+            if (!members.contains(settings.self()) && Files.isDirectory(groupDir))
+            {
+                LOG.warn("The journal let this node go while it was away ({}, as {} has it); it joins again as a listener "
+                    + "and is sent a new copy", members, answer.get().from());
+                delete(groupDir);
+                Files.deleteIfExists(storeFile(settings));
+            }
+        }
+        final ReplicatedLog log = new ReplicatedLog(settings, properties, servers, voter);
+        log.server.start();
+        log.members().ifPresent(log::remember);
+        LOG.info("Journal member {} started at {} ({}), voters {}", settings.self(), settings.address(),
+            voter ? "voter" : "listener", servers.stream().map(LogSettings.Peer::name).toList());
+        if (!voter)
+        {
+            // Also when the others did not answer: a member already in the configuration changes nothing.
+            ListenerJoin.start(log.properties, RaftGroup.valueOf(groupId, Reconfiguration.raftPeers(known, RaftPeerRole.FOLLOWER)),
+                new LogSettings.Peer(settings.self(), settings.address()), () -> log.closed);
         }
         return log;
+    }
+
+    private static RaftGroupId groupId(final LogSettings settings)
+    {
+        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("cistern-journal:" + settings.cluster()).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static java.nio.file.Path storeFile(final LogSettings settings)
+    {
+        return settings.dir().resolve("store").resolve(groupId(settings).getUuid() + ".mv.db");
+    }
+
+    /** The members this node may ask: the configured voters and whoever the journal last had, but itself. */
+    private static List<LogSettings.Peer> known(final LogSettings settings) throws IOException
+    {
+        final java.util.Map<String, LogSettings.Peer> known = new java.util.LinkedHashMap<>();
+        settings.voters().forEach(p -> known.put(p.name(), p));
+        final java.nio.file.Path file = settings.dir().resolve("members");
+        if (Files.exists(file))
+        {
+            for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8))
+            {
+                final String[] fields = line.trim().split(" ");
+                if (fields.length == 3)
+                {
+                    known.putIfAbsent(fields[1], new LogSettings.Peer(fields[1], fields[2]));
+                }
+            }
+        }
+        known.remove(settings.self());
+        return List.copyOf(known.values());
+    }
+
+    /** Keeps the journal's latest configuration beside the log: whom to ask at the next start. */
+    private void remember(final Members members)
+    {
+        final StringBuilder text = new StringBuilder();
+        members.voters().forEach(p -> text.append("voter ").append(p.name()).append(' ').append(p.address()).append('\n'));
+        members.listeners().forEach(p -> text.append("listener ").append(p.name()).append(' ').append(p.address()).append('\n'));
+        try
+        {
+            final java.nio.file.Path temp = membersFile.resolveSibling("members.tmp");
+            Files.writeString(temp, text, StandardCharsets.UTF_8);
+            Files.move(temp, membersFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (final IOException e)
+        {
+            LOG.warn("Could not keep the journal's members in {}: {}", membersFile, e.toString());
+        }
+    }
+
+    private static void delete(final java.nio.file.Path dir) throws IOException
+    {
+        try (java.util.stream.Stream<java.nio.file.Path> paths = Files.walk(dir))
+        {
+            for (final java.nio.file.Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList())
+            {
+                Files.delete(path);
+            }
+        }
     }
 
     private static RaftProperties properties(final LogSettings settings)
@@ -215,27 +308,86 @@ public final class ReplicatedLog implements AutoCloseable
     /**
      * What an administrator asks of a node's journal member.
      *
+     * @param role    "voter" or "listener", as the journal's configuration has this node now.
      * @param leader  the member leading now as this node knows it; empty during an election.
      * @param applied the last log index this node's copy has applied.
      * @param eventBytes serialized bytes of the events held.
      */
-    public record Status(String self, String role, String leader, List<String> voters, long applied, long events, long eventBytes)
+    public record Status(String self, String role, String leader, List<String> voters, List<String> listeners, long applied,
+                         long events, long eventBytes)
     {
     }
 
     public Status status()
     {
         long applied = -1;
+        Members members = new Members(settings.voters(), List.of());
         try
         {
-            applied = server.getDivision(group.getGroupId()).getInfo().getLastAppliedIndex();
+            final var division = server.getDivision(group.getGroupId());
+            applied = division.getInfo().getLastAppliedIndex();
+            members = Reconfiguration.of(division.getRaftConf());
         }
         catch (final IOException e)
         {
             LOG.debug("No journal division yet", e);
         }
-        return new Status(settings.self(), settings.voter() ? "voter" : "listener", leader().orElse(""),
-            settings.voters().stream().map(LogSettings.Peer::name).toList(), applied, store.eventCount(), store.payloadBytes());
+        return new Status(settings.self(), members.votes(settings.self()) ? "voter" : "listener", leader().orElse(""),
+            members.voterNames(), members.listenerNames(), applied, store.eventCount(), store.payloadBytes());
+    }
+
+    /** The journal's members as this node has them, if no change of them is under way; empty otherwise. */
+    public Optional<Members> members()
+    {
+        try
+        {
+            final org.apache.ratis.server.RaftConfiguration conf = server.getDivision(group.getGroupId()).getRaftConf();
+            return conf.getPreviousPeers().isEmpty() ? Optional.of(Reconfiguration.of(conf)) : Optional.empty();
+        }
+        catch (final IOException e)
+        {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether this node's member leads the journal now. */
+    public boolean leads()
+    {
+        try
+        {
+            return server.getDivision(group.getGroupId()).getInfo().isLeader();
+        }
+        catch (final IOException e)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * Changes the journal's members from {@code from} to {@code to} through this node's member, which must
+     * lead, if they are still {@code from}; completes with whether the change was made. Blocks its caller
+     * until the new configuration commits (the new voters caught up), so it runs on a thread of its own.
+     */
+    public CompletableFuture<Boolean> reconfigure(final Members from, final Members to)
+    {
+        return CompletableFuture.supplyAsync(() ->
+        {
+            try
+            {
+                final org.apache.ratis.protocol.RaftClientReply reply =
+                    Reconfiguration.compareAndSet(properties, group, settings.self(), from, to);
+                if (!reply.isSuccess())
+                {
+                    LOG.info("The journal's members did not change to {}: {}", to, reply.getException());
+                }
+                return reply.isSuccess();
+            }
+            catch (final IOException e)
+            {
+                LOG.info("The journal's members did not change to {}: {}", to, e.toString());
+                return false;
+            }
+        }, command -> new Thread(command, "journal-reconfigure").start());
     }
 
     /** Which member leads now, if this node knows. */

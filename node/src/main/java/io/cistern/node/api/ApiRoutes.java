@@ -75,7 +75,8 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
         }
         final io.cistern.journal.log.ReplicatedLog.Status status = io.cistern.journal.plugin.ReplicatedJournal.log(classic).status();
         return Map.of("kind", "replicated", "self", status.self(), "role", status.role(), "leader", status.leader(),
-            "voters", status.voters(), "applied", status.applied(), "events", status.events(), "eventBytes", status.eventBytes());
+            "voters", status.voters(), "listeners", status.listeners(), "applied", status.applied(), "events", status.events(),
+            "eventBytes", status.eventBytes());
     }
 
     @Override

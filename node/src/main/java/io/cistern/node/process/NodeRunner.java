@@ -147,7 +147,10 @@ public final class NodeRunner
             {
                 // This node's journal member starts with the node, not at the first event: the others
                 // need it to elect a leader and to commit, whether or not this node writes.
-                ReplicatedJournal.log(Adapter.toClassic(system));
+                final io.cistern.journal.log.ReplicatedLog log = ReplicatedJournal.log(Adapter.toClassic(system));
+                system.systemActorOf(JournalSteward.create(log, settings.health().retireAfter(),
+                    Math.max(1, settings.journal().replication().voters().size()),
+                    java.time.Duration.ofSeconds(2), Clock.systemUTC()), "journal-steward", org.apache.pekko.actor.typed.Props.empty());
             }
             else
             {
