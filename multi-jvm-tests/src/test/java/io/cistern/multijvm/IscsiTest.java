@@ -206,6 +206,11 @@ class IscsiTest
             assertEquals(0, holder.command(write, block, 0).status(), "the holder writes");
             assertEquals(0x18, other.command(write, block, 0).status(), "an unregistered initiator on another node is refused");
             assertEquals(0, other.command(read, null, 512).status(), "and reads");
+            // An NBD client cannot register: it meets the reservation as an unregistered initiator does.
+            final Tools.Result nbdWrite = Tools.run(60, "qemu-io", "-f", "raw", "-c", "write -P 0x55 32768 512", cluster.nbd(2, "shared"));
+            assertTrue(nbdWrite.output().contains("Operation not permitted"), "an NBD write is refused:\n" + nbdWrite.output());
+            final Tools.Result nbdRead = Tools.run(60, "qemu-io", "-f", "raw", "-c", "read 32768 512", cluster.nbd(2, "shared"));
+            assertTrue(nbdRead.exit() == 0 && nbdRead.output().contains("read 512/512 bytes"), "an NBD read is not:\n" + nbdRead.output());
 
             final CisternCli.Result attachments = cluster.cistern(60, "volume", "attachments", "shared", "--json");
             assertEquals(0, attachments.exit(), attachments.output());

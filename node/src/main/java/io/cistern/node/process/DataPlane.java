@@ -24,6 +24,7 @@ import io.cistern.actors.reservation.ReservationService;
 import io.cistern.actors.reservation.ReservationView;
 import io.cistern.node.frontend.iscsi.IscsiServer;
 import io.cistern.node.volume.ClusterReservations;
+import io.cistern.node.volume.ReservedVolume;
 import io.cistern.node.frontend.nbd.NbdServer;
 import io.cistern.node.repair.Jobs;
 import io.cistern.node.repair.JobsExtension;
@@ -246,8 +247,6 @@ final class DataPlane implements AutoCloseable
         final ClusterVolumes exports = new ClusterVolumes(new DataPath(volumes, layouts, routes, extents.open(), metrics,
             dataSettings.maxPayloadLength(), timeout));
         final long incarnation = Cluster.get(Adapter.toClassic(system)).selfUniqueAddress().longUid();
-        nbd = NbdServer.start(settings.node().host(), settings.nbd(), exports,
-            Attachments.prefix("nbd", settings.node().name(), incarnation));
         final Cluster cluster = Cluster.get(Adapter.toClassic(system));
         // Persistent reservations: every node folds them into its table as its journal applies them, and a
         // change is acknowledged once every node's view enforces it.
@@ -257,6 +256,9 @@ final class DataPlane implements AutoCloseable
             timeout.multipliedBy(2));
         system.systemActorOf(ReservationView.create(JournalQueries.of(system).byTag(), reservations), "reservation-view",
             Props.empty());
+        // An NBD client cannot register, so it meets a reservation as an unregistered initiator does.
+        nbd = NbdServer.start(settings.node().host(), settings.nbd(), ReservedVolume.guarded(exports, reservations),
+            Attachments.prefix("nbd", settings.node().name(), incarnation));
         try
         {
             iscsi = IscsiServer.start(settings.node().host(), settings.iscsi().portalGroup(), settings.iscsi(), exports,

@@ -29,7 +29,9 @@ public enum VolumeStatus
     /** The volume takes no writes. */
     READ_ONLY("the volume is read-only"),
     /** A compare-and-write found other bytes than those it was to compare: nothing was written. */
-    MISCOMPARE("the stored bytes differ from those compared; nothing was written");
+    MISCOMPARE("the stored bytes differ from those compared; nothing was written"),
+    /** A persistent reservation another initiator holds refuses this client the access (an NBD client is never registered). */
+    RESERVED("another initiator holds a persistent reservation of the volume");
 
     private final String meaning;
 

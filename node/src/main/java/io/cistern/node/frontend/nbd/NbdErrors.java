@@ -23,6 +23,7 @@ final class NbdErrors
                 return Nbd.ENOSPC;
             case READ_ONLY:
             case FENCED:
+            case RESERVED:
                 return Nbd.EPERM;
             default:
                 return Nbd.EIO;

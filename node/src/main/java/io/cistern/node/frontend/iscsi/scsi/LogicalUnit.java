@@ -332,6 +332,7 @@ public final class LogicalUnit
             case FENCED -> c.check(Scsi.ILLEGAL_REQUEST, Scsi.ASC_LOGICAL_UNIT_NOT_SUPPORTED);
             case READ_ONLY -> c.check(Scsi.DATA_PROTECT, Scsi.ASC_WRITE_PROTECTED);
             case MISCOMPARE -> c.check(Scsi.MISCOMPARE, Scsi.ASC_MISCOMPARE_DURING_VERIFY);
+            case RESERVED -> c.conflict();
         }
     }
 }
