@@ -131,6 +131,19 @@ class VolumeDataPathTest
             "--do_verify=1");
         assertEquals(0, fio.exit(), fio.output());
         assertTrue(fio.output().contains("err= 0"), fio.output());
+
+        // Node 2 counted them: Prometheus text at /metrics, its writes and their latency, and the JVM's.
+        final java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(cluster.endpoint(2) + "/metrics")).timeout(java.time.Duration.ofSeconds(10))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, scrape.statusCode(), scrape.body());
+        assertTrue(scrape.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), scrape.headers().toString());
+        final java.util.regex.Matcher writes = java.util.regex.Pattern.compile(
+            "cistern_volume_writes_total\\{node=\"node-2\",volume=\"vol1\"} ([0-9.E]+)").matcher(scrape.body());
+        assertTrue(writes.find(), scrape.body());
+        assertTrue(Double.parseDouble(writes.group(1)) >= 2048, "fio wrote 8 MiB in 4 KiB blocks through node 2: " + writes.group());
+        assertTrue(scrape.body().contains("cistern_volume_write_latency_seconds_count{node=\"node-2\",volume=\"vol1\"}"), scrape.body());
+        assertTrue(scrape.body().contains("jvm_memory_used_bytes"), scrape.body());
     }
 
     @Test

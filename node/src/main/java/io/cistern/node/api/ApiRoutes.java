@@ -82,7 +82,10 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
     @Override
     public Route routes(final ManagementRouteProviderSettings settings)
     {
-        return pathPrefix("api", () -> pathPrefix("v1", () -> concat(
+        return concat(path("metrics", () -> get(() -> complete(org.apache.pekko.http.javadsl.model.HttpEntities.create(
+                org.apache.pekko.http.javadsl.model.ContentTypes.parse(io.cistern.node.metrics.MetricsExtension.CONTENT_TYPE),
+                io.cistern.node.metrics.MetricsExtension.get(guardian).scrape())))),
+            pathPrefix("api", () -> pathPrefix("v1", () -> concat(
             path("pool", () -> get(() -> onSuccess(drives(), drives ->
                 completeOK(PoolSummary.summarise(drives, members()), Jackson.marshaller(json))))),
             pathPrefix("pool", () -> path("optimize", () -> post(() -> onSuccess(
@@ -110,7 +113,7 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
             volumes.routes(),
             pathEndOrSingleSlash(() -> complete(StatusCodes.NOT_FOUND,
                 Map.of("error", "name a resource: /api/v1/pool, /api/v1/drives, /api/v1/volumes, /api/v1/jobs or /api/v1/faults"),
-                Jackson.marshaller(json))))));
+                Jackson.marshaller(json)))))));
     }
 
     private record Answer(StatusCode code, Object document)

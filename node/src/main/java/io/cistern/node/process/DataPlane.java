@@ -218,6 +218,8 @@ final class DataPlane implements AutoCloseable
                 Duration.ofSeconds(5), concurrency), "resyncer", Props.empty());
         resyncer = copies;
         JobsExtension.get(system).register(jobs);
+        io.cistern.node.metrics.MetricsExtension.get(system).register(
+            new io.cistern.node.metrics.MetricsExposition(metrics, settings.node().name()));
         scrubThread = onThread("scrub");
         final ScrubTask scrub = new ScrubTask(layouts, driveIds, routes, settings.repair().scrubBytesPerSecond());
         JobsExtension.get(system).register(system.systemActorOf(
