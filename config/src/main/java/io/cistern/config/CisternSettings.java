@@ -14,7 +14,8 @@ public record CisternSettings(
     JournalSettings journal,
     HealthSettings health,
     VolumeSettings volume,
-    RepairSettings repair)
+    RepairSettings repair,
+    JmxSettings jmx)
 {
     public int nbdPort()
     {

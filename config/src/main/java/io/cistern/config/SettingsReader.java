@@ -92,11 +92,12 @@ public final class SettingsReader
             slabSize("cistern.volume.slab-size"),
             values.enumValue("cistern.volume.fault-domain", FaultDomainLevel.class));
 
-        distinctPorts(cluster.port(), managementPort, nbdPort, aeron.port(), journal.replication().port(), iscsiPort);
+        final JmxSettings jmx = JmxSettings.read(values, node.host());
+        distinctPorts(cluster.port(), managementPort, nbdPort, aeron.port(), journal.replication().port(), iscsiPort, jmx.port());
         final RepairSettings repair = new RepairSettings(values.bytes("cistern.repair.bandwidth", config, "cistern.repair.bandwidth"),
             values.intInRange("cistern.repair.concurrency", 1, 16),
             values.bytes("cistern.repair.scrub-rate", config, "cistern.repair.scrub-rate"), values.positiveDuration("cistern.repair.scrub-interval"));
-        return new CisternSettings(node, cluster, managementPort, nbd, iscsi, aeron, journal, health, volume, repair);
+        return new CisternSettings(node, cluster, managementPort, nbd, iscsi, aeron, journal, health, volume, repair, jmx);
     }
 
     /** cistern.iscsi.chap: both user and secret, or neither; a secret of 12 to 255 characters (RFC 7143 section 12.1.3). */
@@ -372,7 +373,7 @@ public final class SettingsReader
     private void distinctPorts(final int... ports)
     {
         final String[] keys = {"cistern.cluster.port", "cistern.management.port", "cistern.nbd.port", "cistern.aeron.port",
-            "cistern.journal.port", "cistern.iscsi.port"};
+            "cistern.journal.port", "cistern.iscsi.port", "cistern.jmx.port"};
         for (int i = 0; i < ports.length; i++)
         {
             for (int j = i + 1; j < ports.length; j++)

@@ -98,6 +98,21 @@ class SettingsReaderTest
     }
 
     @Test
+    void aJmxConnectorBeyondLoopbackNeedsAPasswordFile() throws Exception
+    {
+        assertEquals(0, read("").jmx().port(), "no remote connector by default");
+        assertEquals(9990, read("cistern.jmx.port = 9990").jmx().port());
+        assertEquals(List.of("cistern.jmx.port=9990: a JMX connector on 10.0.0.5 (not loopback) needs cistern.jmx.password-file"),
+            problems("cistern.node.host = \"10.0.0.5\"\ncistern.jmx.port = 9990"));
+        assertEquals(List.of("cistern.jmx.password-file=" + tmp.resolve("none") + ": is not a readable file"),
+            problems("cistern.jmx { port = 9990, password-file = \"" + tmp.resolve("none") + "\" }"));
+        final Path file = Files.writeString(tmp.resolve("jmx.password"), "admin secret\n");
+        assertEquals(file, read("cistern.node.host = \"10.0.0.5\"\ncistern.jmx { port = 9990, password-file = \"" + file + "\" }")
+            .jmx().passwordFile());
+        assertEquals(List.of("cistern.jmx.port=7626: is already used by cistern.management.port"), problems("cistern.jmx.port = 7626"));
+    }
+
+    @Test
     void rejectsMissingDrivePath()
     {
         final Path nope = tmp.resolve("nope");

@@ -144,6 +144,25 @@ class VolumeDataPathTest
         assertTrue(Double.parseDouble(writes.group(1)) >= 2048, "fio wrote 8 MiB in 4 KiB blocks through node 2: " + writes.group());
         assertTrue(scrape.body().contains("cistern_volume_write_latency_seconds_count{node=\"node-2\",volume=\"vol1\"}"), scrape.body());
         assertTrue(scrape.body().contains("jvm_memory_used_bytes"), scrape.body());
+
+        // And over JMX, as any JMX client (jconsole, a monitoring agent) reaches it: the JDK's RMI connector.
+        final javax.management.remote.JMXServiceURL url = new javax.management.remote.JMXServiceURL(
+            "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + (9990 + PORT_OFFSET + 1) + "/jmxrmi");
+        try (javax.management.remote.JMXConnector jmx = javax.management.remote.JMXConnectorFactory.connect(url))
+        {
+            final javax.management.MBeanServerConnection beans = jmx.getMBeanServerConnection();
+            final javax.management.ObjectName volume = new javax.management.ObjectName("io.cistern:type=Volume,name=vol1");
+            Awaitility.await("the volume's MBean").atMost(java.time.Duration.ofSeconds(30)).until(() -> beans.isRegistered(volume));
+            assertEquals(cluster.volume("vol1").path("sizeBytes").asLong(), (Long)beans.getAttribute(volume, "SizeBytes"));
+            assertTrue((Long)beans.getAttribute(volume, "Writes") >= 2048, "node 2's volume bean counts fio's writes");
+            final javax.management.ObjectName pool = new javax.management.ObjectName("io.cistern:type=Pool");
+            assertEquals(6, beans.getAttribute(pool, "Drives"), "3 nodes x 2 drives");
+            assertEquals(6, beans.queryNames(new javax.management.ObjectName("io.cistern:type=Drive,*"), null).size());
+            final Object scrub = beans.invoke(new javax.management.ObjectName("io.cistern:type=Node,name=node-2"), "scrub", null, null);
+            assertTrue(String.valueOf(scrub).startsWith("scrub started"), String.valueOf(scrub));
+            Awaitility.await("the scrub job's MBean").atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> !beans.queryNames(new javax.management.ObjectName("io.cistern:type=Job,*"), null).isEmpty());
+        }
     }
 
     @Test

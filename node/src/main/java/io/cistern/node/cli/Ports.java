@@ -20,6 +20,8 @@ final class Ports
     static final int JOURNAL = 9092;
     /** The replicated journal's members (Raft), node i at RAFT + i. */
     static final int RAFT = 9870;
+    /** The JMX connector (RMI registry and server on one port), node i at JMX + i. */
+    static final int JMX = 9990;
     static final String HOST = "127.0.0.1";
 
     private Ports()

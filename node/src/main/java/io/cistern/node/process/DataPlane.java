@@ -220,6 +220,8 @@ final class DataPlane implements AutoCloseable
         JobsExtension.get(system).register(jobs);
         io.cistern.node.metrics.MetricsExtension.get(system).register(
             new io.cistern.node.metrics.MetricsExposition(metrics, settings.node().name()));
+        system.systemActorOf(io.cistern.node.jmx.MBeanPublisher.create(system, metrics, settings.node().name(), Duration.ofSeconds(5)),
+            "mbean-publisher", Props.empty());
         scrubThread = onThread("scrub");
         final ScrubTask scrub = new ScrubTask(layouts, driveIds, routes, settings.repair().scrubBytesPerSecond());
         JobsExtension.get(system).register(system.systemActorOf(

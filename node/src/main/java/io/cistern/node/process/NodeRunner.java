@@ -162,6 +162,23 @@ public final class NodeRunner
             DriveJoinExtension.get(system).register(joiner);
             joiner.watchConfig(settings.health().driveProbeInterval());
             PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            if (settings.jmx().port() > 0)
+            {
+                final io.cistern.node.jmx.JmxConnector jmx = io.cistern.node.jmx.JmxConnector.start(settings.node().host(), settings.jmx());
+                CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-jmx", () ->
+                {
+                    try
+                    {
+                        jmx.close();
+                    }
+                    catch (final java.io.IOException ex)
+                    {
+                        LOG.warn("Closing the JMX connector", ex);
+                    }
+                    return CompletableFuture.completedFuture(Done.getInstance());
+                });
+                LOG.info("JMX connector at {}", jmx.url());
+            }
             LOG.info("Node {} started: cluster {}, management http://{}:{}", settings.node().name(),
                 Cluster.get(system).selfMember().address(), settings.node().host(), settings.managementPort());
         }

@@ -1,0 +1,29 @@
+package io.cistern.node.jmx;
+
+/** {@code io.cistern:type=Volume,name=NAME}: one volume, with the I/O its clients did through this node. */
+public interface VolumeMXBean
+{
+    String getName();
+
+    long getSizeBytes();
+
+    String getResiliency();
+
+    String getProvisioning();
+
+    int getAttachments();
+
+    long getReads();
+
+    long getWrites();
+
+    long getBytesRead();
+
+    long getBytesWritten();
+
+    long getFailedRequests();
+
+    double getReadLatencyP99Millis();
+
+    double getWriteLatencyP99Millis();
+}
