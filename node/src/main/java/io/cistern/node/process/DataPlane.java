@@ -2,7 +2,6 @@ package io.cistern.node.process;
 
 import io.cistern.actors.node.NodeGuardian;
 import io.cistern.actors.pool.SlabListener;
-import io.cistern.actors.volume.Attachments;
 import io.cistern.actors.volume.SlabLayout;
 import io.cistern.actors.volume.VolumeService;
 import io.cistern.config.CisternSettings;
@@ -20,12 +19,6 @@ import io.cistern.node.data.PeerRoutes;
 import io.cistern.node.metrics.MetricsRegistry;
 import io.cistern.node.volume.ClusterVolumes;
 import io.cistern.node.volume.DataPath;
-import io.cistern.actors.reservation.ReservationService;
-import io.cistern.actors.reservation.ReservationView;
-import io.cistern.node.frontend.iscsi.IscsiServer;
-import io.cistern.node.volume.ClusterReservations;
-import io.cistern.node.volume.ReservedVolume;
-import io.cistern.node.frontend.nbd.NbdServer;
 import io.cistern.node.repair.Jobs;
 import io.cistern.node.repair.JobsExtension;
 import io.cistern.node.repair.ResyncTask;
@@ -79,8 +72,7 @@ final class DataPlane implements AutoCloseable
     private volatile DataEndpoints endpoints;
     private DataClient client;
     private DataClient localClient;
-    private NbdServer nbd;
-    private IscsiServer iscsi;
+    private volatile FrontEnds frontEnds;
     private final Jobs jobs;
     private volatile ActorRef<Resyncer.Command> resyncer;
     private ExecutorService resyncThread;
@@ -250,55 +242,7 @@ final class DataPlane implements AutoCloseable
 
         final ClusterVolumes exports = new ClusterVolumes(new DataPath(volumes, layouts, routes, extents.open(), metrics,
             dataSettings.maxPayloadLength(), timeout));
-        final long incarnation = Cluster.get(Adapter.toClassic(system)).selfUniqueAddress().longUid();
-        final Cluster cluster = Cluster.get(Adapter.toClassic(system));
-        // Persistent reservations: every node folds them into its table as its journal applies them, and a
-        // change is acknowledged once every node's view enforces it.
-        // The entity may be moving off a node that just died (downed after cistern.cluster.down-unreachable-after):
-        // a reservation change waits twice the ask timeout for it, as initiators wait tens of seconds for a command.
-        final ClusterReservations reservations = new ClusterReservations(new ReservationService(system, timeout.multipliedBy(2)),
-            timeout.multipliedBy(2));
-        system.systemActorOf(ReservationView.create(JournalQueries.of(system).byTag(), reservations), "reservation-view",
-            Props.empty());
-        // An NBD client cannot register, so it meets a reservation as an unregistered initiator does.
-        nbd = NbdServer.start(settings.node().host(), settings.nbd(), ReservedVolume.guarded(exports, reservations),
-            Attachments.prefix("nbd", settings.node().name(), incarnation));
-        try
-        {
-            iscsi = IscsiServer.start(settings.node().host(), settings.iscsi().portalGroup(), settings.iscsi(), exports,
-                () -> otherPortals(cluster), reservations, Attachments.prefix("iscsi", settings.node().name(), incarnation));
-            reservations.fenceWith(iscsi::fence, iscsi::unitAttention);
-        }
-        catch (final java.net.BindException ex)
-        {
-            // A cluster laid out before iSCSI has every node on the default port: NBD goes on serving.
-            LOG.error("iSCSI target not started: cistern.iscsi.port {} on {} cannot be bound ({}); set a free port in the node's config",
-                settings.iscsi().port(), settings.node().host(), ex.getMessage());
-        }
-    }
-
-    /** The iSCSI portals of the other members that are up, from their roles. */
-    private static List<String> otherPortals(final Cluster cluster)
-    {
-        final List<String> portals = new ArrayList<>();
-        final org.apache.pekko.cluster.Member self = cluster.selfMember();
-        for (final org.apache.pekko.cluster.Member member : cluster.state().getMembers())
-        {
-            if (member.equals(self) || member.status() != org.apache.pekko.cluster.MemberStatus.up())
-            {
-                continue;
-            }
-            final scala.collection.Iterator<String> roles = member.roles().iterator();
-            while (roles.hasNext())
-            {
-                final String role = roles.next();
-                if (role.startsWith(PekkoConfig.ISCSI_ROLE_PREFIX))
-                {
-                    portals.add(role.substring(PekkoConfig.ISCSI_ROLE_PREFIX.length()));
-                }
-            }
-        }
-        return portals;
+        frontEnds = FrontEnds.start(system, settings, exports, timeout);
     }
 
     /**
@@ -415,8 +359,7 @@ final class DataPlane implements AutoCloseable
 
     void stopFrontEnds()
     {
-        CloseHelper.quietClose(nbd);
-        CloseHelper.quietClose(iscsi);
+        CloseHelper.quietClose(frontEnds);
     }
 
     @Override
