@@ -16,6 +16,14 @@ import java.nio.ByteBuffer;
  * </ul>
  * Column sets are bit masks ({@link Columns}). Nothing here allocates once a plan is cached, and an
  * instance may be shared between threads as long as they code different buffers.
+ * <p>
+ * What survives: RS(k, m) rebuilds any m lost columns and no set of more. LRC(k, l, r) rebuilds a
+ * set when, after each local group with a surviving local parity absorbs one of its data losses, the
+ * data losses left over are no more than the surviving global parities. So LRC(12,2,1) rebuilds any 2
+ * lost columns and one data column from 6 reads, but not 112 of the 455 sets of 3: three data columns
+ * of one group; two of one group with that group's local parity, or with the global parity; one data
+ * column with its own local parity and the global parity. {@link #plan} reports those as
+ * unrecoverable and {@link #reconstruct} refuses them without writing.
  */
 public final class ErasureCode
 {
