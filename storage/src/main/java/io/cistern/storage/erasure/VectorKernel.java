@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * lookup for every lane at once is a byte shuffle ({@code selectFrom}, PSHUFB/VPERMB on x86).
  * <p>
  * Per vector step each output is accumulated in a register over all sources and stored once, so a
- * pass reads each source and writes each output exactly once. Lanes past the last whole vector go to
+ * pass of up to four outputs reads each source and writes each output exactly once. Lanes past the last whole vector go to
  * {@link ScalarKernel}, which gives the same bytes.
  * <p>
  * Loaded only by {@link CodingKernel#best()} when {@code jdk.incubator.vector} is present. The vector
@@ -25,6 +25,7 @@ final class VectorKernel extends CodingKernel
 
     private static final VectorSpecies<Byte> SPECIES = species(Integer.getInteger(BITS_PROPERTY, 0));
     private static final int LANES = SPECIES.length();
+    private static final int ACCUMULATORS = 4;
     /** Where a coefficient's low-nibble table starts in {@link #NIBBLES}; its high-nibble table follows. */
     private static final int TABLE_STRIDE = 2 * LANES;
     /**
@@ -37,25 +38,66 @@ final class VectorKernel extends CodingKernel
     void run(final CodingPass pass, final ByteBuffer[] columns, final int length)
     {
         final int bound = SPECIES.loopBound(length);
-        final int[] sources = pass.sources;
-        final int[] outputs = pass.outputs;
-        for (int i = 0; i < bound; i += LANES)
+        for (int first = 0; first < pass.outputs.length; first += ACCUMULATORS)
         {
-            for (int o = 0; o < outputs.length; o++)
-            {
-                ByteVector sum = ByteVector.zero(SPECIES);
-                for (int s = 0; s < sources.length; s++)
-                {
-                    final ByteBuffer in = columns[sources[s]];
-                    sum = sum.lanewise(VectorOperators.XOR, product(pass.coefficient(o, s), load(in, i)));
-                }
-                final ByteBuffer out = columns[outputs[o]];
-                sum.intoByteBuffer(out, out.position() + i, ByteOrder.LITTLE_ENDIAN);
-            }
+            runOutputs(pass, columns, first, Math.min(ACCUMULATORS, pass.outputs.length - first), bound);
         }
         if (bound < length)
         {
             ScalarKernel.runRange(pass, columns, bound, length);
+        }
+    }
+
+    /**
+     * Up to four outputs, {@code first..first+count-1}, in registers: each source vector is loaded and
+     * split into nibbles once, then folded into every output. Four covers every RS pass (m <= 4) in one
+     * sweep; wider passes take another sweep per four outputs.
+     */
+    private static void runOutputs(final CodingPass pass, final ByteBuffer[] columns, final int first, final int count, final int bound)
+    {
+        final int[] sources = pass.sources;
+        final ByteBuffer out0 = columns[pass.outputs[first]];
+        final ByteBuffer out1 = count > 1 ? columns[pass.outputs[first + 1]] : null;
+        final ByteBuffer out2 = count > 2 ? columns[pass.outputs[first + 2]] : null;
+        final ByteBuffer out3 = count > 3 ? columns[pass.outputs[first + 3]] : null;
+        for (int i = 0; i < bound; i += LANES)
+        {
+            ByteVector sum0 = ByteVector.zero(SPECIES);
+            ByteVector sum1 = sum0;
+            ByteVector sum2 = sum0;
+            ByteVector sum3 = sum0;
+            for (int s = 0; s < sources.length; s++)
+            {
+                final ByteVector x = load(columns[sources[s]], i);
+                final ByteVector low = x.and((byte)0x0f);
+                final ByteVector high = x.lanewise(VectorOperators.LSHR, 4).and((byte)0x0f);
+                sum0 = sum0.lanewise(VectorOperators.XOR, product(pass.coefficient(first, s), low, high));
+                if (count > 1)
+                {
+                    sum1 = sum1.lanewise(VectorOperators.XOR, product(pass.coefficient(first + 1, s), low, high));
+                }
+                if (count > 2)
+                {
+                    sum2 = sum2.lanewise(VectorOperators.XOR, product(pass.coefficient(first + 2, s), low, high));
+                }
+                if (count > 3)
+                {
+                    sum3 = sum3.lanewise(VectorOperators.XOR, product(pass.coefficient(first + 3, s), low, high));
+                }
+            }
+            store(sum0, out0, i);
+            if (count > 1)
+            {
+                store(sum1, out1, i);
+            }
+            if (count > 2)
+            {
+                store(sum2, out2, i);
+            }
+            if (count > 3)
+            {
+                store(sum3, out3, i);
+            }
         }
     }
 
@@ -65,8 +107,9 @@ final class VectorKernel extends CodingKernel
         final int bound = SPECIES.loopBound(length);
         for (int i = 0; i < bound; i += LANES)
         {
-            final ByteVector sum = load(target, i).lanewise(VectorOperators.XOR, product(coefficient, load(source, i)));
-            sum.intoByteBuffer(target, target.position() + i, ByteOrder.LITTLE_ENDIAN);
+            final ByteVector x = load(source, i);
+            final ByteVector product = product(coefficient, x.and((byte)0x0f), x.lanewise(VectorOperators.LSHR, 4).and((byte)0x0f));
+            store(load(target, i).lanewise(VectorOperators.XOR, product), target, i);
         }
         if (bound < length)
         {
@@ -85,11 +128,15 @@ final class VectorKernel extends CodingKernel
         return ByteVector.fromByteBuffer(SPECIES, column, column.position() + offset, ByteOrder.LITTLE_ENDIAN);
     }
 
-    private static ByteVector product(final int coefficient, final ByteVector x)
+    private static void store(final ByteVector vector, final ByteBuffer column, final int offset)
+    {
+        vector.intoByteBuffer(column, column.position() + offset, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** {@code coefficient * x}, given x's low and high nibbles. */
+    private static ByteVector product(final int coefficient, final ByteVector low, final ByteVector high)
     {
         final int table = coefficient * TABLE_STRIDE;
-        final ByteVector low = x.and((byte)0x0f);
-        final ByteVector high = x.lanewise(VectorOperators.LSHR, 4).and((byte)0x0f);
         return low.selectFrom(ByteVector.fromArray(SPECIES, NIBBLES, table))
             .lanewise(VectorOperators.XOR, high.selectFrom(ByteVector.fromArray(SPECIES, NIBBLES, table + LANES)));
     }
