@@ -128,13 +128,13 @@ public final class ErasureCode
             throw new IllegalArgumentException(layout.name + ": column " + dataColumn + " is not a data column (0.." + (layout.dataColumns - 1) + ")");
         }
         final int length = oldData.remaining();
-        requireLength("the new data", newData, length);
+        requireLength(-1, newData, length);
         for (int p = layout.dataColumns; p < layout.columns; p++)
         {
             if (columns[p] != null)
             {
                 requireWritable(p, columns[p]);
-                requireLength("parity column " + p, columns[p], length);
+                requireLength(p, columns[p], length);
             }
         }
         for (int p = layout.dataColumns; p < layout.columns; p++)
@@ -220,10 +220,12 @@ public final class ErasureCode
         }
     }
 
-    private void requireLength(final String what, final ByteBuffer buffer, final int length)
+    /** The new data ({@code column} -1) or a parity column against the old data's length. */
+    private void requireLength(final int column, final ByteBuffer buffer, final int length)
     {
         if (buffer.remaining() != length)
         {
+            final String what = column < 0 ? "the new data" : "parity column " + column;
             throw new IllegalArgumentException(layout.name + ": " + what + " holds " + buffer.remaining() + " bytes, the old data " + length);
         }
     }

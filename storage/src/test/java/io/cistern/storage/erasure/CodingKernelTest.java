@@ -42,7 +42,7 @@ class CodingKernelTest
         for (int trial = 0; trial < 300; trial++)
         {
             final int sources = 1 + random.nextInt(17);
-            final int outputs = 1 + random.nextInt(4);
+            final int outputs = 1 + random.nextInt(7);
             final int length = trial < 150 ? trial : random.nextInt(9000);
             final int[][] rows = new int[outputs][sources];
             for (final int[] row : rows)

@@ -110,6 +110,23 @@ class ReedSolomonTest
     }
 
     @Test
+    void updatesTheSurvivingParityOfADegradedStripe()
+    {
+        final Random random = new Random(8);
+        final ErasureCode code = ErasureCode.reedSolomon(4, 2);
+        final ByteBuffer[] stripe = encoded(code, random, false);
+        final ByteBuffer oldData = Stripes.copy(stripe[1]);
+        final ByteBuffer newData = Stripes.random(random, 1, 1, LENGTH, false)[0];
+        stripe[1].duplicate().put(newData.duplicate());
+        final ByteBuffer[] degraded = stripe.clone();
+        degraded[4] = null;
+        code.updateParity(degraded, 1, oldData, newData);
+        final ByteBuffer[] reencoded = Stripes.copy(stripe);
+        code.encode(reencoded);
+        assertEquals(reencoded[5].duplicate().clear(), stripe[5].duplicate().clear(), "the surviving parity");
+    }
+
+    @Test
     void updatesPartOfAColumnThroughPositionedBuffers()
     {
         final Random random = new Random(6);
@@ -174,6 +191,13 @@ class ReedSolomonTest
             assertThrows(IllegalArgumentException.class, () -> code.encode(readOnly)).getMessage());
         assertEquals("RS(2,1): erased set [3] names columns past the last, 2",
             assertThrows(IllegalArgumentException.class, () -> code.plan(Columns.of(3))).getMessage());
+        final ByteBuffer[] shortParity = {null, null, ByteBuffer.allocate(8)};
+        assertEquals("RS(2,1): parity column 2 holds 8 bytes, the old data 16",
+            assertThrows(IllegalArgumentException.class,
+                () -> code.updateParity(shortParity, 0, ByteBuffer.allocate(16), ByteBuffer.allocate(16))).getMessage());
+        assertEquals("RS(2,1): the new data holds 8 bytes, the old data 16",
+            assertThrows(IllegalArgumentException.class,
+                () -> code.updateParity(shortParity, 0, ByteBuffer.allocate(16), ByteBuffer.allocate(8))).getMessage());
         assertEquals("RS(2,1): column 2 is not a data column (0..1)",
             assertThrows(IllegalArgumentException.class,
                 () -> code.updateParity(sizes, 2, ByteBuffer.allocate(16), ByteBuffer.allocate(16))).getMessage());
