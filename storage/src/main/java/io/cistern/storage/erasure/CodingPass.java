@@ -17,6 +17,8 @@ final class CodingPass
     final int[] outputs;
     /** {@code coefficients[o * sources.length + s]}, field elements as bytes. */
     final byte[] coefficients;
+    /** Every coefficient is 1: a plain XOR of the sources, as an LRC local parity or local repair is. */
+    final boolean xorOnly;
 
     CodingPass(final int[] sources, final int[] outputs, final int[][] coefficientRows)
     {
@@ -30,6 +32,12 @@ final class CodingPass
                 coefficients[o * sources.length + s] = (byte)coefficientRows[o][s];
             }
         }
+        boolean ones = true;
+        for (final byte coefficient : coefficients)
+        {
+            ones &= coefficient == 1;
+        }
+        this.xorOnly = ones && sources.length > 0;
     }
 
     int coefficient(final int output, final int source)
