@@ -1,6 +1,7 @@
 package io.cistern.storage.erasure;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +16,7 @@ final class Stripes
     /**
      * A stripe of {@code columns} buffers of {@code length} bytes each, data columns random, every
      * buffer positioned past a few junk bytes and limited before a few more, so that code which ignores
-     * position or limit writes outside the column or reads the wrong bytes.
+     * position or limit writes outside the column or reads the wrong bytes, and in a random byte order.
      */
     static ByteBuffer[] random(final Random random, final int dataColumns, final int columns, final int length, final boolean direct)
     {
@@ -29,6 +30,8 @@ final class Stripes
                 buffer.put(i, (byte)random.nextInt());
             }
             buffer.position(lead).limit(lead + length);
+            // A byte order the codec must not care about (the scalar kernel moves longs when orders agree).
+            buffer.order(random.nextBoolean() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
             stripe[c] = buffer;
         }
         return stripe;
@@ -49,7 +52,7 @@ final class Stripes
         final ByteBuffer whole = column.duplicate().clear();
         final ByteBuffer copy = column.isDirect() ? ByteBuffer.allocateDirect(whole.capacity()) : ByteBuffer.allocate(whole.capacity());
         copy.put(whole).position(column.position()).limit(column.limit());
-        return copy;
+        return copy.order(column.order());
     }
 
     /** Overwrites the erased columns' bytes with junk, so a repair that skips one is caught. */
