@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * lookup for every lane at once is a byte shuffle ({@code selectFrom}, PSHUFB/VPERMB on x86).
  * <p>
  * Per vector step each output is accumulated in a register over all sources and stored once, so a
- * pass of up to four outputs reads each source and writes each output exactly once. Lanes past the last whole vector go to
- * {@link ScalarKernel}, which gives the same bytes.
+ * pass of up to four outputs reads each source and writes each output exactly once. Bytes past the
+ * last whole vector go to {@link ScalarKernel}, which gives the same bytes.
  * <p>
  * Loaded only by {@link CodingKernel#best()} when {@code jdk.incubator.vector} is present. The vector
  * width is the platform's preferred one unless {@value #BITS_PROPERTY} names 128, 256 or 512.
@@ -29,8 +29,9 @@ final class VectorKernel extends CodingKernel
     /** Where a coefficient's low-nibble table starts in {@link #NIBBLES}; its high-nibble table follows. */
     private static final int TABLE_STRIDE = 2 * LANES;
     /**
-     * For every coefficient c, a vector of {@code c * (lane & 15)} then one of {@code c * ((lane & 15) << 4)}:
-     * the 16 products repeated across the vector, so a lookup is correct whichever lanes the shuffle reads.
+     * For every coefficient c, a vector of {@code c * (lane & 15)} then one of {@code c * ((lane & 15) << 4)}.
+     * A nibble selects only lanes 0..15; the lanes above repeat them, which costs nothing and keeps the
+     * tables valid for an in-lane shuffle too.
      */
     private static final byte[] NIBBLES = nibbleTables();
 
