@@ -57,25 +57,16 @@ final class ScalarKernel extends CodingKernel
 
     static void mulAddRange(final int coefficient, final ByteBuffer source, final ByteBuffer target, final int from, final int to)
     {
-        final int row = coefficient << 8;
-        final int in = source.position();
-        final int out = target.position();
-        int i = from;
-        if (source.order() == target.order())
-        {
-            for (; i + Long.BYTES <= to; i += Long.BYTES)
-            {
-                target.putLong(out + i, target.getLong(out + i) ^ products(row, source.getLong(in + i)));
-            }
-        }
-        final byte[] products = Gf256.PRODUCTS;
-        for (; i < to; i++)
-        {
-            target.put(out + i, (byte)(target.get(out + i) ^ products[row | (source.get(in + i) & 0xff)]));
-        }
+        products(coefficient, source, target, from, to, true);
     }
 
     private static void copyProducts(final int coefficient, final ByteBuffer source, final ByteBuffer target, final int from, final int to)
+    {
+        products(coefficient, source, target, from, to, false);
+    }
+
+    /** {@code target = coefficient * source}, or with {@code add} {@code target ^= coefficient * source}. */
+    private static void products(final int coefficient, final ByteBuffer source, final ByteBuffer target, final int from, final int to, final boolean add)
     {
         final int row = coefficient << 8;
         final int in = source.position();
@@ -85,13 +76,15 @@ final class ScalarKernel extends CodingKernel
         {
             for (; i + Long.BYTES <= to; i += Long.BYTES)
             {
-                target.putLong(out + i, products(row, source.getLong(in + i)));
+                final long product = products(row, source.getLong(in + i));
+                target.putLong(out + i, add ? target.getLong(out + i) ^ product : product);
             }
         }
         final byte[] products = Gf256.PRODUCTS;
         for (; i < to; i++)
         {
-            target.put(out + i, products[row | (source.get(in + i) & 0xff)]);
+            final byte product = products[row | (source.get(in + i) & 0xff)];
+            target.put(out + i, add ? (byte)(target.get(out + i) ^ product) : product);
         }
     }
 
