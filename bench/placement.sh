@@ -76,7 +76,7 @@ journal_bytes() { # serialized bytes of the events each node's copy of the journ
 placed_on() { # slabs of a volume as node $1's own pool view has them
   local http
   http=$(python3 -c "import json; print(json.load(open('$data/cluster.json'))['nodes'][$1 - 1]['http'])")
-  curl -s "$http/api/v1/volumes/$2" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["detail"]["slabsPlaced"])' 2>/dev/null || echo 0
+  curl -s "$http/api/v1/volumes/$2?slabs=none" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["detail"]["slabsPlaced"])' 2>/dev/null || echo 0
 }
 place() { # name: creates the volume and waits until it is placed; prints start and end times
   local start end

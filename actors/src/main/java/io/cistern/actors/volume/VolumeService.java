@@ -292,6 +292,24 @@ public final class VolumeService
     private CompletableFuture<Void> placeInBulk(final InitialEvents bulk, final VolumeInfo info, final List<List<String>> plan,
                                                 final int firstIndex, final Map<String, String> nodes)
     {
+        // In chunks, one after the other: a volume of half a million slabs held every event, and every
+        // journal entry in flight, at once, and a node's heap ran out.
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (int from = 0; from < plan.size(); from += BULK_CHUNK)
+        {
+            final int start = from;
+            final List<List<String>> chunk = plan.subList(start, Math.min(plan.size(), start + BULK_CHUNK));
+            chain = chain.thenCompose(done -> placeChunk(bulk, info, chunk, firstIndex + start, nodes));
+        }
+        return chain;
+    }
+
+    /** Slabs placed in bulk one after the other, so many at a time. */
+    private static final int BULK_CHUNK = 16_384;
+
+    private CompletableFuture<Void> placeChunk(final InitialEvents bulk, final VolumeInfo info, final List<List<String>> plan,
+                                               final int firstIndex, final Map<String, String> nodes)
+    {
         final List<InitialEvents.Initial> initials = new ArrayList<>(plan.size());
         for (int i = 0; i < plan.size(); i++)
         {

@@ -37,6 +37,7 @@ public record VolumeDocument(
      * @param slabsPlaced     slabs with extents (a thin volume places a slab at its first write).
      * @param extentsByState  extents counted by state (IN_SYNC, STALE, ...).
      * @param extentsByNode   extents counted by node.
+     * @param slabs           the layouts of the slabs asked for (by default the first 1,024; {@code ?slabs=}).
      */
     public record Detail(String health, String healthReason, long footprintBytes, String footprint, int slabsPlaced,
                          int slabsUnplaced, Map<String, Integer> extentsByState, Map<String, Integer> extentsByNode,
@@ -59,6 +60,12 @@ public record VolumeDocument(
 
     public static VolumeDocument of(final VolumeDetail detail)
     {
+        return of(detail, SlabRange.ALL);
+    }
+
+    /** The volume with its counts over every slab, and the layouts of the slabs {@code listed} names. */
+    static VolumeDocument of(final VolumeDetail detail, final SlabRange listed)
+    {
         final Map<String, Integer> byState = new TreeMap<>();
         final Map<String, Integer> byNode = new TreeMap<>();
         final List<SlabDocument> slabs = new ArrayList<>();
@@ -73,9 +80,15 @@ public record VolumeDocument(
                 }
                 byState.merge(extent.state().name(), 1, Integer::sum);
                 byNode.merge(extent.node(), 1, Integer::sum);
-                extents.add(new ExtentDocument(extent.copy(), extent.driveId(), extent.node(), extent.state().name()));
+                if (listed.contains(slab.index()))
+                {
+                    extents.add(new ExtentDocument(extent.copy(), extent.driveId(), extent.node(), extent.state().name()));
+                }
             }
-            slabs.add(new SlabDocument(slab.index(), slab.epoch(), extents));
+            if (listed.contains(slab.index()))
+            {
+                slabs.add(new SlabDocument(slab.index(), slab.epoch(), extents));
+            }
         }
         final int placed = detail.slabs().size();
         final VolumeHealth health = VolumeHealth.of(detail.slabs(), detail.info().resiliency().copies());

@@ -52,7 +52,11 @@ final class VolumeRoutes extends AllDirectives
                 post(() -> entity(Unmarshaller.entityToString(), body -> reply(StatusCodes.CREATED, s -> create(s, body)))))),
             pathPrefix(segment -> concat(
                 pathEndOrSingleSlash(() -> concat(
-                    get(() -> reply(StatusCodes.OK, s -> s.show(segment).thenApply(VolumeDocument::of))),
+                    get(() -> parameterOptional("slabs", slabs -> reply(StatusCodes.OK, s ->
+                    {
+                        final SlabRange listed = SlabRange.parse(slabs);
+                        return s.show(segment).thenApply(detail -> VolumeDocument.of(detail, listed));
+                    }))),
                     delete(() -> parameterOptional("force", force -> reply(StatusCodes.OK, s ->
                         s.delete(segment, force.map(f -> f.equals("true") || f.isEmpty()).orElse(false))
                             .thenApply(VolumeDocument::of)))))),

@@ -128,7 +128,7 @@ final class VolumeCommand implements Runnable
             JsonNode volume = null;
             try
             {
-                volume = cluster.call("GET", "/api/v1/volumes/" + name, null, false);
+                volume = cluster.call("GET", "/api/v1/volumes/" + name + "?slabs=none", null, false);
             }
             catch (final CliException notYet)
             {
