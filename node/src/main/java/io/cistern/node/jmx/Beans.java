@@ -102,9 +102,17 @@ final class Beans
             return snapshot.get().drive(id).map(field).orElse(none);
         }
 
-        private DriveMetrics io()
+        /** A figure of this node's I/O on the drive; zero for another node's drive (asking would make it an entry). */
+        private long local(final java.util.function.ToLongFunction<DriveMetrics> figure)
         {
-            return metrics.drive(id);
+            final DriveMetrics io = metrics.drives().get(id);
+            return io == null ? 0 : figure.applyAsLong(io);
+        }
+
+        private double localP99(final Function<DriveMetrics, Latency> latency)
+        {
+            final DriveMetrics io = metrics.drives().get(id);
+            return io == null ? 0 : p99Millis(latency.apply(io));
         }
 
         @Override
@@ -152,49 +160,49 @@ final class Beans
         @Override
         public long getReads()
         {
-            return metrics.drives().containsKey(id) ? io().reads.sum() : 0;
+            return local(io -> io.reads.sum());
         }
 
         @Override
         public long getWrites()
         {
-            return metrics.drives().containsKey(id) ? io().writes.sum() : 0;
+            return local(io -> io.writes.sum());
         }
 
         @Override
         public long getBytesRead()
         {
-            return metrics.drives().containsKey(id) ? io().bytesRead.sum() : 0;
+            return local(io -> io.bytesRead.sum());
         }
 
         @Override
         public long getBytesWritten()
         {
-            return metrics.drives().containsKey(id) ? io().bytesWritten.sum() : 0;
+            return local(io -> io.bytesWritten.sum());
         }
 
         @Override
         public long getIoErrors()
         {
-            return metrics.drives().containsKey(id) ? io().ioErrors.sum() : 0;
+            return local(io -> io.ioErrors.sum());
         }
 
         @Override
         public long getChecksumFailures()
         {
-            return metrics.drives().containsKey(id) ? io().checksumFailures.sum() : 0;
+            return local(io -> io.checksumFailures.sum());
         }
 
         @Override
         public double getReadLatencyP99Millis()
         {
-            return metrics.drives().containsKey(id) ? p99Millis(io().readLatency) : 0;
+            return localP99(io -> io.readLatency);
         }
 
         @Override
         public double getWriteLatencyP99Millis()
         {
-            return metrics.drives().containsKey(id) ? p99Millis(io().writeLatency) : 0;
+            return localP99(io -> io.writeLatency);
         }
 
         @Override

@@ -90,13 +90,19 @@ public final class ClusterReservations implements VolumeReservations, Reservatio
         return states.getOrDefault(volumeId, ReservationState.EMPTY);
     }
 
+    /** Takes {@code state} unless this node has a later version already; returns what it has now. */
+    private ReservationState keepNewer(final long volumeId, final ReservationState state)
+    {
+        return states.merge(volumeId, state, (old, next) -> next.version() >= old.version() ? next : old);
+    }
+
     @Override
     public boolean refresh(final long volumeId)
     {
         try
         {
             final ReservationState state = service.current(volumeId).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            states.merge(volumeId, state, (old, next) -> next.version() >= old.version() ? next : old);
+            keepNewer(volumeId, state);
             return true;
         }
         catch (final InterruptedException ex)
@@ -115,7 +121,7 @@ public final class ClusterReservations implements VolumeReservations, Reservatio
     public CompletionStage<Done> changed(final long volumeId, final ReservationState state, final List<Registration> removed,
                                          final boolean abort)
     {
-        final ReservationState now = states.merge(volumeId, state, (old, next) -> next.version() >= old.version() ? next : old);
+        final ReservationState now = keepNewer(volumeId, state);
         if (now.version() > state.version())
         {
             // An older change reaching a view that a refresh put ahead: the sessions here met its outcome already.
