@@ -126,13 +126,27 @@ public final class NodeGuardian
         return create(localDrives, readJournal, health, volumes, SlabListener.NONE);
     }
 
-    /** @param slabListener told of every slab layout this node's pool view learns (the data plane's layout table). */
     public static Behavior<Command> create(
         final List<DriveInfo> localDrives,
         final Function<ActorSystem<?>, EventsByTagQuery> readJournal,
         final HealthSettings health,
         final VolumeSettings volumes,
         final SlabListener slabListener)
+    {
+        return create(localDrives, readJournal, health, volumes, slabListener, null);
+    }
+
+    /**
+     * @param slabListener     told of every slab layout this node's pool view learns (the data plane's layout table).
+     * @param poolViewSnapshot where the pool view keeps itself between restarts; null to fold the journal at each start.
+     */
+    public static Behavior<Command> create(
+        final List<DriveInfo> localDrives,
+        final Function<ActorSystem<?>, EventsByTagQuery> readJournal,
+        final HealthSettings health,
+        final VolumeSettings volumes,
+        final SlabListener slabListener,
+        final java.nio.file.Path poolViewSnapshot)
     {
         return Behaviors.setup(context ->
         {
@@ -144,7 +158,7 @@ public final class NodeGuardian
                 entity -> io.cistern.actors.reservation.Reservations.create(entity.getEntityId())));
             return Behaviors.receive(Command.class)
                 .onMessage(JournalReady.class, ready ->
-                    started(context, sharding, localDrives, readJournal, health, volumes, slabListener))
+                    started(context, sharding, localDrives, readJournal, health, volumes, slabListener, poolViewSnapshot))
                 .onMessage(GetReadiness.class, get ->
                 {
                     get.replyTo().tell(new Readiness(false, 0, localDrives.size(), "journal not ready yet"));
@@ -171,10 +185,11 @@ public final class NodeGuardian
         final Function<ActorSystem<?>, EventsByTagQuery> readJournal,
         final HealthSettings health,
         final VolumeSettings volumes,
-        final SlabListener slabListener)
+        final SlabListener slabListener,
+        final java.nio.file.Path poolViewSnapshot)
     {
         final ActorRef<PoolView.Command> poolView =
-            context.spawn(PoolView.create(readJournal.apply(context.getSystem()), slabListener), "pool-view");
+            context.spawn(PoolView.create(readJournal.apply(context.getSystem()), slabListener, poolViewSnapshot), "pool-view");
         final ActorRef<HealthMonitor.Command> monitor = ClusterSingleton.get(context.getSystem())
             .init(SingletonActor.of(HealthMonitor.create(poolView, sharding, health), "health-monitor"));
 

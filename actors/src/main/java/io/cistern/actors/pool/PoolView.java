@@ -90,7 +90,18 @@ public final class PoolView
     {
     }
 
+    private enum SnapshotTick implements Command
+    {
+        INSTANCE
+    }
+
+    private record SnapshotWritten(long events, long bytes, long nanos, Throwable failure) implements Command
+    {
+    }
+
     private static final Duration RESUME_AFTER = Duration.ofSeconds(2);
+    /** How often a changed view is written to its snapshot file: what a restart folds again at most. */
+    private static final Duration SNAPSHOT_EVERY = Duration.ofSeconds(30);
     private static final List<String> TAGS = List.of(Drive.TAG, Volume.TAG, Slab.TAG);
 
     private final ActorContext<Command> context;
@@ -104,14 +115,21 @@ public final class PoolView
     private final java.util.Set<Long> deletedVolumes = new java.util.HashSet<>();
     private final Map<String, Offset> offsets = new HashMap<>();
     private final Map<String, UniqueKillSwitch> streams = new HashMap<>();
+    private final java.nio.file.Path snapshotFile;
+    private final ViewSnapshot.StateCodec codec;
+    /** Events folded since the snapshot being written, or last written, was taken. */
+    private long unsnapshotted;
+    private boolean writing;
 
     private PoolView(final ActorContext<Command> context, final TimerScheduler<Command> timers, final EventsByTagQuery query,
-                     final SlabListener slabListener)
+                     final SlabListener slabListener, final java.nio.file.Path snapshotFile)
     {
         this.context = context;
         this.timers = timers;
         this.query = query;
         this.slabListener = slabListener;
+        this.snapshotFile = snapshotFile;
+        this.codec = snapshotFile == null ? null : new SerializedStates(context.getSystem());
     }
 
     public static Behavior<Command> create(final EventsByTagQuery query)
@@ -121,12 +139,116 @@ public final class PoolView
 
     public static Behavior<Command> create(final EventsByTagQuery query, final SlabListener slabListener)
     {
+        return create(query, slabListener, null);
+    }
+
+    /**
+     * @param snapshotFile where this node keeps the view between restarts ({@link ViewSnapshot}); null for none,
+     *                     and the view folds every event at each start.
+     */
+    public static Behavior<Command> create(final EventsByTagQuery query, final SlabListener slabListener,
+                                           final java.nio.file.Path snapshotFile)
+    {
         return Behaviors.setup(context -> Behaviors.withTimers(timers ->
         {
-            final PoolView view = new PoolView(context, timers, query, slabListener);
+            final PoolView view = new PoolView(context, timers, query, slabListener, snapshotFile);
+            if (snapshotFile != null)
+            {
+                view.restore();
+                timers.startTimerWithFixedDelay(SnapshotTick.INSTANCE, SNAPSHOT_EVERY);
+            }
             TAGS.forEach(view::follow);
             return view.behavior();
         }));
+    }
+
+    /** Takes the state of the last snapshot, if there is one this version can read; else the view starts empty. */
+    private void restore()
+    {
+        if (!java.nio.file.Files.exists(snapshotFile))
+        {
+            return;
+        }
+        final long start = System.nanoTime();
+        final ViewSnapshot.Contents contents;
+        try
+        {
+            contents = ViewSnapshot.read(snapshotFile, codec);
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            context.getLog().warn("Setting the pool view's snapshot aside and folding the journal from its start: {}", ex.toString());
+            return;
+        }
+        contents.offsets().forEach((tag, offset) -> offsets.put(tag, Offset.sequence(offset)));
+        contents.drives().forEach((id, state) -> drives.put(id, (Drive.State) state));
+        contents.volumes().forEach((id, state) -> volumes.put(id, (Volume.State) state));
+        deletedVolumes.addAll(contents.deletedVolumes());
+        slabs.restore(contents.slabs());
+        // The data plane's layout table learns what the snapshot knew, as it would have from the events.
+        deletedVolumes.forEach(slabListener::volumeDeleted);
+        for (final Volume.State state : volumes.values())
+        {
+            if (state instanceof Volume.Live live)
+            {
+                slabListener.volumeResized(live.info().volumeId(), live.info().sizeBytes());
+            }
+        }
+        slabs.forEachPlaced(slabListener::placed);
+        context.getLog().info("Pool view restored from its snapshot in {} ms: {} drives, {} volumes, {} slabs, offsets {}",
+            (System.nanoTime() - start) / 1_000_000, drives.size(), volumes.size(), contents.slabCount(), contents.offsets());
+    }
+
+    private void snapshot()
+    {
+        if (unsnapshotted == 0 || writing)
+        {
+            return;
+        }
+        final Map<String, Long> at = new HashMap<>();
+        for (final Map.Entry<String, Offset> offset : offsets.entrySet())
+        {
+            if (!(offset.getValue() instanceof org.apache.pekko.persistence.query.Sequence sequence))
+            {
+                return; // a journal whose offsets are not orderings: nothing to resume from
+            }
+            at.put(offset.getKey(), sequence.value());
+        }
+        final ViewSnapshot.Contents contents = new ViewSnapshot.Contents(at, new HashMap<>(drives), new HashMap<>(volumes),
+            new java.util.HashSet<>(deletedVolumes), slabs.copy());
+        final long events = unsnapshotted;
+        unsnapshotted = 0;
+        writing = true;
+        final java.util.concurrent.Executor blocking = context.getSystem().dispatchers()
+            .lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
+        final long start = System.nanoTime();
+        context.pipeToSelf(java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        {
+            try
+            {
+                return ViewSnapshot.write(snapshotFile, contents, codec);
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }, blocking), (bytes, failure) -> new SnapshotWritten(events, bytes == null ? 0 : bytes, System.nanoTime() - start, failure));
+    }
+
+    private Behavior<Command> onSnapshotWritten(final SnapshotWritten written)
+    {
+        writing = false;
+        if (written.failure() != null)
+        {
+            unsnapshotted += written.events(); // not covered after all: the next tick tries again
+            context.getLog().warn("Writing the pool view's snapshot to {}: {}", snapshotFile, written.failure().toString());
+        }
+        else
+        {
+            context.getLog().debug("Pool view snapshot written: {} bytes in {} ms, {} events since the last",
+                written.bytes(), written.nanos() / 1_000_000, written.events());
+        }
+        return Behaviors.same();
     }
 
     private void follow(final String tag)
@@ -167,6 +289,12 @@ public final class PoolView
                 return Behaviors.same();
             })
             .onMessage(StreamEnded.class, this::onStreamEnded)
+            .onMessageEquals(SnapshotTick.INSTANCE, () ->
+            {
+                snapshot();
+                return Behaviors.same();
+            })
+            .onMessage(SnapshotWritten.class, this::onSnapshotWritten)
             .onMessage(Resume.class, resume ->
             {
                 follow(resume.tag());
@@ -221,6 +349,7 @@ public final class PoolView
             }
         }
         offsets.put(seen.tag(), envelope.offset());
+        unsnapshotted++;
         return Behaviors.same();
     }
 

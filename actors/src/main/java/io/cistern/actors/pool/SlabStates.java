@@ -52,6 +52,26 @@ final class SlabStates
         return state instanceof Slab.Unplaced ? null : state;
     }
 
+    /** A copy the snapshot writer may read while this goes on changing: the arrays are copied, their values are immutable. */
+    Long2ObjectHashMap<Object[]> copy()
+    {
+        final Long2ObjectHashMap<Object[]> copy = new Long2ObjectHashMap<>();
+        final Long2ObjectHashMap<Object[]>.EntryIterator entries = byVolume.entrySet().iterator();
+        while (entries.hasNext())
+        {
+            entries.next();
+            copy.put(entries.getLongKey(), entries.getValue().clone());
+        }
+        return copy;
+    }
+
+    /** Takes the slabs a snapshot held ({@link #copy()}'s shape) as this view's own. */
+    void restore(final Long2ObjectHashMap<Object[]> held)
+    {
+        byVolume.clear();
+        byVolume.putAll(held);
+    }
+
     /** The layout of every placed slab. */
     void forEachPlaced(final Consumer<SlabLayout> action)
     {

@@ -117,7 +117,8 @@ public final class NodeRunner
                     sys -> JournalQueries.of(sys).byTag(),
                     settings.health(),
                     settings.volume(),
-                    dataPlane.slabListener()),
+                    dataPlane.slabListener(),
+                    settings.node().dataDir().resolve("pool-view.snapshot")),
                 PekkoConfig.SYSTEM_NAME,
                 pekko);
         }
