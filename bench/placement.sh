@@ -9,7 +9,7 @@
 # node-2 alone and the whole cluster, and prints the time until each is ready and until node-2's own pool
 # view has every slab again. Not a test.
 #
-#   bench/placement.sh [--slabs 3072] [--slab-size 16M] [--drives 4] [--drive-size G] [--restart] [--data DIR]
+#   bench/placement.sh [--slabs 3072] [--slab-size 16M] [--drives 4] [--drive-size G] [--heap 768m] [--restart] [--data DIR]
 #
 # Needs: curl, python3, jcmd (the JDK); builds Cistern through bin/cistern if needed.
 set -euo pipefail
@@ -21,6 +21,7 @@ data=""
 drives=4
 drive_size=""
 restart=0
+heap=768m
 while [ $# -gt 0 ]; do
   case "$1" in
     --slabs) slabs="$2"; shift 2 ;;
@@ -28,6 +29,7 @@ while [ $# -gt 0 ]; do
     --data) data="$2"; shift 2 ;;
     --drives) drives="$2"; shift 2 ;;
     --drive-size) drive_size="$2"; shift 2 ;;
+    --heap) heap="$2"; shift 2 ;;
     --restart) restart=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -53,7 +55,7 @@ drive_gib=${drive_size:-$(( slabs * slab_mib / drives / 1024 * 3 / 2 + 4 ))}   #
 drive_gib=${drive_gib%G}
 
 echo "== starting a 3-node cluster ($drives drives of ${drive_gib}G each, slabs of $slab_size) in $data"
-"$home/bin/cistern" up --nodes 3 --drives "$drives" --drive-size "${drive_gib}G" --slab-size "$slab_size" --data "$data" \
+"$home/bin/cistern" up --nodes 3 --drives "$drives" --drive-size "${drive_gib}G" --slab-size "$slab_size" --data "$data" --heap "$heap" \
     --port-offset "$offset" | grep -E "ready in"
 
 pids() { python3 -c "import json; print(' '.join(str(n['pid']) for n in json.load(open('$data/cluster.json'))['nodes']))"; }
@@ -117,7 +119,7 @@ if [ "$restart" = 1 ]; then
   kill -TERM "$node2_pid"
   while kill -0 "$node2_pid" 2>/dev/null; do sleep 0.2; done
   start=$(date +%s.%N)
-  cistern node start node-2 >/dev/null
+  cistern node start node-2 --heap "$heap" >/dev/null
   ready=$(date +%s.%N)
   until [ $(( $(placed_on 2 placed-1) + $(placed_on 2 placed-2) )) = "$total" ]; do sleep 0.2; done
   seen=$(date +%s.%N)
@@ -125,7 +127,7 @@ if [ "$restart" = 1 ]; then
   echo "== the whole cluster stopped (cistern down) and started again (cistern up)"
   "$home/bin/cistern" down --data "$data" >/dev/null
   start=$(date +%s.%N)
-  "$home/bin/cistern" up --data "$data" | grep -E "ready in"
+  "$home/bin/cistern" up --data "$data" --heap "$heap" | grep -E "ready in"
   ready=$(date +%s.%N)
   until [ $(( $(placed_on 2 placed-1) + $(placed_on 2 placed-2) )) = "$total" ]; do sleep 0.2; done
   seen=$(date +%s.%N)

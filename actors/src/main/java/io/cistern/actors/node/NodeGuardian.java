@@ -82,6 +82,11 @@ public final class NodeGuardian
     }
 
     /** The journal's tables exist: the node may start reading and writing events. */
+    /** Have the pool view fold everything the journal has now, and tell its slab listener ({@link PoolView.CatchUp}). */
+    public record CatchUpLayouts(long token, ActorRef<PoolView.CaughtUp> replyTo) implements Command
+    {
+    }
+
     public record JournalReady() implements Command
     {
     }
@@ -174,6 +179,11 @@ public final class NodeGuardian
                     add.replyTo().tell(StatusReply.error("the node is still starting (its journal is not ready); try again"));
                     return Behaviors.same();
                 })
+                .onMessage(CatchUpLayouts.class, catchUp ->
+                {
+                    catchUp.replyTo().tell(new PoolView.CaughtUp("the node is still starting (its journal is not ready)"));
+                    return Behaviors.same();
+                })
                 .build();
         });
     }
@@ -250,6 +260,11 @@ public final class NodeGuardian
                 return Behaviors.same();
             })
             .onMessage(JournalReady.class, ready -> Behaviors.same())
+            .onMessage(CatchUpLayouts.class, catchUp ->
+            {
+                poolView.tell(new PoolView.CatchUp(catchUp.token(), catchUp.replyTo()));
+                return Behaviors.same();
+            })
             .onMessage(GetFaults.class, get ->
             {
                 monitor.tell(new HealthMonitor.GetFaults(get.replyTo()));

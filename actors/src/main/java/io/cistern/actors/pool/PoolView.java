@@ -2,8 +2,6 @@ package io.cistern.actors.pool;
 
 import io.cistern.actors.drive.Drive;
 import io.cistern.actors.drive.DriveStatus;
-import io.cistern.actors.volume.Extent;
-import io.cistern.actors.volume.ExtentState;
 import io.cistern.actors.volume.Slab;
 import io.cistern.actors.volume.SlabLayout;
 import io.cistern.actors.volume.Volume;
@@ -11,36 +9,44 @@ import io.cistern.actors.volume.VolumeInfo;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.persistence.query.EventEnvelope;
-import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByTagQuery;
 import org.apache.pekko.persistence.query.javadsl.EventsByTagQuery;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * This node's read-side view of the pool: every drive, volume and slab, folded from the journal's
- * tagged events with the same fold the entities use.
+ * tagged events ({@link PoolState}).
  * <p>
  * Reading the journal rather than asking the entities means the pool can be listed while a node is
  * down: its drives show their persisted state ({@code LOST_COMMUNICATION}) instead of an ask timing out.
  * A drive's allocated bytes are derived here from the placed slabs rather than journalled twice. The
  * view lags the journal by the read journal's refresh interval. If an event stream fails (the database
  * restarts, say) it is started again from the last offset seen.
+ * <p>
+ * With a snapshot file the view is written there every {@link #SNAPSHOT_EVERY} it changed, and a start
+ * reads it and folds only the events after it ({@link ViewSnapshot}).
  */
 public final class PoolView
 {
@@ -78,6 +84,22 @@ public final class PoolView
     {
     }
 
+    /**
+     * Fold every event the journal has now (a read of the journal as of this moment, beside the live
+     * streams), then tell the slab listener ({@link SlabListener#caughtUp}) and answer: one read for the
+     * whole pool, where asking each slab's events would be a million reads.
+     *
+     * @param token passed on to the listener: the greatest of those asked before the read began.
+     */
+    public record CatchUp(long token, ActorRef<CaughtUp> replyTo) implements Command
+    {
+    }
+
+    /** @param failure null when the view caught up; else why not (try again). */
+    public record CaughtUp(String failure)
+    {
+    }
+
     private record Seen(String tag, EventEnvelope envelope) implements Command
     {
     }
@@ -87,6 +109,10 @@ public final class PoolView
     }
 
     private record Resume(String tag) implements Command
+    {
+    }
+
+    private record CatchUpRead(List<CatchUp> waiting, Throwable failure) implements Command
     {
     }
 
@@ -107,27 +133,23 @@ public final class PoolView
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
     private final EventsByTagQuery query;
-    private final SlabListener slabListener;
-    private final Map<String, Drive.State> drives = new HashMap<>();
-    private final Map<String, Volume.State> volumes = new HashMap<>();
-    private final SlabStates slabs = new SlabStates();
-    /** Ids of volumes seen deleted; a volume id is never reused (a new volume of the same name gets a new one). */
-    private final java.util.Set<Long> deletedVolumes = new java.util.HashSet<>();
-    private final Map<String, Offset> offsets = new HashMap<>();
+    private final PoolState state;
     private final Map<String, UniqueKillSwitch> streams = new HashMap<>();
-    private final java.nio.file.Path snapshotFile;
+    private final Path snapshotFile;
     private final ViewSnapshot.StateCodec codec;
     /** Events folded since the snapshot being written, or last written, was taken. */
     private long unsnapshotted;
     private boolean writing;
+    /** Who waits for the catch-up read under way; empty when none is. */
+    private final List<CatchUp> catchingUp = new ArrayList<>();
 
     private PoolView(final ActorContext<Command> context, final TimerScheduler<Command> timers, final EventsByTagQuery query,
-                     final SlabListener slabListener, final java.nio.file.Path snapshotFile)
+                     final SlabListener slabListener, final Path snapshotFile)
     {
         this.context = context;
         this.timers = timers;
         this.query = query;
-        this.slabListener = slabListener;
+        this.state = new PoolState(slabListener);
         this.snapshotFile = snapshotFile;
         this.codec = snapshotFile == null ? null : new SerializedStates(context.getSystem());
     }
@@ -146,8 +168,7 @@ public final class PoolView
      * @param snapshotFile where this node keeps the view between restarts ({@link ViewSnapshot}); null for none,
      *                     and the view folds every event at each start.
      */
-    public static Behavior<Command> create(final EventsByTagQuery query, final SlabListener slabListener,
-                                           final java.nio.file.Path snapshotFile)
+    public static Behavior<Command> create(final EventsByTagQuery query, final SlabListener slabListener, final Path snapshotFile)
     {
         return Behaviors.setup(context -> Behaviors.withTimers(timers ->
         {
@@ -162,10 +183,130 @@ public final class PoolView
         }));
     }
 
+    private void follow(final String tag)
+    {
+        final ActorRef<Command> self = context.getSelf();
+        final Pair<UniqueKillSwitch, CompletionStage<Done>> running = query
+            .eventsByTag(tag, state.offset(tag))
+            .viaMat(KillSwitches.single(), Keep.right())
+            .toMat(Sink.foreach(envelope -> self.tell(new Seen(tag, envelope))), Keep.both())
+            .run(context.getSystem());
+        streams.put(tag, running.first());
+        context.pipeToSelf(running.second(), (done, failure) ->
+            new StreamEnded(tag, failure == null ? "completed" : failure.toString()));
+    }
+
+    private Behavior<Command> behavior()
+    {
+        return Behaviors.receive(Command.class)
+            .onMessage(Seen.class, seen ->
+            {
+                unsnapshotted += state.apply(seen.tag(), seen.envelope()) ? 1 : 0;
+                return Behaviors.same();
+            })
+            .onMessage(GetDrives.class, get ->
+            {
+                get.replyTo().tell(state.drives());
+                return Behaviors.same();
+            })
+            .onMessage(GetVolumes.class, get ->
+            {
+                get.replyTo().tell(state.volumes());
+                return Behaviors.same();
+            })
+            .onMessage(GetSlabs.class, get ->
+            {
+                get.replyTo().tell(state.slabs(get.volumeId()));
+                return Behaviors.same();
+            })
+            .onMessage(GetOrphanSlabs.class, get ->
+            {
+                get.replyTo().tell(new OrphanSlabs(state.orphanSlabs()));
+                return Behaviors.same();
+            })
+            .onMessage(GetAllSlabs.class, get ->
+            {
+                get.replyTo().tell(state.allSlabs());
+                return Behaviors.same();
+            })
+            .onMessage(CatchUp.class, this::onCatchUp)
+            .onMessage(CatchUpRead.class, this::onCatchUpRead)
+            .onMessage(StreamEnded.class, ended ->
+            {
+                context.getLog().warn("The {} event stream ended ({}); resuming from {} in {}", ended.tag(), ended.why(),
+                    state.offset(ended.tag()), RESUME_AFTER);
+                timers.startSingleTimer(new Resume(ended.tag()), RESUME_AFTER);
+                return Behaviors.same();
+            })
+            .onMessage(Resume.class, resume ->
+            {
+                follow(resume.tag());
+                return Behaviors.same();
+            })
+            .onMessageEquals(SnapshotTick.INSTANCE, () ->
+            {
+                snapshot();
+                return Behaviors.same();
+            })
+            .onMessage(SnapshotWritten.class, this::onSnapshotWritten)
+            .onSignal(PostStop.class, stop ->
+            {
+                streams.values().forEach(UniqueKillSwitch::shutdown);
+                return Behaviors.same();
+            })
+            .build();
+    }
+
+    private Behavior<Command> onCatchUp(final CatchUp catchUp)
+    {
+        if (!(query instanceof CurrentEventsByTagQuery current))
+        {
+            catchUp.replyTo().tell(new CaughtUp("the read journal cannot read its current events by tag"));
+            return Behaviors.same();
+        }
+        catchingUp.add(catchUp);
+        if (catchingUp.size() > 1)
+        {
+            return Behaviors.same(); // the read under way answers this one too
+        }
+        // Each tag's current events after what the view has, told as the live stream's are: the fold skips
+        // what it has already, and the read's completion reaches the mailbox after its last event.
+        final ActorRef<Command> self = context.getSelf();
+        CompletableFuture<Done> all = CompletableFuture.completedFuture(Done.getInstance());
+        for (final String tag : TAGS)
+        {
+            final CompletionStage<Done> read = current.currentEventsByTag(tag, state.offset(tag))
+                .runWith(Sink.foreach(envelope -> self.tell(new Seen(tag, envelope))), context.getSystem());
+            all = all.thenCombine(read, (a, b) -> Done.getInstance());
+        }
+        final List<CatchUp> waiting = List.copyOf(catchingUp);
+        context.pipeToSelf(all, (done, failure) -> new CatchUpRead(waiting, failure));
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onCatchUpRead(final CatchUpRead read)
+    {
+        catchingUp.removeAll(read.waiting());
+        if (read.failure() == null)
+        {
+            state.caughtUp(read.waiting().stream().mapToLong(CatchUp::token).max().orElseThrow());
+        }
+        final CaughtUp answer = new CaughtUp(read.failure() == null ? null : read.failure().toString());
+        read.waiting().forEach(asked -> asked.replyTo().tell(answer));
+        if (!catchingUp.isEmpty())
+        {
+            // Asked while the read ran: those need a read that began after they asked.
+            final List<CatchUp> again = List.copyOf(catchingUp);
+            catchingUp.clear();
+            again.forEach(this::onCatchUp);
+        }
+        return Behaviors.same();
+    }
+
     /** Takes the state of the last snapshot, if there is one this version can read; else the view starts empty. */
     private void restore()
     {
-        if (!java.nio.file.Files.exists(snapshotFile))
+        if (!Files.exists(snapshotFile))
         {
             return;
         }
@@ -175,28 +316,14 @@ public final class PoolView
         {
             contents = ViewSnapshot.read(snapshotFile, codec);
         }
-        catch (final java.io.IOException | RuntimeException ex)
+        catch (final IOException | RuntimeException ex)
         {
             context.getLog().warn("Setting the pool view's snapshot aside and folding the journal from its start: {}", ex.toString());
             return;
         }
-        contents.offsets().forEach((tag, offset) -> offsets.put(tag, Offset.sequence(offset)));
-        contents.drives().forEach((id, state) -> drives.put(id, (Drive.State) state));
-        contents.volumes().forEach((id, state) -> volumes.put(id, (Volume.State) state));
-        deletedVolumes.addAll(contents.deletedVolumes());
-        slabs.restore(contents.slabs());
-        // The data plane's layout table learns what the snapshot knew, as it would have from the events.
-        deletedVolumes.forEach(slabListener::volumeDeleted);
-        for (final Volume.State state : volumes.values())
-        {
-            if (state instanceof Volume.Live live)
-            {
-                slabListener.volumeResized(live.info().volumeId(), live.info().sizeBytes());
-            }
-        }
-        slabs.forEachPlaced(slabListener::placed);
+        state.restore(contents);
         context.getLog().info("Pool view restored from its snapshot in {} ms: {} drives, {} volumes, {} slabs, offsets {}",
-            (System.nanoTime() - start) / 1_000_000, drives.size(), volumes.size(), contents.slabCount(), contents.offsets());
+            (System.nanoTime() - start) / 1_000_000, state.driveCount(), state.volumeCount(), contents.slabCount(), contents.offsets());
     }
 
     private void snapshot()
@@ -205,34 +332,28 @@ public final class PoolView
         {
             return;
         }
-        final Map<String, Long> at = new HashMap<>();
-        for (final Map.Entry<String, Offset> offset : offsets.entrySet())
+        final ViewSnapshot.Contents contents = state.contents();
+        if (contents == null)
         {
-            if (!(offset.getValue() instanceof org.apache.pekko.persistence.query.Sequence sequence))
-            {
-                return; // a journal whose offsets are not orderings: nothing to resume from
-            }
-            at.put(offset.getKey(), sequence.value());
+            return; // a journal whose offsets are not orderings: nothing to resume from
         }
-        final ViewSnapshot.Contents contents = new ViewSnapshot.Contents(at, new HashMap<>(drives), new HashMap<>(volumes),
-            new java.util.HashSet<>(deletedVolumes), slabs.copy());
         final long events = unsnapshotted;
         unsnapshotted = 0;
         writing = true;
-        final java.util.concurrent.Executor blocking = context.getSystem().dispatchers()
-            .lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
         final long start = System.nanoTime();
-        context.pipeToSelf(java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        final CompletableFuture<Long> written = CompletableFuture.supplyAsync(() ->
         {
             try
             {
                 return ViewSnapshot.write(snapshotFile, contents, codec);
             }
-            catch (final java.io.IOException ex)
+            catch (final IOException ex)
             {
-                throw new java.io.UncheckedIOException(ex);
+                throw new UncheckedIOException(ex);
             }
-        }, blocking), (bytes, failure) -> new SnapshotWritten(events, bytes == null ? 0 : bytes, System.nanoTime() - start, failure));
+        }, context.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
+        context.pipeToSelf(written, (bytes, failure) ->
+            new SnapshotWritten(events, bytes == null ? 0 : bytes, System.nanoTime() - start, failure));
     }
 
     private Behavior<Command> onSnapshotWritten(final SnapshotWritten written)
@@ -248,169 +369,6 @@ public final class PoolView
             context.getLog().debug("Pool view snapshot written: {} bytes in {} ms, {} events since the last",
                 written.bytes(), written.nanos() / 1_000_000, written.events());
         }
-        return Behaviors.same();
-    }
-
-    private void follow(final String tag)
-    {
-        final ActorRef<Command> self = context.getSelf();
-        final Pair<UniqueKillSwitch, CompletionStage<Done>> running = query
-            .eventsByTag(tag, offsets.getOrDefault(tag, Offset.noOffset()))
-            .viaMat(KillSwitches.single(), Keep.right())
-            .toMat(Sink.foreach(envelope -> self.tell(new Seen(tag, envelope))), Keep.both())
-            .run(context.getSystem());
-        streams.put(tag, running.first());
-        context.pipeToSelf(running.second(), (done, failure) ->
-            new StreamEnded(tag, failure == null ? "completed" : failure.toString()));
-    }
-
-    private Behavior<Command> behavior()
-    {
-        return Behaviors.receive(Command.class)
-            .onMessage(Seen.class, this::onSeen)
-            .onMessage(GetDrives.class, this::onGetDrives)
-            .onMessage(GetVolumes.class, this::onGetVolumes)
-            .onMessage(GetSlabs.class, this::onGetSlabs)
-            .onMessage(GetOrphanSlabs.class, get ->
-            {
-                final List<SlabLayout> orphans = new ArrayList<>();
-                for (final long volumeId : deletedVolumes)
-                {
-                    slabs.forEachPlaced(volumeId, orphans::add);
-                }
-                get.replyTo().tell(new OrphanSlabs(orphans));
-                return Behaviors.same();
-            })
-            .onMessage(GetAllSlabs.class, get ->
-            {
-                final List<SlabLayout> placed = new ArrayList<>();
-                slabs.forEachPlaced(placed::add);
-                get.replyTo().tell(placed);
-                return Behaviors.same();
-            })
-            .onMessage(StreamEnded.class, this::onStreamEnded)
-            .onMessageEquals(SnapshotTick.INSTANCE, () ->
-            {
-                snapshot();
-                return Behaviors.same();
-            })
-            .onMessage(SnapshotWritten.class, this::onSnapshotWritten)
-            .onMessage(Resume.class, resume ->
-            {
-                follow(resume.tag());
-                return Behaviors.same();
-            })
-            .onSignal(PostStop.class, stop ->
-            {
-                streams.values().forEach(UniqueKillSwitch::shutdown);
-                return Behaviors.same();
-            })
-            .build();
-    }
-
-    private Behavior<Command> onSeen(final Seen seen)
-    {
-        final EventEnvelope envelope = seen.envelope();
-        final Object event = envelope.event();
-        final String id = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
-        if (event instanceof Drive.Event e)
-        {
-            drives.put(id, Drive.apply(drives.getOrDefault(id, new Drive.Unregistered()), e));
-        }
-        else if (event instanceof Volume.Event e)
-        {
-            final Volume.State before = volumes.getOrDefault(id, new Volume.Absent());
-            volumes.put(id, Volume.apply(before, e));
-            if (e instanceof Volume.Deleted && before instanceof Volume.Live live)
-            {
-                deletedVolumes.add(live.info().volumeId());
-                slabListener.volumeDeleted(live.info().volumeId());
-            }
-            else if (e instanceof Volume.Resized resized && before instanceof Volume.Live live)
-            {
-                slabListener.volumeResized(live.info().volumeId(), resized.sizeBytes());
-            }
-        }
-        else if (event instanceof Slab.Event e)
-        {
-            // The entity id is the volume's id in hex and the slab's index (Slab.entityId).
-            final int dash = id.lastIndexOf('-');
-            final long volumeId = Long.parseUnsignedLong(id, 0, dash, 16);
-            final int index = Integer.parseInt(id, dash + 1, id.length(), 10);
-            final Slab.State next = Slab.apply(slabs.get(volumeId, index), e);
-            slabs.put(volumeId, index, next);
-            if (next instanceof Slab.Active active)
-            {
-                slabListener.placed(active.layout());
-            }
-            else if (e instanceof Slab.Freed freed)
-            {
-                slabListener.freed(freed.volumeId(), freed.index());
-            }
-        }
-        offsets.put(seen.tag(), envelope.offset());
-        unsnapshotted++;
-        return Behaviors.same();
-    }
-
-    private Behavior<Command> onGetDrives(final GetDrives get)
-    {
-        final Map<String, Long> allocated = new HashMap<>();
-        slabs.forEachPlaced(layout ->
-        {
-            for (final Extent extent : layout.extents())
-            {
-                if (extent.state() == ExtentState.RETIRED)
-                {
-                    continue; // handed over: its node deletes the file, the space is free again
-                }
-                allocated.merge(extent.driveId(), layout.extentBytes(), Long::sum);
-            }
-        });
-        final List<DriveStatus> known = new ArrayList<>();
-        for (final Map.Entry<String, Drive.State> entry : drives.entrySet())
-        {
-            if (entry.getValue() instanceof Drive.Known drive)
-            {
-                final DriveStatus s = drive.status();
-                known.add(new DriveStatus(s.info(), s.incarnation(), s.health(), s.detail(), s.sinceMillis(),
-                    allocated.getOrDefault(entry.getKey(), 0L)));
-            }
-        }
-        known.sort(Comparator.comparing((DriveStatus s) -> s.info().node()).thenComparing(s -> s.info().path()));
-        get.replyTo().tell(known);
-        return Behaviors.same();
-    }
-
-    private Behavior<Command> onGetVolumes(final GetVolumes get)
-    {
-        final List<VolumeInfo> live = new ArrayList<>();
-        for (final Volume.State state : volumes.values())
-        {
-            if (state instanceof Volume.Live volume)
-            {
-                live.add(volume.info());
-            }
-        }
-        live.sort(Comparator.comparing(VolumeInfo::name));
-        get.replyTo().tell(live);
-        return Behaviors.same();
-    }
-
-    private Behavior<Command> onGetSlabs(final GetSlabs get)
-    {
-        final List<SlabLayout> placed = new ArrayList<>();
-        slabs.forEachPlaced(get.volumeId(), placed::add);
-        placed.sort(Comparator.comparingInt(SlabLayout::index));
-        get.replyTo().tell(placed);
-        return Behaviors.same();
-    }
-
-    private Behavior<Command> onStreamEnded(final StreamEnded ended)
-    {
-        context.getLog().warn("The {} event stream ended ({}); resuming from {} in {}", ended.tag(), ended.why(),
-            offsets.get(ended.tag()), RESUME_AFTER);
-        timers.startSingleTimer(new Resume(ended.tag()), RESUME_AFTER);
         return Behaviors.same();
     }
 }

@@ -31,6 +31,23 @@ public interface SlabListener
     {
     }
 
+    /** The pool view's layouts, as a catch-up left them. */
+    interface Layouts
+    {
+        /** The slab's layout if it is placed, else null. */
+        SlabLayout placed(long volumeId, int index);
+    }
+
+    /**
+     * The pool view has folded every event the journal had when a catch-up ({@link PoolView.CatchUp}) began:
+     * {@code layouts} is the journal's word on every slab as of then. Called on the view's actor thread.
+     *
+     * @param token the greatest token of the catch-ups asked before the read began.
+     */
+    default void caughtUp(final Layouts layouts, final long token)
+    {
+    }
+
     /** A volume grew: its open sessions see the new size from now on. */
     default void volumeResized(final long volumeId, final long sizeBytes)
     {

@@ -102,6 +102,7 @@ public final class LayoutTable implements SlabListener
     }
 
     /** A floor no layout reaches: the table knows the slab but distrusts it until an entity confirms it. */
+    private long distrusts;
     private static final long DISTRUSTED = Long.MAX_VALUE;
     private volatile PauseWatch pauseWatch;
 
@@ -129,51 +130,76 @@ public final class LayoutTable implements SlabListener
      * journal, folded) says what it is now. Not the Slab entity: if this node was downed while it stood
      * still, the entity it hosts is a stale leftover, and another node runs the real one. Idempotent.
      */
-    public synchronized void distrust()
+    public synchronized long distrust()
     {
+        distrusts++;
         final Long2ObjectHashMap<long[]> next = new Long2ObjectHashMap<>();
+        floors.forEachLong(next::put);
         byVolume.forEachLong((volumeId, slabs) ->
         {
-            final long[] all = new long[slabs.length];
-            java.util.Arrays.fill(all, DISTRUSTED);
+            // What it knew is distrusted; a fence on a slab it knows no layout of stays as it was.
+            final long[] before = next.getOrDefault(volumeId, NO_FLOORS);
+            final long[] all = Arrays.copyOf(before, Math.max(before.length, slabs.length));
+            for (int index = 0; index < slabs.length; index++)
+            {
+                all[index] = slabs[index] != null ? DISTRUSTED : all[index];
+            }
             next.put(volumeId, all);
         });
         floors = next;
+        return distrusts;
+    }
+
+    /** How many times the table has distrusted what it knew: a catch-up asked at this count may confirm it. */
+    public synchronized long distrusts()
+    {
+        return distrusts;
     }
 
     /**
-     * A layout as the journal has it now (the slab's events folded): it ends a distrust of the slab (a fence
-     * to a newer epoch stays), and is placed like any other.
+     * Confirms every distrusted slab at once from the journal's word on it ({@code journal}, the pool view
+     * caught up with a read that began after {@link #distrust()} number {@code token}): a layout it has is
+     * placed and trusted, a slab it does not have is forgotten. One pass over the table and one publication,
+     * where confirming slabs one by one copied the table once each.
+     *
+     * @return how many slabs were confirmed; -1 if the table was distrusted again since (that distrust's own
+     *         catch-up confirms it).
      */
-    public synchronized void confirmed(final SlabLayout layout)
+    public synchronized int confirmAll(final io.cistern.actors.pool.SlabListener.Layouts journal, final long token)
     {
-        final long[] known = floors.get(layout.volumeId());
-        if (known != null && layout.index() < known.length && known[layout.index()] == DISTRUSTED)
+        if (token != distrusts)
         {
-            final long[] updated = known.clone();
-            updated[layout.index()] = layout.epoch();
-            final Long2ObjectHashMap<long[]> next = new Long2ObjectHashMap<>();
-            floors.forEachLong(next::put);
-            next.put(layout.volumeId(), updated);
-            floors = next;
+            return -1;
         }
-        placed(layout);
-    }
-
-    /** The journal says the slab is not placed (freed): nothing to distrust any more. */
-    public synchronized void confirmedFreed(final long volumeId, final int index)
-    {
-        final long[] known = floors.get(volumeId);
-        if (known != null && index < known.length && known[index] == DISTRUSTED)
+        final Long2ObjectHashMap<long[]> next = new Long2ObjectHashMap<>();
+        final int[] confirmed = {0};
+        floors.forEachLong((volumeId, known) ->
         {
-            final long[] updated = known.clone();
-            updated[index] = 0;
-            final Long2ObjectHashMap<long[]> next = new Long2ObjectHashMap<>();
-            floors.forEachLong(next::put);
-            next.put(volumeId, updated);
-            floors = next;
-        }
-        freed(volumeId, index);
+            long[] updated = null;
+            for (int index = 0; index < known.length; index++)
+            {
+                if (known[index] != DISTRUSTED)
+                {
+                    continue;
+                }
+                updated = updated == null ? known.clone() : updated;
+                final SlabLayout layout = journal.placed(volumeId, index);
+                if (layout != null)
+                {
+                    updated[index] = layout.epoch();
+                    placed(layout);
+                }
+                else
+                {
+                    updated[index] = 0;
+                    freed(volumeId, index);
+                }
+                confirmed[0]++;
+            }
+            next.put(volumeId, updated == null ? known : updated);
+        });
+        floors = next;
+        return confirmed[0];
     }
 
     /** Whether a slab's layout is distrusted since a pause and not yet confirmed by the journal. */
@@ -181,23 +207,6 @@ public final class LayoutTable implements SlabListener
     {
         final long[] known = floors.get(volumeId);
         return known != null && index < known.length && known[index] == DISTRUSTED;
-    }
-
-    /** The slabs this node knows a layout of, trusted or not: what a revalidation after a pause asks about. */
-    public java.util.List<long[]> knownSlabs()
-    {
-        final java.util.List<long[]> known = new java.util.ArrayList<>();
-        byVolume.forEachLong((volumeId, slabs) ->
-        {
-            for (int index = 0; index < slabs.length; index++)
-            {
-                if (slabs[index] != null)
-                {
-                    known.add(new long[] {volumeId, index});
-                }
-            }
-        });
-        return known;
     }
 
     /**

@@ -10,11 +10,8 @@ import io.cistern.node.data.DriveFailures;
 import io.cistern.node.data.LayoutTable;
 import io.cistern.node.data.LocalExtents;
 import io.cistern.node.data.NodeDrives;
-import io.cistern.actors.volume.Slab;
 import io.cistern.node.data.PauseWatch;
 import io.cistern.node.data.PeerStreams;
-import io.cistern.actors.persistence.JournalQueries;
-import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
 import io.cistern.node.data.PeerRoutes;
 import io.cistern.node.metrics.MetricsRegistry;
 import io.cistern.node.volume.ClusterVolumes;
@@ -150,6 +147,16 @@ final class DataPlane implements AutoCloseable
             }
 
             @Override
+            public void caughtUp(final Layouts journal, final long token)
+            {
+                final int confirmed = layouts.confirmAll(journal, token);
+                if (confirmed >= 0)
+                {
+                    LOG.info("{} slab layouts confirmed with the journal after this node stood still", confirmed);
+                }
+            }
+
+            @Override
             public void volumeResized(final long volumeId, final long sizeBytes)
             {
                 layouts.volumeResized(volumeId, sizeBytes);
@@ -227,13 +234,12 @@ final class DataPlane implements AutoCloseable
             system.tell(new NodeGuardian.DriveFailed(drive, reason));
             markStale(volumes, drive);
         });
-        // After the process stood still, the layouts it knew are confirmed with their Slab entities before
+        // After the process stood still, the layouts it knew are confirmed with the journal before
         // they are used again: other nodes may have marked copies here stale meanwhile.
         pauseWatch = new PauseWatch(() ->
         {
-            LOG.warn("This node stood still for more than a second; its slab layouts are checked with their entities before use");
-            layouts.distrust();
-            revalidate(system);
+            LOG.warn("This node stood still for more than a second; its slab layouts are confirmed with the journal before use");
+            revalidate(system, layouts.distrust());
         });
         layouts.watchPauses(pauseWatch);
         probeThread = Executors.newSingleThreadScheduledExecutor(daemon("drive-probe"));
@@ -246,52 +252,23 @@ final class DataPlane implements AutoCloseable
     }
 
     /**
-     * Confirms every distrusted layout from the journal: the slab's events folded as its entity would, so a
-     * stale leftover of the entity on this node (if it was downed while it stood still) has no say. Slabs
-     * that could not be read are tried again a second later.
+     * Confirms every distrusted layout from the journal: the pool view reads what the journal has now and
+     * the layout table takes its word on every slab at once ({@link LayoutTable#confirmAll}), so a stale
+     * leftover of a Slab entity on this node (if it was downed while it stood still) has no say. Tried again
+     * a second later if the view could not catch up, unless the node stood still again meanwhile (that
+     * pause's own catch-up follows).
      */
-    /** Slabs whose events are read at once when layouts are confirmed after a pause. */
-    private static final int REVALIDATIONS_AT_ONCE = 16;
-
-    private void revalidate(final ActorSystem<?> system)
+    private void revalidate(final ActorSystem<NodeGuardian.Command> system, final long token)
     {
-        final CurrentEventsByPersistenceIdQuery journal = JournalQueries.of(system).byEntity();
-        final java.util.concurrent.atomic.AtomicBoolean missed = new java.util.concurrent.atomic.AtomicBoolean();
-        // A few slabs at a time: a node knows every slab of the pool, and a query each at once (tens of
-        // thousands of streams) filled the heap, and the collector's pauses set the watch off again.
-        org.apache.pekko.stream.javadsl.Source.from(layouts.knownSlabs())
-            .filter(slab -> layouts.isDistrusted(slab[0], (int)slab[1]))
-            .mapAsyncUnordered(REVALIDATIONS_AT_ONCE, slab ->
+        AskPattern.<NodeGuardian.Command, io.cistern.actors.pool.PoolView.CaughtUp>ask(
+                system, replyTo -> new NodeGuardian.CatchUpLayouts(token, replyTo), Duration.ofSeconds(60), system.scheduler())
+            .whenComplete((caughtUp, failure) ->
             {
-                final long volumeId = slab[0];
-                final int index = (int)slab[1];
-                return journal.currentEventsByPersistenceId(Slab.ENTITY_TYPE_KEY.name() + "|" + Slab.entityId(volumeId, index),
-                        0, Long.MAX_VALUE)
-                    .runFold((Slab.State)new Slab.Unplaced(), (state, envelope) -> envelope.event() instanceof Slab.Event e ?
-                        Slab.apply(state, e) : state, system)
-                    .handle((state, failure) ->
-                    {
-                        if (state instanceof Slab.Active active)
-                        {
-                            layouts.confirmed(active.layout());
-                        }
-                        else if (state != null)
-                        {
-                            layouts.confirmedFreed(volumeId, index);
-                        }
-                        else
-                        {
-                            missed.set(true);
-                        }
-                        return slab;
-                    });
-            })
-            .runWith(org.apache.pekko.stream.javadsl.Sink.ignore(), system)
-            .whenComplete((done, failure) ->
-            {
-                if ((missed.get() || failure != null) && probeThread != null)
+                final String why = failure != null ? failure.toString() : caughtUp.failure();
+                if (why != null && layouts.distrusts() == token && probeThread != null)
                 {
-                    probeThread.schedule(() -> revalidate(system), 1, TimeUnit.SECONDS);
+                    LOG.warn("The slab layouts could not be confirmed with the journal ({}); trying again in a second", why);
+                    probeThread.schedule(() -> revalidate(system, token), 1, TimeUnit.SECONDS);
                 }
             });
     }

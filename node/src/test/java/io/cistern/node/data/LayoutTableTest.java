@@ -47,18 +47,28 @@ class LayoutTableTest
         final LayoutTable table = new LayoutTable();
         table.placed(layout(0, 1));
         table.placed(layout(1, 3));
-        table.distrust();
+        table.placed(layout(2, 1));
+        final long token = table.distrust();
         assertNull(table.get(9, 0));
         assertNull(table.get(9, 1));
         assertTrue(table.isDistrusted(9, 0));
         table.placed(layout(0, 2));
         assertNull(table.get(9, 0), "news from the view or an entity is not confirmation");
-        final SlabLayout confirmed = layout(0, 2);
-        table.confirmed(confirmed);
-        assertSame(confirmed, table.get(9, 0));
-        assertFalse(table.isDistrusted(9, 0));
-        assertNull(table.get(9, 1), "slab 1 still waits for its entity");
-        assertEquals(2, table.knownSlabs().size());
+
+        // The journal has slab 0 at epoch 2, slab 1 as it was, and slab 2 freed meanwhile.
+        final SlabLayout zero = layout(0, 2);
+        final SlabLayout one = layout(1, 3);
+        final java.util.Map<Integer, SlabLayout> journal = java.util.Map.of(0, zero, 1, one);
+        assertEquals(-1, table.confirmAll((volume, index) -> journal.get(index), token - 1),
+            "a catch-up asked before the last pause confirms nothing");
+        assertTrue(table.isDistrusted(9, 0));
+        assertEquals(3, table.confirmAll((volume, index) -> journal.get(index), token));
+        assertSame(zero, table.get(9, 0));
+        assertSame(one, table.get(9, 1));
+        assertFalse(table.isDistrusted(9, 1));
+        assertNull(table.get(9, 2), "freed in the journal: forgotten");
+        assertFalse(table.isDistrusted(9, 2));
+        assertEquals(0, table.confirmAll((volume, index) -> null, token), "nothing is distrusted any more");
     }
 
     @Test
