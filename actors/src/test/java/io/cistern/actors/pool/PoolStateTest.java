@@ -1,0 +1,102 @@
+package io.cistern.actors.pool;
+
+import io.cistern.actors.volume.Extent;
+import io.cistern.actors.volume.ExtentState;
+import io.cistern.actors.volume.Slab;
+import io.cistern.actors.volume.SlabLayout;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.Offset;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The pool view's fold: events folded once however many reads bring them, snapshots read back into it. */
+class PoolStateTest
+{
+    private static final long VOLUME = 0x42L;
+
+    /** What the listener heard. */
+    private static final class Heard implements SlabListener
+    {
+        final List<SlabLayout> placed = new ArrayList<>();
+        final List<Integer> freed = new ArrayList<>();
+        long caughtUpToken = -1;
+        SlabListener.Layouts caughtUp;
+
+        @Override
+        public void placed(final SlabLayout layout)
+        {
+            placed.add(layout);
+        }
+
+        @Override
+        public void freed(final long volumeId, final int index)
+        {
+            freed.add(index);
+        }
+
+        @Override
+        public void caughtUp(final Layouts layouts, final long token)
+        {
+            caughtUp = layouts;
+            caughtUpToken = token;
+        }
+    }
+
+    private static SlabLayout layout(final int index, final long epoch)
+    {
+        return new SlabLayout(VOLUME, index, epoch, 1L << 20, new ArrayList<>(List.of(
+            new Extent(0, "d1", "node-1", ExtentState.IN_SYNC), new Extent(1, "d2", "node-2", ExtentState.IN_SYNC))));
+    }
+
+    private static EventEnvelope envelope(final long ordering, final int index, final long sequenceNr, final Slab.Event event)
+    {
+        return new EventEnvelope(Offset.sequence(ordering), Slab.persistenceId(VOLUME, index), sequenceNr, event, 0L);
+    }
+
+    @Test
+    void anEventBroughtTwiceIsFoldedOnce()
+    {
+        final Heard heard = new Heard();
+        final PoolState state = new PoolState(heard);
+        assertTrue(state.apply(Slab.TAG, envelope(5, 0, 1, new Slab.Placed(layout(0, 1)))));
+        assertTrue(state.apply(Slab.TAG, envelope(6, 1, 1, new Slab.Placed(layout(1, 1)))));
+        assertTrue(state.apply(Slab.TAG, envelope(9, 1, 2, new Slab.Freed(VOLUME, 1))));
+        // A catch-up read from an older offset brings them again: nothing changes.
+        assertFalse(state.apply(Slab.TAG, envelope(6, 1, 1, new Slab.Placed(layout(1, 1)))));
+        assertFalse(state.apply(Slab.TAG, envelope(9, 1, 2, new Slab.Freed(VOLUME, 1))));
+        assertEquals(Offset.sequence(9), state.offset(Slab.TAG));
+        assertEquals(2, heard.placed.size());
+        assertEquals(List.of(1), heard.freed);
+        assertEquals(1, state.allSlabs().size());
+
+        state.caughtUp(7);
+        assertEquals(7, heard.caughtUpToken);
+        assertEquals(layout(0, 1), heard.caughtUp.placed(VOLUME, 0));
+        assertNull(heard.caughtUp.placed(VOLUME, 1), "freed");
+        assertNull(heard.caughtUp.placed(VOLUME, 5), "never placed");
+    }
+
+    @Test
+    void aSnapshotReadBackTellsTheListenerWhatTheEventsWould()
+    {
+        final PoolState before = new PoolState(SlabListener.NONE);
+        before.apply(Slab.TAG, envelope(3, 0, 1, new Slab.Placed(layout(0, 1))));
+        before.apply(Slab.TAG, envelope(4, 2, 1, new Slab.Placed(layout(2, 1))));
+
+        final Heard heard = new Heard();
+        final PoolState after = new PoolState(heard);
+        after.restore(before.contents());
+        assertEquals(List.of(layout(0, 1), layout(2, 1)), heard.placed);
+        assertEquals(Offset.sequence(4), after.offset(Slab.TAG));
+        assertFalse(after.apply(Slab.TAG, envelope(4, 2, 1, new Slab.Placed(layout(2, 1)))), "the snapshot had it");
+        assertTrue(after.apply(Slab.TAG, envelope(8, 2, 2, new Slab.Freed(VOLUME, 2))));
+        assertEquals(List.of(layout(0, 1)), after.allSlabs());
+    }
+}
