@@ -119,9 +119,11 @@ public final class LayoutTable implements SlabListener
     public void checkPause()
     {
         final PauseWatch watch = pauseWatch;
-        if (watch != null && watch.pausedNow())
+        if (watch != null)
         {
-            distrust();
+            // Reported through the watch, whose report distrusts the table and asks for its confirmation:
+            // a distrust of its own here would be one that no confirmation answers.
+            watch.checkNow();
         }
     }
 

@@ -8,8 +8,8 @@ import java.util.concurrent.locks.LockSupport;
  * nodes may have marked its copies stale and fenced it, and its layout table may say otherwise; so after a
  * pause the table distrusts what it knew until the Slab entities confirm it (docs/architecture.md,
  * Invariants). A thread ticks every {@link #TICK_NS}; a gap longer than {@link #PAUSE_NS} is a pause. The
- * data path also asks {@link #pausedNow()} before it trusts the table, so a request served the moment the
- * process resumes cannot slip in before the watch thread reports.
+ * data path also calls {@link #checkNow()} before it trusts the table, so a request served the moment the
+ * process resumes cannot slip in before the pause is reported.
  */
 public final class PauseWatch implements AutoCloseable
 {
@@ -30,10 +30,31 @@ public final class PauseWatch implements AutoCloseable
         this.thread.start();
     }
 
-    /** Whether the process has just stood still longer than a pause and the watch has not reported it yet. */
-    public boolean pausedNow()
+    /**
+     * Reports a pause the watch thread has not reported yet, before the data path trusts the table: the
+     * request served the moment the process resumes waits for the report (the table distrusted, its
+     * confirmation asked for). Each pause is reported once, by whichever thread notices it first.
+     *
+     * @return whether the process had just stood still.
+     */
+    public boolean checkNow()
     {
-        return System.nanoTime() - lastTick > PAUSE_NS;
+        final long now = System.nanoTime();
+        if (now - lastTick > PAUSE_NS)
+        {
+            report(now);
+            return true;
+        }
+        return false;
+    }
+
+    private synchronized void report(final long now)
+    {
+        if (now - lastTick > PAUSE_NS)
+        {
+            onPause.run();
+            lastTick = now;
+        }
     }
 
     private void watch()
@@ -44,9 +65,12 @@ public final class PauseWatch implements AutoCloseable
             final long now = System.nanoTime();
             if (now - lastTick > PAUSE_NS)
             {
-                onPause.run();
+                report(now);
             }
-            lastTick = now;
+            else
+            {
+                lastTick = now;
+            }
         }
     }
 
