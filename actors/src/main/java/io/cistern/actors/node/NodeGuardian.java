@@ -81,12 +81,12 @@ public final class NodeGuardian
     {
     }
 
-    /** The journal's tables exist: the node may start reading and writing events. */
     /** Have the pool view fold everything the journal has now, and tell its slab listener ({@link PoolView.CatchUp}). */
     public record CatchUpLayouts(long token, ActorRef<PoolView.CaughtUp> replyTo) implements Command
     {
     }
 
+    /** The journal's tables exist: the node may start reading and writing events. */
     public record JournalReady() implements Command
     {
     }
@@ -128,17 +128,7 @@ public final class NodeGuardian
         final HealthSettings health,
         final VolumeSettings volumes)
     {
-        return create(localDrives, readJournal, health, volumes, SlabListener.NONE);
-    }
-
-    public static Behavior<Command> create(
-        final List<DriveInfo> localDrives,
-        final Function<ActorSystem<?>, EventsByTagQuery> readJournal,
-        final HealthSettings health,
-        final VolumeSettings volumes,
-        final SlabListener slabListener)
-    {
-        return create(localDrives, readJournal, health, volumes, slabListener, null);
+        return create(localDrives, readJournal, health, volumes, SlabListener.NONE, null);
     }
 
     /**
@@ -153,6 +143,8 @@ public final class NodeGuardian
         final SlabListener slabListener,
         final java.nio.file.Path poolViewSnapshot)
     {
+        final Function<ActorSystem<?>, Behavior<PoolView.Command>> poolView =
+            system -> PoolView.create(readJournal.apply(system), slabListener, poolViewSnapshot);
         return Behaviors.setup(context ->
         {
             final ClusterSharding sharding = ClusterSharding.get(context.getSystem());
@@ -163,7 +155,7 @@ public final class NodeGuardian
                 entity -> io.cistern.actors.reservation.Reservations.create(entity.getEntityId())));
             return Behaviors.receive(Command.class)
                 .onMessage(JournalReady.class, ready ->
-                    started(context, sharding, localDrives, readJournal, health, volumes, slabListener, poolViewSnapshot))
+                    started(context, sharding, localDrives, poolView, health, volumes))
                 .onMessage(GetReadiness.class, get ->
                 {
                     get.replyTo().tell(new Readiness(false, 0, localDrives.size(), "journal not ready yet"));
@@ -192,14 +184,11 @@ public final class NodeGuardian
         final ActorContext<Command> context,
         final ClusterSharding sharding,
         final List<DriveInfo> localDrives,
-        final Function<ActorSystem<?>, EventsByTagQuery> readJournal,
+        final Function<ActorSystem<?>, Behavior<PoolView.Command>> poolViewBehavior,
         final HealthSettings health,
-        final VolumeSettings volumes,
-        final SlabListener slabListener,
-        final java.nio.file.Path poolViewSnapshot)
+        final VolumeSettings volumes)
     {
-        final ActorRef<PoolView.Command> poolView =
-            context.spawn(PoolView.create(readJournal.apply(context.getSystem()), slabListener, poolViewSnapshot), "pool-view");
+        final ActorRef<PoolView.Command> poolView = context.spawn(poolViewBehavior.apply(context.getSystem()), "pool-view");
         final ActorRef<HealthMonitor.Command> monitor = ClusterSingleton.get(context.getSystem())
             .init(SingletonActor.of(HealthMonitor.create(poolView, sharding, health), "health-monitor"));
 

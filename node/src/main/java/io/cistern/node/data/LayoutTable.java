@@ -101,9 +101,10 @@ public final class LayoutTable implements SlabListener
         }
     }
 
-    /** A floor no layout reaches: the table knows the slab but distrusts it until an entity confirms it. */
-    private long distrusts;
+    /** A floor no layout reaches: the table knows the slab but distrusts it until the journal confirms it. */
     private static final long DISTRUSTED = Long.MAX_VALUE;
+    /** How many times the table was distrusted: the token a confirmation must carry. */
+    private long distrusts;
     private volatile PauseWatch pauseWatch;
 
     /** The watch whose pauses make this table distrust what it knew ({@link #checkPause()}). */
@@ -128,9 +129,11 @@ public final class LayoutTable implements SlabListener
     }
 
     /**
-     * After a pause: every layout known reads as unknown until {@link #confirmed} (the slab's events in the
-     * journal, folded) says what it is now. Not the Slab entity: if this node was downed while it stood
-     * still, the entity it hosts is a stale leftover, and another node runs the real one. Idempotent.
+     * After a pause: every layout known reads as unknown until {@link #confirmAll} (the journal, read by the
+     * pool view) says what it is now. Not the Slab entity: if this node was downed while it stood still, the
+     * entity it hosts is a stale leftover, and another node runs the real one.
+     *
+     * @return the token a confirmation of this distrust carries.
      */
     public synchronized long distrust()
     {

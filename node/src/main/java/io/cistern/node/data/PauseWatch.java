@@ -6,7 +6,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Notices that this process stood still: SIGSTOP, a long GC pause, a frozen VM. While it stood, other
  * nodes may have marked its copies stale and fenced it, and its layout table may say otherwise; so after a
- * pause the table distrusts what it knew until the Slab entities confirm it (docs/architecture.md,
+ * pause the table distrusts what it knew until the journal confirms it (docs/architecture.md,
  * Invariants). A thread ticks every {@link #TICK_NS}; a gap longer than {@link #PAUSE_NS} is a pause. The
  * data path also calls {@link #checkNow()} before it trusts the table, so a request served the moment the
  * process resumes cannot slip in before the pause is reported.
