@@ -86,14 +86,21 @@ class JournalMembershipTest
 
     private ReplicatedLog leader()
     {
-        Awaitility.await("a leader").atMost(PATIENCE).until(() -> running.values().stream().anyMatch(ReplicatedLog::leads));
-        return running.values().stream().filter(ReplicatedLog::leads).findFirst().orElseThrow();
+        return Awaitility.await("a leader").atMost(PATIENCE)
+            .until(() -> running.values().stream().filter(ReplicatedLog::leads).findFirst(), Optional::isPresent)
+            .orElseThrow();
     }
 
+    /**
+     * The members as a leader sees them, read once: asking for the leader and then for its members again
+     * may meet another leader, or one in the middle of a reconfiguration (members not yet stable).
+     */
     private Members membersOnLeader()
     {
-        Awaitility.await("a stable configuration").atMost(PATIENCE).until(() -> leader().members().isPresent());
-        return leader().members().orElseThrow();
+        return Awaitility.await("a leader with a stable configuration").atMost(PATIENCE)
+            .until(() -> running.values().stream().filter(ReplicatedLog::leads).findFirst().flatMap(ReplicatedLog::members),
+                Optional::isPresent)
+            .orElseThrow();
     }
 
     @Test
