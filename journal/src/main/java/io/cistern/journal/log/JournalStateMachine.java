@@ -201,9 +201,21 @@ final class JournalStateMachine extends BaseStateMachine
             .copyFrom(java.nio.ByteBuffer.allocate(Long.BYTES).putLong(applied == null ? -1 : applied.getIndex()).flip())));
     }
 
+    /**
+     * Never moves the applied index back. Ratis replays the log from its latest snapshot, but the store on
+     * disk may be past it (it commits as it goes, and a graceful close commits all): the entries in
+     * between are already in the store, and moving the index back to them fails Ratis's own check and
+     * closes this member for good (seen: a member with no snapshot yet, restarted with its store at
+     * index 1636, died on the log's first entry and never applied again).
+     */
     @Override
     protected boolean updateLastAppliedTermIndex(final long term, final long index)
     {
+        final TermIndex now = getLastAppliedTermIndex();
+        if (now != null && index <= now.getIndex())
+        {
+            return false;
+        }
         final boolean updated = super.updateLastAppliedTermIndex(term, index);
         signalAdvance();
         return updated;
