@@ -157,7 +157,7 @@ class CapacityTest
         assertTrue(Files.readString(data.resolve("node-1").resolve("node.conf")).contains("cistern.node.drives += { path = \"" + byCli),
             "drive add keeps the drive in node-1's configuration for its next start");
         final CisternCli.Result again = cluster.cistern(120, "drive", "add", byCli.toString(), "--node", "node-1");
-        assertEquals(1, again.exit(), again.output());
+        assertEquals(2, again.exit(), "a user error: " + again.output());
         assertTrue(again.output().contains(byCli + " is already drive "), again.output());
 
         // An administrator lists a new drive in node-2's configuration: the running node picks it up.

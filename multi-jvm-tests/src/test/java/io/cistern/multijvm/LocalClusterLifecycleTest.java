@@ -93,7 +93,7 @@ class LocalClusterLifecycleTest
         assertTrue(healthy.values().stream().allMatch("HEALTHY"::equals), healthy.toString());
 
         final CisternCli.Result again = cli.run(120, "up", "--data", data.toString(), "--port-offset", PORT_OFFSET);
-        assertEquals(1, again.exit(), "a second `up` on a running cluster must refuse");
+        assertEquals(2, again.exit(), "a second `up` on a running cluster must refuse, as a user error");
         assertTrue(again.output().contains("a cluster is already running from " + data), again.output());
 
         // SIGKILL node-2: its two drives become LOST_COMMUNICATION, the others stay HEALTHY.
@@ -106,6 +106,10 @@ class LocalClusterLifecycleTest
             drives.size() == 6 && drives.entrySet().stream().allMatch(e ->
                 e.getValue().equals(e.getKey().startsWith("node-2/") ? "LOST_COMMUNICATION" : "HEALTHY")));
         System.out.printf("node-2's drives reported LOST_COMMUNICATION %.1f s after SIGKILL%n", (System.nanoTime() - killed) / 1e9);
+
+        final CisternCli.Result degraded = cli.run(60, "status", "--data", data.toString());
+        assertEquals(1, degraded.exit(), "status exits 1 while a node is down: " + degraded.output());
+        assertTrue(degraded.output().contains("1 of 3 node(s) stopped or not ready"), degraded.output());
 
         final CisternCli.Result restart = cli.run(300, "node", "start", "node-2", "--data", data.toString());
         assertEquals(0, restart.exit(), restart.output());

@@ -267,7 +267,7 @@ class VolumeDataPathTest
         try (NbdSession session = new NbdSession(cluster.nbdPort(1), "vol1"))
         {
             final CisternCli.Result refused = cluster.cistern(60, "volume", "delete", "vol1");
-            assertEquals(1, refused.exit(), refused.output());
+            assertEquals(2, refused.exit(), "a user error: " + refused.output());
             assertTrue(refused.output().contains("volume vol1 is attached by [nbd@node-1~"), refused.output());
 
             // The node dies with the client attached: nothing detaches it.

@@ -49,7 +49,7 @@ final class ApiClient
 
     /**
      * Sends a request and returns the body of a 2xx answer. Any other answer becomes a CliException
-     * with the API's own error message.
+     * with the API's own error message: a refusal of the request for a 4xx, the cluster's failure otherwise.
      */
     String send(final String method, final String url, final String jsonBody)
     {
@@ -80,7 +80,8 @@ final class ApiClient
                 {
                     // keep the body as it is
                 }
-                throw new CliException(message + " (" + method + " " + url + " answered " + response.statusCode() + ")");
+                final String said = message + " (" + method + " " + url + " answered " + response.statusCode() + ")";
+                throw response.statusCode() / 100 == 4 ? new CliException.Refused(said) : new CliException(said);
             }
             return response.body();
         }

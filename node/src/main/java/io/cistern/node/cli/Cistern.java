@@ -11,6 +11,13 @@ import picocli.CommandLine.Command;
 @Command(
     name = "cistern",
     mixinStandardHelpOptions = true,
+    // Every command and subcommand answers --help and --version, not only the top one.
+    scope = CommandLine.ScopeType.INHERIT,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:done",
+        "1:the cluster could not do it: no node answers, a node failed, an answer came too late, or (status) a node is down",
+        "2:the request was wrong: a bad option or value, a folder with no cluster, a request the API refused"},
     version = "cistern 0.1.0",
     description = "Software-defined storage cluster: pools the drives of several nodes into one fault-tolerant pool.",
     subcommands = {
@@ -24,10 +31,16 @@ import picocli.CommandLine.Command;
         VolumeCommand.class,
         JobCommand.class,
         JournalCommand.class,
-        CommandLine.HelpCommand.class
+        HelpCommand.class
     })
 public final class Cistern implements Runnable
 {
+    /** The exit code of a command the cluster could not carry out. */
+    static final int CLUSTER_ERROR = 1;
+
+    /** The exit code of a command that was wrong: picocli's own code for a usage error. */
+    static final int USER_ERROR = CommandLine.ExitCode.USAGE;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -41,10 +54,10 @@ public final class Cistern implements Runnable
         return new CommandLine(new Cistern())
             .setExecutionExceptionHandler((ex, cmd, parsed) ->
             {
-                if (ex instanceof CliException)
+                if (ex instanceof CliException cli)
                 {
                     cmd.getErr().println("cistern: " + ex.getMessage());
-                    return 1;
+                    return cli.exitCode();
                 }
                 throw ex;
             });

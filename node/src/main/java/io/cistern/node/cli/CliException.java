@@ -1,11 +1,52 @@
 package io.cistern.node.cli;
 
-/** A command that cannot do what was asked; its message is printed as is, and the command exits 1. */
+/**
+ * A command that cannot do what was asked; its message is printed as is. The kind says whose the fault
+ * is, and so the exit code a script sees: {@link Cistern#CLUSTER_ERROR} for the cluster's (no node
+ * answers, a node failed, an answer came too late), {@link Cistern#USER_ERROR} for the request's (a
+ * value that is not one, a folder with no cluster, a request the API refused as wrong).
+ */
 class CliException extends RuntimeException
 {
     CliException(final String message)
     {
         super(message);
+    }
+
+    /** The exit code of a command that ends with this exception. */
+    int exitCode()
+    {
+        return Cistern.CLUSTER_ERROR;
+    }
+
+    /** The command line asked for something that is not possible or not valid: nothing was done. */
+    static final class Usage extends CliException
+    {
+        Usage(final String message)
+        {
+            super(message);
+        }
+
+        @Override
+        int exitCode()
+        {
+            return Cistern.USER_ERROR;
+        }
+    }
+
+    /** The API refused the request as wrong (a 4xx answer): nothing was done. */
+    static final class Refused extends CliException
+    {
+        Refused(final String message)
+        {
+            super(message);
+        }
+
+        @Override
+        int exitCode()
+        {
+            return Cistern.USER_ERROR;
+        }
     }
 
     /** The API did not answer in time: the operation may still be under way in the cluster. */

@@ -2,6 +2,8 @@ package io.cistern.node.cli;
 
 import picocli.CommandLine.Option;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +24,7 @@ final class ClusterOptions
     {
         if (endpoint != null)
         {
-            return List.of(endpoint.replaceAll("/+$", ""));
+            return List.of(given());
         }
         final LocalCluster cluster = new LocalCluster(data, System.out);
         try
@@ -46,7 +48,7 @@ final class ClusterOptions
     {
         if (endpoint != null)
         {
-            return endpoint.replaceAll("/+$", "");
+            return given();
         }
         final LocalCluster cluster = new LocalCluster(data, System.out);
         final ClusterFile file;
@@ -67,6 +69,35 @@ final class ClusterOptions
         }
         throw new CliException("no node of the cluster in " + cluster.data() + " answers " +
             List.of(file.nodes().stream().map(ClusterFile.Node::http).toArray()) + "; is it running? (cistern status)");
+    }
+
+    /** --endpoint as a base URL, or a user error that says what a base URL looks like. */
+    private String given()
+    {
+        final String example = "name the scheme, host and port, e.g. --endpoint http://127.0.0.1:7626";
+        final URI uri;
+        try
+        {
+            uri = new URI(endpoint);
+        }
+        catch (final URISyntaxException ex)
+        {
+            throw new CliException.Usage("--endpoint=" + endpoint + ": not a URL (" + ex.getReason() + " at index " + ex.getIndex() + "); " + example);
+        }
+        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme()))
+        {
+            throw new CliException.Usage("--endpoint=" + endpoint + ": " + (uri.getScheme() == null ? "no scheme" : "the scheme is not http or https") +
+                "; " + example);
+        }
+        if (uri.getHost() == null)
+        {
+            throw new CliException.Usage("--endpoint=" + endpoint + ": no host; " + example);
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null || !uri.getRawPath().replaceAll("/+", "").isEmpty())
+        {
+            throw new CliException.Usage("--endpoint=" + endpoint + ": a node's base URL has no path, query or fragment; " + example);
+        }
+        return endpoint.replaceAll("/+$", "");
     }
 
     /**

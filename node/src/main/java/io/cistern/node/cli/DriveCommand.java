@@ -88,7 +88,7 @@ final class DriveCommand implements Runnable
             {
                 if (drive == null)
                 {
-                    throw new CliException("name the drive's directory (PATH) on the node at " + cluster.endpoint);
+                    throw new CliException.Usage("name the drive's directory (PATH) on the node at " + cluster.endpoint);
                 }
                 endpoint = cluster.endpoint.replaceAll("/+$", "");
             }
@@ -96,14 +96,14 @@ final class DriveCommand implements Runnable
             {
                 if (node == null)
                 {
-                    throw new CliException("name the node the drive is attached to: --node NAME (cistern status lists them)");
+                    throw new CliException.Usage("name the node the drive is attached to: --node NAME (cistern status lists them)");
                 }
                 final LocalCluster local = new LocalCluster(cluster.data, System.out);
                 final ClusterFile file = local.read();
                 final ClusterFile.Node target = file.node(node);
                 if (target == null)
                 {
-                    throw new CliException("no node named " + node + " in " + local.data() + "; nodes: " +
+                    throw new CliException.Usage("no node named " + node + " in " + local.data() + "; nodes: " +
                         file.nodes().stream().map(ClusterFile.Node::name).toList());
                 }
                 if (drive == null)

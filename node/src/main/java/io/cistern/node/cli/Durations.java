@@ -20,7 +20,7 @@ final class Durations
         }
         catch (final ConfigException ex)
         {
-            throw new CliException(option + "=" + text + ": not a duration (use e.g. 90s, 2m)");
+            throw new CliException.Usage(option + "=" + text + ": not a duration (use e.g. 90s, 2m)");
         }
     }
 }

@@ -51,7 +51,7 @@ final class LocalCluster
     {
         if (!exists())
         {
-            throw new CliException("no cluster in " + data + " (no " + ClusterFile.NAME + "); start one with `cistern up --data " + data + "`");
+            throw new CliException.Usage("no cluster in " + data + " (no " + ClusterFile.NAME + "); start one with `cistern up --data " + data + "`");
         }
         return ClusterFile.read(data);
     }
@@ -104,7 +104,7 @@ final class LocalCluster
     {
         if (file.nodes().size() >= 16)
         {
-            throw new CliException("the cluster in " + data + " has 16 nodes, the most a cluster has");
+            throw new CliException.Usage("the cluster in " + data + " has 16 nodes, the most a cluster has");
         }
         final ClusterFile.Node node = layOut(file.nodes().size(), seeds(file.nodes().size(), file.portOffset()), file.drives(),
             file.driveSize(), Tuning.of(Path.of(file.nodes().get(0).config())), file.portOffset(),

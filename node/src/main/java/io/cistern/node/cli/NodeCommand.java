@@ -25,7 +25,7 @@ final class NodeCommand implements Callable<Integer>
     {
         if (config == null)
         {
-            throw new CliException("`cistern node` needs --config FILE to run a node, or a subcommand (cistern node start NAME)");
+            throw new CliException.Usage("`cistern node` needs --config FILE to run a node, or a subcommand (cistern node start NAME)");
         }
         return NodeRunner.run(config);
     }
@@ -50,12 +50,12 @@ final class NodeCommand implements Callable<Integer>
             final ClusterFile.Node node = file.node(name);
             if (node == null)
             {
-                throw new CliException("no node named " + name + " in " + local.data() + "; nodes: " +
+                throw new CliException.Usage("no node named " + name + " in " + local.data() + "; nodes: " +
                     file.nodes().stream().map(ClusterFile.Node::name).toList());
             }
             if (local.nodeProcess(node).isPresent())
             {
-                throw new CliException(name + " is already running (pid " + node.pid() + ")");
+                throw new CliException.Usage(name + " is already running (pid " + node.pid() + ")");
             }
             final Duration wait = launch.readinessTimeout();
             file = local.ensureJournal(file, Duration.ofSeconds(30));

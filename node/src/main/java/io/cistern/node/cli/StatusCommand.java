@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-/** {@code cistern status}: each node of a local cluster, its process, readiness and membership. */
+/**
+ * {@code cistern status}: each node of a local cluster, its process, readiness and membership. Exits
+ * {@link Cistern#CLUSTER_ERROR} when a node is stopped or not ready, so a script can wait on it.
+ */
 @Command(name = "status", description = "Show the nodes of a local cluster: process, readiness, cluster membership, and the journal.")
 final class StatusCommand implements Callable<Integer>
 {
@@ -24,7 +27,7 @@ final class StatusCommand implements Callable<Integer>
     {
         final LocalCluster local = new LocalCluster(cluster.data, System.out);
         final ClusterFile file = local.read();
-        printNodes(file, local, ClusterOptions.client(), System.out);
+        final int down = printNodes(file, local, ClusterOptions.client(), System.out);
         if (file.journal() == null)
         {
             System.out.printf("%nJournal: replicated, kept by the nodes%n");
@@ -34,6 +37,11 @@ final class StatusCommand implements Callable<Integer>
         {
             System.out.printf("%nJournal: %s (%s)%n", file.journal().url(),
                 local.journalProcess(file).map(p -> "running, pid " + p.pid()).orElse("stopped"));
+        }
+        if (down > 0)
+        {
+            System.out.printf("%n%d of %d node(s) stopped or not ready%n", down, file.nodes().size());
+            return Cistern.CLUSTER_ERROR;
         }
         return 0;
     }
@@ -64,7 +72,8 @@ final class StatusCommand implements Callable<Integer>
         table.print(out);
     }
 
-    static void printNodes(final ClusterFile file, final LocalCluster local, final ApiClient api, final PrintStream out)
+    /** Prints a row per node and returns how many are stopped or not ready. */
+    static int printNodes(final ClusterFile file, final LocalCluster local, final ApiClient api, final PrintStream out)
     {
         final Map<String, String> memberStatus = new HashMap<>();
         final Set<String> unreachable = new HashSet<>();
@@ -86,9 +95,15 @@ final class StatusCommand implements Callable<Integer>
             }
         }
         final Table table = new Table("NAME", "PID", "PROCESS", "READY", "MEMBER", "HTTP", "NBD", "ISCSI", "AERON", "ARTERY");
+        int down = 0;
         for (final ClusterFile.Node node : file.nodes())
         {
             final boolean running = local.nodeProcess(node).isPresent();
+            final boolean ready = running && api.status(node.http() + "/ready") == 200;
+            if (!ready)
+            {
+                down++;
+            }
             final String address = "pekko://cistern@" + node.artery();
             String member = memberStatus.getOrDefault(address, "-");
             if (unreachable.contains(address))
@@ -98,9 +113,10 @@ final class StatusCommand implements Callable<Integer>
             table.row(node.name(),
                 running ? node.pid() : "-",
                 running ? "running" : "stopped",
-                running ? (api.status(node.http() + "/ready") == 200 ? "yes" : "no") : "-",
+                running ? (ready ? "yes" : "no") : "-",
                 member, node.http(), node.nbd(), node.iscsi() == null ? "-" : node.iscsi(), node.aeron(), node.artery());
         }
         table.print(out);
+        return down;
     }
 }

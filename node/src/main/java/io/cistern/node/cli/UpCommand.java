@@ -59,15 +59,15 @@ final class UpCommand implements Callable<Integer>
     {
         if (nodes < 1 || nodes > 16)
         {
-            throw new CliException("--nodes=" + nodes + ": a cluster has 1 to 16 nodes");
+            throw new CliException.Usage("--nodes=" + nodes + ": a cluster has 1 to 16 nodes");
         }
         if (drives < 1 || drives > 64)
         {
-            throw new CliException("--drives=" + drives + ": a node has 1 to 64 drives here");
+            throw new CliException.Usage("--drives=" + drives + ": a node has 1 to 64 drives here");
         }
         if (portOffset < 0 || portOffset > 10_000)
         {
-            throw new CliException("--port-offset=" + portOffset + ": must be between 0 and 10000");
+            throw new CliException.Usage("--port-offset=" + portOffset + ": must be between 0 and 10000");
         }
         final long size;
         try
@@ -76,7 +76,7 @@ final class UpCommand implements Callable<Integer>
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new CliException("--drive-size=" + driveSize + ": " + ex.getMessage());
+            throw new CliException.Usage("--drive-size=" + driveSize + ": " + ex.getMessage());
         }
         final Duration wait = launch.readinessTimeout();
         final Duration retire = Durations.parse("--retire-after", retireAfter);
@@ -87,7 +87,7 @@ final class UpCommand implements Callable<Integer>
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new CliException("--slab-size=" + slabSize + ": " + ex.getMessage());
+            throw new CliException.Usage("--slab-size=" + slabSize + ": " + ex.getMessage());
         }
 
         final long bandwidth;
@@ -97,7 +97,7 @@ final class UpCommand implements Callable<Integer>
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new CliException("--repair-bandwidth=" + repairBandwidth + ": " + ex.getMessage());
+            throw new CliException.Usage("--repair-bandwidth=" + repairBandwidth + ": " + ex.getMessage());
         }
 
         final long started = System.nanoTime();
@@ -119,7 +119,7 @@ final class UpCommand implements Callable<Integer>
                 final List<String> running = local.running(file);
                 if (!running.isEmpty())
                 {
-                    throw new CliException("a cluster is already running from " + local.data() + ": " + String.join(", ", running) +
+                    throw new CliException.Usage("a cluster is already running from " + local.data() + ": " + String.join(", ", running) +
                         "\n(stop it with `cistern down --data " + local.data() + "`, or restart one node with `cistern node start NAME`)");
                 }
                 System.out.printf("Starting the %d-node cluster laid out in %s%n", file.nodes().size(), local.data());

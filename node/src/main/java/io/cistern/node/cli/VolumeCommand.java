@@ -45,7 +45,7 @@ final class VolumeCommand implements Runnable
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new CliException("--size=" + text + ": " + ex.getMessage());
+            throw new CliException.Usage("--size=" + text + ": " + ex.getMessage());
         }
     }
 

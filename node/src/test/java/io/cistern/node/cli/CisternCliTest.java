@@ -19,17 +19,19 @@ class CisternCliTest
     @TempDir
     Path tmp;
 
-    private record Result(int exit, String err)
+    private record Result(int exit, String out, String err)
     {
     }
 
     private Result run(final String... args)
     {
         final CommandLine cli = Cistern.commandLine();
+        final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         final int exit = cli.execute(args);
-        return new Result(exit, err.toString());
+        return new Result(exit, out.toString(), err.toString());
     }
 
     @Test
@@ -37,11 +39,11 @@ class CisternCliTest
     {
         final Path data = tmp.resolve("data");
         final Result nodes = run("up", "--nodes", "17", "--data", data.toString());
-        assertEquals(1, nodes.exit());
+        assertEquals(2, nodes.exit());
         assertTrue(nodes.err().contains("--nodes=17: a cluster has 1 to 16 nodes"), nodes.err());
 
         final Result size = run("up", "--drive-size", "8Q", "--data", data.toString());
-        assertEquals(1, size.exit());
+        assertEquals(2, size.exit());
         assertTrue(size.err().contains("--drive-size=8Q: '8Q' is not a size"), size.err());
 
         assertFalse(Files.exists(data.resolve(ClusterFile.NAME)));
@@ -51,7 +53,7 @@ class CisternCliTest
     void commandsNeedAClusterToTalkTo()
     {
         final Result down = run("down", "--data", tmp.resolve("none").toString());
-        assertEquals(1, down.exit());
+        assertEquals(2, down.exit(), "a folder with no cluster is the user's error");
         assertTrue(down.err().contains("no cluster in " + tmp.resolve("none")), down.err());
     }
 
@@ -59,7 +61,7 @@ class CisternCliTest
     void nodeNeedsAConfigOrASubcommand()
     {
         final Result result = run("node");
-        assertEquals(1, result.exit());
+        assertEquals(2, result.exit());
         assertTrue(result.err().contains("needs --config FILE"), result.err());
     }
 
@@ -67,5 +69,66 @@ class CisternCliTest
     void unknownCommandsAreUsageErrors()
     {
         assertEquals(2, run("frobnicate").exit());
+    }
+
+    @Test
+    void everySubcommandAnswersHelp()
+    {
+        final Result create = run("volume", "create", "--help");
+        assertEquals(0, create.exit(), create.err());
+        assertTrue(create.out().startsWith("Usage: cistern volume create "), create.out());
+        assertTrue(create.out().contains("--resiliency"), create.out());
+
+        final CommandLine root = Cistern.commandLine();
+        for (final CommandLine command : root.getSubcommands().values())
+        {
+            for (final CommandLine sub : command.getSubcommands().values())
+            {
+                final String name = command.getCommandName() + " " + sub.getCommandName();
+                final Result help = run(command.getCommandName(), sub.getCommandName(), "-h");
+                assertEquals(0, help.exit(), name + ": " + help.err());
+                assertTrue(help.out().startsWith("Usage: cistern " + name), name + ": " + help.out());
+            }
+        }
+    }
+
+    @Test
+    void helpFollowsEveryWordToTheCommandItNames()
+    {
+        final Result add = run("help", "node", "add");
+        assertEquals(0, add.exit(), add.err());
+        assertTrue(add.out().startsWith("Usage: cistern node add"), add.out());
+
+        final Result top = run("help");
+        assertTrue(top.out().contains("Exit codes:"), top.out());
+
+        final Result unknown = run("help", "node", "frobnicate");
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().contains("`cistern node` has no subcommand 'frobnicate'; it has: start, add"), unknown.err());
+    }
+
+    @Test
+    void anEndpointWithoutASchemeIsAUserErrorThatSaysWhatOneLooksLike()
+    {
+        for (final String endpoint : new String[] {"127.0.0.1:7626", "localhost:7626", "http://", "http://127.0.0.1:7626/api", "http://[::1"})
+        {
+            final Result result = run("volume", "list", "--endpoint", endpoint);
+            assertEquals(2, result.exit(), endpoint + ": " + result.err());
+            assertTrue(result.err().startsWith("cistern: --endpoint=" + endpoint + ": "), result.err());
+            assertTrue(result.err().contains("e.g. --endpoint http://127.0.0.1:7626"), result.err());
+        }
+    }
+
+    @Test
+    void aClusterThatDoesNotAnswerIsAClusterError() throws Exception
+    {
+        final int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            port = socket.getLocalPort();
+        }
+        final Result result = run("volume", "list", "--endpoint", "http://127.0.0.1:" + port);
+        assertEquals(1, result.exit(), result.err());
+        assertTrue(result.err().contains("GET http://127.0.0.1:" + port + "/api/v1/volumes failed"), result.err());
     }
 }
