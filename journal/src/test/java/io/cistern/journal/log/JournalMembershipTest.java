@@ -1,25 +1,19 @@
 package io.cistern.journal.log;
 
-import io.cistern.journal.store.StoredEvent;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static io.cistern.journal.log.JournalMembers.PATIENCE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,57 +25,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(180)
 class JournalMembershipTest
 {
-    private static final Duration PATIENCE = Duration.ofSeconds(60);
-
     @TempDir
     Path dir;
 
-    private final Map<String, Integer> ports = new LinkedHashMap<>();
-    private final Map<String, ReplicatedLog> running = new LinkedHashMap<>();
-    private int written;
+    private JournalMembers members;
+    private Map<String, ReplicatedLog> running;
 
     @AfterEach
     void stop()
     {
-        running.values().forEach(ReplicatedLog::close);
+        members.close();
     }
 
-    private static int freePort() throws IOException
+    private ReplicatedLog start(final String name)
     {
-        try (ServerSocket socket = new ServerSocket(0))
-        {
-            return socket.getLocalPort();
-        }
-    }
-
-    private ReplicatedLog start(final String name) throws IOException
-    {
-        final List<LogSettings.Peer> voters = new ArrayList<>();
-        for (final String voter : List.of("a", "b", "c"))
-        {
-            voters.add(new LogSettings.Peer(voter, "127.0.0.1:" + ports.get(voter)));
-        }
-        final ReplicatedLog log = ReplicatedLog.start(new LogSettings(name, "127.0.0.1:" + ports.get(name), dir.resolve(name), voters,
-            "membership-test", Duration.ofSeconds(1), 1_000));
-        running.put(name, log);
-        return log;
+        return members.start(name);
     }
 
     private void close(final String name)
     {
-        running.remove(name).close();
+        members.close(name);
     }
 
-    /** Commits one event through {@code via}; fails the test if it does not commit in time. */
     private void write(final ReplicatedLog via) throws Exception
     {
-        written++;
-        final String id = "entity-" + written;
-        final StoredEvent event = new StoredEvent(id, 1, 0, "writer", 0, "", 1, "", ("event " + written).getBytes(StandardCharsets.UTF_8),
-            Set.of());
-        final List<Optional<String>> outcomes = via.submit(new JournalCommand.Write(List.of(new JournalCommand.AtomicWrite(id, List.of(event)))))
-            .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
-        assertEquals(List.of(Optional.empty()), outcomes);
+        members.write(via);
     }
 
     private ReplicatedLog leader()
@@ -106,10 +74,8 @@ class JournalMembershipTest
     @Test
     void aLostVotersVoteGoesToAListenerAndTheVoterComesBackAsAListener() throws Exception
     {
-        for (final String name : List.of("a", "b", "c", "d"))
-        {
-            ports.put(name, freePort());
-        }
+        members = new JournalMembers(dir, "membership-test", List.of("a", "b", "c", "d"), List.of("a", "b", "c"), 1_000);
+        running = members.running();
         start("a");
         start("b");
         start("c");
@@ -141,12 +107,12 @@ class JournalMembershipTest
         final ReplicatedLog c = start("c");
         Awaitility.await("c joins as a listener").atMost(PATIENCE).until(() -> membersOnLeader().listens("c"));
         assertEquals("listener", c.status().role());
-        Awaitility.await("c has every event").atMost(PATIENCE).until(() -> c.store().eventCount() == written);
+        Awaitility.await("c has every event").atMost(PATIENCE).until(() -> c.store().eventCount() == members.written());
 
         // a comes back and still votes.
         final ReplicatedLog a = start("a");
         assertEquals("voter", a.status().role());
-        Awaitility.await("a has every event").atMost(PATIENCE).until(() -> a.store().eventCount() == written);
+        Awaitility.await("a has every event").atMost(PATIENCE).until(() -> a.store().eventCount() == members.written());
         assertEquals(List.of("a", "b", "d"), membersOnLeader().voterNames());
     }
 }
