@@ -16,6 +16,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.RandomAccessFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,6 +99,22 @@ class VolumeDataPathTest
     }
 
     @Test
+    @Order(1)
+    void aMisspeltFieldIsRefusedAndCreatesNothing() throws Exception
+    {
+        final HttpClient http = HttpClient.newHttpClient();
+        final HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(endpoint() +
+                "/api/v1/volumes")).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"typo\",\"size\":\"64M\",\"resilency\":\"mirror-3\"}")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("unknown field 'resilency' (did you mean 'resiliency'?)"), refused.body());
+        final HttpResponse<String> none = http.send(HttpRequest.newBuilder(URI.create(endpoint() +
+            "/api/v1/volumes/typo")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, none.statusCode(), "no volume was created: " + none.body());
+    }
+
+    @Test
     @Order(2)
     void writtenThroughOneNodeReadsBackThroughAnother() throws Exception
     {
@@ -133,9 +153,9 @@ class VolumeDataPathTest
         assertTrue(fio.output().contains("err= 0"), fio.output());
 
         // Node 2 counted them: Prometheus text at /metrics, its writes and their latency, and the JVM's.
-        final java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
-            java.net.http.HttpRequest.newBuilder(java.net.URI.create(cluster.endpoint(2) + "/metrics")).timeout(java.time.Duration.ofSeconds(10))
-                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        final HttpResponse<String> scrape = HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create(cluster.endpoint(2) + "/metrics")).timeout(java.time.Duration.ofSeconds(10))
+                .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, scrape.statusCode(), scrape.body());
         assertTrue(scrape.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), scrape.headers().toString());
         final java.util.regex.Matcher writes = java.util.regex.Pattern.compile(

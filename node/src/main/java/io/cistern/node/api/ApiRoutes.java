@@ -195,11 +195,11 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
         {
             try
             {
-                reason = json.readTree(body).path("reason").asText(reason);
+                reason = JsonBody.object(body, List.of("reason")).path("reason").asText(reason);
             }
-            catch (final com.fasterxml.jackson.core.JsonProcessingException ex)
+            catch (final IllegalArgumentException ex)
             {
-                return answer(StatusCodes.BAD_REQUEST, "the body is not JSON: " + ex.getOriginalMessage());
+                return answer(StatusCodes.BAD_REQUEST, ex.getMessage());
             }
         }
         final String why = reason;

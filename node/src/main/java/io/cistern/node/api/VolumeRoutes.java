@@ -19,6 +19,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -68,7 +69,7 @@ final class VolumeRoutes extends AllDirectives
 
     private CompletionStage<Object> create(final VolumeService s, final String body)
     {
-        final JsonNode request = parse(body);
+        final JsonNode request = parse(body, CREATE_FIELDS);
         final String name = text(request, "name", null);
         final long size = size(request);
         final Resiliency resiliency;
@@ -87,23 +88,24 @@ final class VolumeRoutes extends AllDirectives
 
     private CompletionStage<Object> resize(final VolumeService s, final String name, final String body)
     {
-        return s.resize(name, size(parse(body))).thenApply(VolumeDocument::of);
+        return s.resize(name, size(parse(body, RESIZE_FIELDS))).thenApply(VolumeDocument::of);
     }
 
-    private JsonNode parse(final String body)
+    /** The fields of a volume's creation. */
+    private static final List<String> CREATE_FIELDS = List.of("name", "size", "resiliency", "provisioning");
+
+    /** The fields of a resize. */
+    private static final List<String> RESIZE_FIELDS = List.of("size");
+
+    private static JsonNode parse(final String body, final List<String> fields)
     {
         try
         {
-            final JsonNode node = json.readTree(body);
-            if (node == null || !node.isObject())
-            {
-                throw bad("the request body must be a JSON object");
-            }
-            return node;
+            return JsonBody.object(body, fields);
         }
-        catch (final com.fasterxml.jackson.core.JsonProcessingException ex)
+        catch (final IllegalArgumentException ex)
         {
-            throw bad("the request body is not JSON: " + ex.getOriginalMessage());
+            throw bad(ex.getMessage());
         }
     }
 
