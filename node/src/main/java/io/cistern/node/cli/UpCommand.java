@@ -22,6 +22,13 @@ import java.util.concurrent.Callable;
 @Command(name = "up", description = "Start a local multi-node cluster on loopback and wait until it is ready.")
 final class UpCommand implements Callable<Integer>
 {
+    /** What a cluster's layout fixes: given again to `up` on its folder, they would be ignored, so they are refused. */
+    private static final List<String> LAYOUT_OPTIONS = List.of("--nodes", "--drives", "--drive-size", "--slab-size", "--retire-after",
+        "--repair-bandwidth", "--port-offset");
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     ClusterOptions cluster;
 
@@ -121,6 +128,13 @@ final class UpCommand implements Callable<Integer>
                 {
                     throw new CliException.Usage("a cluster is already running from " + local.data() + ": " + String.join(", ", running) +
                         "\n(stop it with `cistern down --data " + local.data() + "`, or restart one node with `cistern node start NAME`)");
+                }
+                final List<String> given = LAYOUT_OPTIONS.stream().filter(spec.commandLine().getParseResult()::hasMatchedOption).toList();
+                if (!given.isEmpty())
+                {
+                    throw new CliException.Usage("the cluster in " + local.data() + " is laid out already, and " + String.join(", ", given) +
+                        " cannot change on it: start it with `cistern up --data " + local.data() + "` alone; add nodes with " +
+                        "`cistern node add`, drives with `cistern drive add`, or lay out a new cluster in another folder");
                 }
                 System.out.printf("Starting the %d-node cluster laid out in %s%n", file.nodes().size(), local.data());
             }

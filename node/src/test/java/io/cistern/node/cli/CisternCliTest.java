@@ -50,6 +50,18 @@ class CisternCliTest
     }
 
     @Test
+    void upOnALaidOutFolderRefusesTheFlagsItCannotChange() throws Exception
+    {
+        final Path data = tmp.resolve("laid-out");
+        new LocalCluster(data, System.out).create(3, 1, 1L << 30, new LocalCluster.Tuning(16L << 20, java.time.Duration.ofMinutes(15), 64L << 20), 0);
+        final Result result = run("up", "--nodes", "5", "--drive-size", "2G", "--data", data.toString());
+        assertEquals(2, result.exit(), result.err());
+        assertTrue(result.err().contains("the cluster in " + data + " is laid out already, and --nodes, --drive-size cannot change on it"),
+            result.err());
+        assertEquals(3, new LocalCluster(data, System.out).read().nodes().size(), "the layout is as it was");
+    }
+
+    @Test
     void commandsNeedAClusterToTalkTo()
     {
         final Result down = run("down", "--data", tmp.resolve("none").toString());
