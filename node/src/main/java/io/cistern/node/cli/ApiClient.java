@@ -81,7 +81,7 @@ final class ApiClient
                     // keep the body as it is
                 }
                 final String said = message + " (" + method + " " + url + " answered " + response.statusCode() + ")";
-                throw response.statusCode() / 100 == 4 ? new CliException.Refused(said) : new CliException(said);
+                throw response.statusCode() / 100 == 4 ? new CliException.Usage(said) : new CliException(said);
             }
             return response.body();
         }

@@ -19,25 +19,13 @@ class CliException extends RuntimeException
         return Cistern.CLUSTER_ERROR;
     }
 
-    /** The command line asked for something that is not possible or not valid: nothing was done. */
+    /**
+     * The request was wrong, and nothing was done: the command line asked for something not possible or
+     * not valid, or the API refused the request as wrong (a 4xx answer).
+     */
     static final class Usage extends CliException
     {
         Usage(final String message)
-        {
-            super(message);
-        }
-
-        @Override
-        int exitCode()
-        {
-            return Cistern.USER_ERROR;
-        }
-    }
-
-    /** The API refused the request as wrong (a 4xx answer): nothing was done. */
-    static final class Refused extends CliException
-    {
-        Refused(final String message)
         {
             super(message);
         }

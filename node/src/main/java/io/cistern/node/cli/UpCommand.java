@@ -3,7 +3,9 @@ package io.cistern.node.cli;
 import io.cistern.config.ByteSize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -26,8 +28,8 @@ final class UpCommand implements Callable<Integer>
     private static final List<String> LAYOUT_OPTIONS = List.of("--nodes", "--drives", "--drive-size", "--slab-size", "--retire-after",
         "--repair-bandwidth", "--port-offset");
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     ClusterOptions cluster;
