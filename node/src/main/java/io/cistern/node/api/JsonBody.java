@@ -6,9 +6,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A request body: one JSON object with only the fields its route knows. An unknown field is refused, not
@@ -20,6 +22,8 @@ final class JsonBody
     private static final ObjectMapper STRICT = new ObjectMapper()
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private static final LevenshteinDistance WITHIN_TWO_EDITS = new LevenshteinDistance(2);
 
     private JsonBody()
     {
@@ -50,7 +54,7 @@ final class JsonBody
         if (node == null || !node.isObject())
         {
             throw new IllegalArgumentException("the request body must be a JSON object, not " +
-                (node == null ? "nothing" : node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
+                (node == null ? "nothing" : node.getNodeType().toString().toLowerCase(Locale.ROOT)));
         }
         for (final Iterator<String> names = node.fieldNames(); names.hasNext(); )
         {
@@ -69,40 +73,17 @@ final class JsonBody
     static String nearest(final String name, final List<String> fields)
     {
         String best = null;
-        int bestDistance = 3;
+        int bestDistance = Integer.MAX_VALUE;
         for (final String field : fields)
         {
-            final int d = distance(name.toLowerCase(java.util.Locale.ROOT), field.toLowerCase(java.util.Locale.ROOT));
-            if (d < bestDistance)
+            // -1 when more than two edits apart
+            final int d = WITHIN_TWO_EDITS.apply(name.toLowerCase(Locale.ROOT), field.toLowerCase(Locale.ROOT));
+            if (d >= 0 && d < bestDistance)
             {
                 best = field;
                 bestDistance = d;
             }
         }
         return best;
-    }
-
-    /** Levenshtein distance: insertions, deletions and substitutions. */
-    private static int distance(final String a, final String b)
-    {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++)
-        {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++)
-            {
-                final int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            final int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 }
