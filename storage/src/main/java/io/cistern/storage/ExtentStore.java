@@ -29,6 +29,8 @@ public final class ExtentStore implements Closeable
     private final Path directory;
     private final ExtentScratch scratch = new ExtentScratch();
     private final Map<ExtentId, ExtentFile> open = new HashMap<>();
+    /** The extents in the directory: listed once at open, then kept by {@link #create} and {@link #delete}. */
+    private final ExtentIndex index = new ExtentIndex();
     private boolean closed;
 
     private ExtentStore(final Path directory)
@@ -47,7 +49,12 @@ public final class ExtentStore implements Closeable
             throw new DriveException(directory + ": is not a directory; cannot hold extents");
         }
         removeUnfinishedCreates(directory);
-        return new ExtentStore(directory);
+        final ExtentStore store = new ExtentStore(directory);
+        for (final ExtentId id : store.list())
+        {
+            store.index.add(id);
+        }
+        return store;
     }
 
     public Path directory()
@@ -70,6 +77,7 @@ public final class ExtentStore implements Closeable
         }
         final ExtentFile extent = ExtentFile.create(directory, id, length, scratch);
         open.put(id, extent);
+        index.add(id);
         return extent;
     }
 
@@ -96,10 +104,14 @@ public final class ExtentStore implements Closeable
         return extent;
     }
 
+    /**
+     * Whether the drive holds the extent, as this store has seen its directory: what it listed when it
+     * opened, and what it created and deleted since. No filesystem call: asked for every slab at a start.
+     */
     public boolean contains(final ExtentId id)
     {
         ensureOpen();
-        return open.containsKey(id) || Files.exists(pathOf(id), LinkOption.NOFOLLOW_LINKS);
+        return index.contains(id);
     }
 
     /**
@@ -116,6 +128,7 @@ public final class ExtentStore implements Closeable
             extent.close();
         }
         final boolean deleted = Files.deleteIfExists(pathOf(id));
+        index.remove(id);
         Files.deleteIfExists(WriteIntentMap.pathOf(pathOf(id)));
         if (deleted)
         {

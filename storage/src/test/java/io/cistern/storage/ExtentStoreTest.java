@@ -120,6 +120,25 @@ class ExtentStoreTest
     }
 
     @Test
+    void knowsWhatItHoldsAcrossAReopenWithoutAskingTheFilesystemEachTime() throws IOException
+    {
+        store.create(A, LENGTH);
+        store.create(B, LENGTH);
+        store.delete(A);
+        store.close();
+
+        store = ExtentStore.open(dir);
+        assertFalse(store.contains(A), "deleted before the reopen");
+        assertTrue(store.contains(B), "listed when the store opened");
+        assertFalse(store.contains(new ExtentId(B.volumeId(), B.slab(), B.copy() + 1)), "another copy of the slab");
+        assertFalse(store.contains(new ExtentId(B.volumeId(), B.slab() + 1, B.copy())), "the next slab");
+        store.create(A, LENGTH);
+        assertTrue(store.contains(A));
+        store.delete(B);
+        assertFalse(store.contains(B));
+    }
+
+    @Test
     void listsOnlyExtentFiles() throws IOException
     {
         new DriveHeader(java.util.UUID.randomUUID(), io.cistern.config.MediaType.SSD, 1L << 30, "n",
