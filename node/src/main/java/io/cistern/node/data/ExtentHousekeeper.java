@@ -25,6 +25,11 @@ import java.util.function.BiFunction;
 final class ExtentHousekeeper implements Agent
 {
     private static final Logger LOG = LoggerFactory.getLogger(ExtentHousekeeper.class);
+    /**
+     * Slabs looked at per duty cycle: the agent shares the data server's thread, and a start queues every
+     * slab of the pool (a million), so the I/O between two cycles must not wait behind all of them.
+     */
+    private static final int BATCH = 1024;
 
     /** Closes and deletes one extent file, and forgets what the data server kept about it. */
     interface Deleter
@@ -76,13 +81,13 @@ final class ExtentHousekeeper implements Agent
     {
         int work = 0;
         long[] slab;
-        while ((slab = freed.poll()) != null)
+        for (int i = 0; i < BATCH && (slab = freed.poll()) != null; i++)
         {
             deleteSlab(slab[0], (int)slab[1]);
             work++;
         }
         final BiFunction<Long, Integer, CompletionStage<SlabLayout>> current = currentLayout;
-        while ((slab = placed.poll()) != null)
+        for (int i = 0; i < BATCH && (slab = placed.poll()) != null; i++)
         {
             final SlabLayout layout = layouts.get(slab[0], (int)slab[1]);
             if (layout != null && movedAway(layout))
