@@ -8,6 +8,7 @@ import io.cistern.actors.volume.Slab;
 import io.cistern.actors.volume.SlabLayout;
 import io.cistern.actors.volume.Volume;
 import io.cistern.actors.volume.VolumeInfo;
+import org.agrona.collections.Object2LongHashMap;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.Sequence;
@@ -34,6 +35,12 @@ final class PoolState
     /** Ids of volumes seen deleted; a volume id is never reused (a new volume of the same name gets a new one). */
     private final Set<Long> deletedVolumes = new HashSet<>();
     private final Map<String, Offset> offsets = new HashMap<>();
+    /**
+     * Bytes each drive's placed copies take (retired ones, handed over, take none): kept as slabs change.
+     * Summing a million slabs' copies on every listing of the drives took the view's actor a good part of
+     * a second, and the health monitor lists them every few seconds.
+     */
+    private final Object2LongHashMap<String> allocated = new Object2LongHashMap<>(0L);
 
     PoolState(final SlabListener slabListener)
     {
@@ -84,8 +91,11 @@ final class PoolState
             final int dash = id.lastIndexOf('-');
             final long volumeId = Long.parseUnsignedLong(id, 0, dash, 16);
             final int index = Integer.parseInt(id, dash + 1, id.length(), 10);
-            final Slab.State next = Slab.apply(slabs.get(volumeId, index), e);
+            final Slab.State before = slabs.get(volumeId, index);
+            final Slab.State next = Slab.apply(before, e);
             slabs.put(volumeId, index, next);
+            count(before, -1);
+            count(next, 1);
             if (next instanceof Slab.Active active)
             {
                 slabListener.placed(active.layout());
@@ -135,7 +145,44 @@ final class PoolState
                 slabListener.volumeResized(live.info().volumeId(), live.info().sizeBytes());
             }
         }
-        slabs.forEachPlaced(slabListener::placed);
+        slabs.forEachPlaced(layout ->
+        {
+            count(layout, 1);
+            slabListener.placed(layout);
+        });
+    }
+
+    private void count(final Slab.State state, final int sign)
+    {
+        if (state instanceof Slab.Active active)
+        {
+            count(active.layout(), sign);
+        }
+    }
+
+    private void count(final SlabLayout layout, final int sign)
+    {
+        for (final Extent extent : layout.extents())
+        {
+            if (extent.state() != ExtentState.RETIRED) // handed over: its node deletes the file, the space is free again
+            {
+                final long bytes = allocated.getValue(extent.driveId()) + sign * layout.extentBytes();
+                if (bytes == 0)
+                {
+                    allocated.removeKey(extent.driveId());
+                }
+                else
+                {
+                    allocated.put(extent.driveId(), bytes);
+                }
+            }
+        }
+    }
+
+    /** Bytes the placed slabs' copies take on the drive. */
+    long allocatedOn(final String driveId)
+    {
+        return allocated.getValue(driveId);
     }
 
     /** Tells the listener that this state has every event the journal had when the catch-up began. */
@@ -163,18 +210,6 @@ final class PoolState
     /** Every known drive's status, with its allocated bytes derived from the placed slabs. */
     List<DriveStatus> drives()
     {
-        final Map<String, Long> allocated = new HashMap<>();
-        slabs.forEachPlaced(layout ->
-        {
-            for (final Extent extent : layout.extents())
-            {
-                if (extent.state() == ExtentState.RETIRED)
-                {
-                    continue; // handed over: its node deletes the file, the space is free again
-                }
-                allocated.merge(extent.driveId(), layout.extentBytes(), Long::sum);
-            }
-        });
         final List<DriveStatus> known = new ArrayList<>();
         for (final Map.Entry<String, Drive.State> entry : drives.entrySet())
         {
@@ -182,7 +217,7 @@ final class PoolState
             {
                 final DriveStatus s = drive.status();
                 known.add(new DriveStatus(s.info(), s.incarnation(), s.health(), s.detail(), s.sinceMillis(),
-                    allocated.getOrDefault(entry.getKey(), 0L)));
+                    allocated.getValue(entry.getKey())));
             }
         }
         known.sort(Comparator.comparing((DriveStatus s) -> s.info().node()).thenComparing(s -> s.info().path()));

@@ -99,4 +99,27 @@ class PoolStateTest
         assertTrue(after.apply(Slab.TAG, envelope(8, 2, 2, new Slab.Freed(VOLUME, 2))));
         assertEquals(List.of(layout(0, 1)), after.allSlabs());
     }
+
+    @Test
+    void eachDrivesAllocationFollowsItsSlabsAndComesBackWithASnapshot()
+    {
+        final PoolState state = new PoolState(SlabListener.NONE);
+        state.apply(Slab.TAG, envelope(1, 0, 1, new Slab.Placed(layout(0, 1))));
+        state.apply(Slab.TAG, envelope(2, 1, 1, new Slab.Placed(layout(1, 1))));
+        assertEquals(2L << 20, state.allocatedOn("d1"));
+        // Copy 1 of slab 0 rebuilt on d3: d2 gives its space back, d3 takes it.
+        state.apply(Slab.TAG, envelope(3, 0, 2, new Slab.ExtentReplaced(1, "d3", "node-3", "d2 failed")));
+        assertEquals(1L << 20, state.allocatedOn("d2"));
+        assertEquals(1L << 20, state.allocatedOn("d3"));
+        state.apply(Slab.TAG, envelope(4, 1, 2, new Slab.Freed(VOLUME, 1)));
+        assertEquals(1L << 20, state.allocatedOn("d1"));
+        assertEquals(0, state.allocatedOn("d2"));
+
+        final PoolState restored = new PoolState(SlabListener.NONE);
+        restored.restore(state.contents());
+        for (final String drive : List.of("d1", "d2", "d3"))
+        {
+            assertEquals(state.allocatedOn(drive), restored.allocatedOn(drive), drive);
+        }
+    }
 }
