@@ -225,7 +225,15 @@ final class DataPlane implements AutoCloseable
         final ScrubTask scrub = new ScrubTask(layouts, driveIds, routes, settings.repair().scrubBytesPerSecond());
         JobsExtension.get(system).register(system.systemActorOf(
             Scrubber.create(driveIds, scrub, scrubThread, jobs, settings.repair().scrubInterval()), "scrubber", Props.empty()));
-        layouts.forEach(layout -> copies.tell(new Resyncer.LayoutSeen(layout)));
+        // Only slabs with a copy out of sync: the resyncer's queue is empty now, so an in-sync layout would
+        // change nothing, and a pool of a million slabs made a million messages of it at every start.
+        layouts.forEach(layout ->
+        {
+            if (!layout.allInSync())
+            {
+                copies.tell(new Resyncer.LayoutSeen(layout));
+            }
+        });
 
         // A failed drive: the pool is told (its extents are rebuilt elsewhere), and its in-sync copies are
         // marked stale at once, so flushes and reads stop counting on them before the rebuild moves them.
