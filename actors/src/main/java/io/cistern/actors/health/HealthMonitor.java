@@ -133,10 +133,10 @@ public final class HealthMonitor
     /** Copies of each slab, by volume id, from the same listing. */
     private final Map<Long, Integer> copies = new HashMap<>();
     private Set<String> refusalsLogged = Set.of();
-    private List<Fault> driveFaults = List.of();
-    private List<Fault> rebuildFaults = List.of();
-    /** When each fault was first seen, by kind and subject, so a fault keeps its age across reconciles. */
-    private final Map<String, Long> faultSince = new HashMap<>();
+    private final FaultBook faults = new FaultBook();
+    /** The last drives and volumes seen: capacity faults need both, and they arrive apart. */
+    private List<DriveStatus> lastDrives = List.of();
+    private List<VolumeInfo> lastVolumes = List.of();
 
     private HealthMonitor(
         final ActorContext<Command> context,
@@ -204,9 +204,7 @@ public final class HealthMonitor
             })
             .onMessage(GetFaults.class, get ->
             {
-                final ArrayList<Fault> all = new ArrayList<>(rebuildFaults);
-                all.addAll(driveFaults);
-                get.replyTo().tell(new Faults(all));
+                get.replyTo().tell(new Faults(faults.all()));
                 return Behaviors.same();
             })
             .onMessage(Reported.class, reported ->
@@ -247,6 +245,8 @@ public final class HealthMonitor
     /** Attachments of node incarnations that are gone: nobody will ever detach them but us. */
     private Behavior<Command> onVolumesSeen(final VolumesSeen seen)
     {
+        lastVolumes = seen.volumes();
+        checkCapacity();
         final Set<Long> live = liveIncarnations();
         for (final VolumeInfo volume : seen.volumes())
         {
@@ -281,6 +281,8 @@ public final class HealthMonitor
 
     private Behavior<Command> onDrivesSeen(final DrivesSeen seen)
     {
+        lastDrives = seen.drives();
+        checkCapacity();
         final Set<Long> live = liveIncarnations();
         for (final DriveStatus drive : NodeLiveness.lostDrives(seen.drives(), live))
         {
@@ -315,28 +317,10 @@ public final class HealthMonitor
         else
         {
             // Nothing to rebuild: the pool may be uneven (a drive or node was added, or a rebuild filled some).
-            rebuildFaults = List.of();
+            faults.replace(FaultBook.Source.REBUILDS, List.of());
             rebalancer.tell(new Rebalancer.Round(seen.drives(), new HashMap<>(faultDomains), null));
         }
-        final List<Fault> faults = new ArrayList<>();
-        for (final DriveStatus drive : seen.drives())
-        {
-            final String subject = "drive " + drive.id() + " (" + drive.info().node() + ", " + drive.info().path() + ")";
-            if (drive.health() == DriveHealth.UNHEALTHY)
-            {
-                faults.add(fault("CRITICAL", "DRIVE_FAILED", subject, drive.detail() +
-                    "; it takes no I/O and its extents are rebuilt on other drives", drive.sinceMillis()));
-            }
-            else if (drive.health() == DriveHealth.LOST_COMMUNICATION)
-            {
-                faults.add(fault("WARNING", "DRIVE_LOST_COMMUNICATION", subject, drive.detail() + "; its extents are rebuilt " +
-                    "elsewhere if it is not back by " + java.time.Instant.ofEpochMilli(drive.sinceMillis() +
-                    settings.retireAfter().toMillis()) + " (cistern.repair.retire-after " + settings.retireAfter() + ")",
-                    drive.sinceMillis()));
-            }
-        }
-        driveFaults = faults;
-        forgetCleared();
+        faults.replace(FaultBook.Source.DRIVES, DriveFaults.of(seen.drives(), settings.retireAfter()));
         return Behaviors.same();
     }
 
@@ -371,8 +355,7 @@ public final class HealthMonitor
                 "; the copy stays where it is (or stale) and the slab has less redundancy until capacity is added",
                 System.currentTimeMillis()));
         }
-        rebuildFaults = faults;
-        forgetCleared();
+        this.faults.replace(FaultBook.Source.REBUILDS, faults);
         return Behaviors.same();
     }
 
@@ -381,18 +364,18 @@ public final class HealthMonitor
         return Rebalancer.candidates(drives);
     }
 
-    private Fault fault(final String severity, final String kind, final String subject, final String description, final long seen)
+    /** A fault as a check sees it: {@code seen} is when, which the book keeps while the fault lasts. */
+    private static Fault fault(final String severity, final String kind, final String subject, final String description, final long seen)
     {
-        final long since = faultSince.computeIfAbsent(kind + " " + subject, key -> seen);
-        return new Fault(severity, kind, subject, description, since);
+        return new Fault(severity, kind, subject, description, seen);
     }
 
-    private void forgetCleared()
+    /** The pool's capacity faults ({@link CapacityFaults}), raised and cleared as drives and volumes change. */
+    private void checkCapacity()
     {
-        final Set<String> current = new HashSet<>();
-        driveFaults.forEach(f -> current.add(f.kind() + " " + f.subject()));
-        rebuildFaults.forEach(f -> current.add(f.kind() + " " + f.subject()));
-        faultSince.keySet().retainAll(current);
+        final long now = System.currentTimeMillis();
+        faults.replace(FaultBook.Source.CAPACITY, CapacityFaults.of(lastDrives, lastVolumes).stream()
+            .map(f -> fault(f.severity(), f.kind(), f.subject(), f.description(), now)).toList());
     }
 
     private String why(final List<DriveStatus> drives, final String driveId)

@@ -1,0 +1,69 @@
+package io.cistern.actors.health;
+
+import io.cistern.actors.drive.DriveHealth;
+import io.cistern.actors.drive.DriveStatus;
+import io.cistern.actors.health.HealthMonitor.Fault;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The faults of the pool's drives, collapsed to their root cause: a node that is gone raises one
+ * {@code NODE_DOWN} fault, not one per drive; a drive that failed, or lost communication while its node
+ * is still there, raises its own. A pure function of the drives' statuses, tested directly.
+ */
+final class DriveFaults
+{
+    private DriveFaults()
+    {
+    }
+
+    /** @param retireAfter how long a drive may be out of communication before its extents are rebuilt elsewhere. */
+    static List<Fault> of(final List<DriveStatus> drives, final Duration retireAfter)
+    {
+        // A node is down when every drive it has in the pool is out of communication.
+        final Map<String, List<DriveStatus>> byNode = new TreeMap<>();
+        for (final DriveStatus drive : drives)
+        {
+            if (drive.health() != DriveHealth.RETIRED)
+            {
+                byNode.computeIfAbsent(drive.info().node(), node -> new ArrayList<>()).add(drive);
+            }
+        }
+        final List<Fault> faults = new ArrayList<>();
+        for (final Map.Entry<String, List<DriveStatus>> node : byNode.entrySet())
+        {
+            final List<DriveStatus> its = node.getValue();
+            if (its.stream().allMatch(d -> d.health() == DriveHealth.LOST_COMMUNICATION))
+            {
+                final long since = its.stream().mapToLong(DriveStatus::sinceMillis).min().orElseThrow();
+                faults.add(new Fault("CRITICAL", "NODE_DOWN", "node " + node.getKey() + " (" + its.get(0).info().nodeAddress() + ")",
+                    "the node is out of the cluster (" + its.get(0).detail() + "); its " + its.size() + " drive(s) serve no I/O, the " +
+                    "volumes with copies there run on their other copies, and those copies are rebuilt elsewhere if the node is " +
+                    "not back by " + Instant.ofEpochMilli(since + retireAfter.toMillis()) + " (cistern.repair.retire-after " +
+                    retireAfter + ")", since));
+                continue;
+            }
+            for (final DriveStatus drive : its)
+            {
+                final String subject = "drive " + drive.id() + " (" + drive.info().node() + ", " + drive.info().path() + ")";
+                if (drive.health() == DriveHealth.UNHEALTHY)
+                {
+                    faults.add(new Fault("CRITICAL", "DRIVE_FAILED", subject, drive.detail() +
+                        "; it takes no I/O and its extents are rebuilt on other drives", drive.sinceMillis()));
+                }
+                else if (drive.health() == DriveHealth.LOST_COMMUNICATION)
+                {
+                    faults.add(new Fault("WARNING", "DRIVE_LOST_COMMUNICATION", subject, drive.detail() + "; its extents are rebuilt " +
+                        "elsewhere if it is not back by " + Instant.ofEpochMilli(drive.sinceMillis() + retireAfter.toMillis()) +
+                        " (cistern.repair.retire-after " + retireAfter + ")", drive.sinceMillis()));
+                }
+            }
+        }
+        return faults;
+    }
+}
