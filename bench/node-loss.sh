@@ -71,7 +71,8 @@ victim() {
 import json, sys, urllib.request
 data = sys.argv[1]
 nodes = {n["name"]: n for n in json.load(open(f"{data}/cluster.json"))["nodes"]}
-get = lambda url: json.load(urllib.request.urlopen(url, timeout=10))
+token = open(f"{data}/api-token").read().strip()
+get = lambda url: json.load(urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": "Bearer " + token}), timeout=10))
 vol = get(nodes["node-1"]["http"] + "/api/v1/volumes/loss")
 vid = int(vol["id"], 16)
 def java_hash(s):

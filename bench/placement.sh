@@ -55,7 +55,8 @@ drive_gib=${drive_size:-$(( slabs * slab_mib / drives / 1024 * 3 / 2 + 4 ))}   #
 drive_gib=${drive_gib%G}
 
 echo "== starting a 3-node cluster ($drives drives of ${drive_gib}G each, slabs of $slab_size) in $data"
-"$home/bin/cistern" up --nodes 3 --drives "$drives" --drive-size "${drive_gib}G" --slab-size "$slab_size" --data "$data" --heap "$heap" \
+# --overcommit: the drives are sparse files that are never written; a million 1 MiB slabs x 3 copies is 3 TiB.
+"$home/bin/cistern" up --nodes 3 --drives "$drives" --drive-size "${drive_gib}G" --slab-size "$slab_size" --data "$data" --heap "$heap" --overcommit \
     --port-offset "$offset" | grep -E "ready in"
 
 pids() { python3 -c "import json; print(' '.join(str(n['pid']) for n in json.load(open('$data/cluster.json'))['nodes']))"; }
@@ -71,14 +72,14 @@ print(int(m.group(1)) * 1024)'
 }
 journal_bytes() { # serialized bytes of the events each node's copy of the journal holds
   for n in $(python3 -c "import json; print(' '.join(n['http'] for n in json.load(open('$data/cluster.json'))['nodes']))"); do
-    curl -s "$n/api/v1/journal" | python3 -c 'import json,sys; print(json.load(sys.stdin)["eventBytes"])'
+    curl -s -H "Authorization: Bearer $(cat "$data/api-token")" "$n/api/v1/journal" | python3 -c 'import json,sys; print(json.load(sys.stdin)["eventBytes"])'
   done
 }
 
 placed_on() { # slabs of a volume as node $1's own pool view has them
   local http
   http=$(python3 -c "import json; print(json.load(open('$data/cluster.json'))['nodes'][$1 - 1]['http'])")
-  curl -s "$http/api/v1/volumes/$2?slabs=none" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["detail"]["slabsPlaced"])' 2>/dev/null || echo 0
+  curl -s -H "Authorization: Bearer $(cat "$data/api-token")" "$http/api/v1/volumes/$2?slabs=none" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["detail"]["slabsPlaced"])' 2>/dev/null || echo 0
 }
 place() { # name: creates the volume and waits until it is placed; prints start and end times
   local start end

@@ -15,7 +15,8 @@ public record CisternSettings(
     HealthSettings health,
     VolumeSettings volume,
     RepairSettings repair,
-    JmxSettings jmx)
+    JmxSettings jmx,
+    ApiSettings api)
 {
     public int nbdPort()
     {

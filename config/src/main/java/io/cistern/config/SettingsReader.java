@@ -69,7 +69,8 @@ public final class SettingsReader
         final ClusterSettings cluster = new ClusterSettings(
             values.port("cistern.cluster.port"),
             seedNodes("cistern.cluster.seed-nodes"),
-            values.positiveDuration("cistern.cluster.down-unreachable-after"));
+            values.positiveDuration("cistern.cluster.down-unreachable-after"),
+            clusterId());
         final int managementPort = values.port("cistern.management.port");
         final int nbdPort = values.port("cistern.nbd.port");
         final NbdSettings nbd = new NbdSettings(nbdPort, values.positiveDuration("cistern.nbd.handshake-timeout"),
@@ -97,7 +98,23 @@ public final class SettingsReader
         final RepairSettings repair = new RepairSettings(values.bytes("cistern.repair.bandwidth", config, "cistern.repair.bandwidth"),
             values.intInRange("cistern.repair.concurrency", 1, 16),
             values.bytes("cistern.repair.scrub-rate", config, "cistern.repair.scrub-rate"), values.positiveDuration("cistern.repair.scrub-interval"));
-        return new CisternSettings(node, cluster, managementPort, nbd, iscsi, aeron, journal, health, volume, repair, jmx);
+        return new CisternSettings(node, cluster, managementPort, nbd, iscsi, aeron, journal, health, volume, repair, jmx,
+            ApiSettings.read(values));
+    }
+
+    /** cistern.cluster.id: letters, digits, '-' and '_' (it travels in an HTTP header), or "" for none. */
+    private String clusterId()
+    {
+        final String id = values.string("cistern.cluster.id");
+        if (id == null || id.isEmpty())
+        {
+            return null;
+        }
+        if (!id.matches("[A-Za-z0-9_-]{1,64}"))
+        {
+            values.problem("cistern.cluster.id", id, "an id is 1 to 64 letters, digits, '-' or '_'");
+        }
+        return id;
     }
 
     /** cistern.iscsi.chap: both user and secret, or neither; a secret of 12 to 255 characters (RFC 7143 section 12.1.3). */
@@ -218,8 +235,19 @@ public final class SettingsReader
         return settings;
     }
 
+    /** What a drive entry may say; anything else is a misspelling that would be ignored. */
+    private static final List<String> DRIVE_FIELDS = List.of("path", "media-type", "capacity", "overcommit");
+
     private DriveSettings drive(final String at, final Config drive, final MediaType defaultMedia)
     {
+        for (final String field : drive.root().keySet())
+        {
+            if (!DRIVE_FIELDS.contains(field))
+            {
+                values.problem(at + "." + field, values.show(drive.root().get(field)), "is not a drive setting; a drive has " +
+                    String.join(", ", DRIVE_FIELDS));
+            }
+        }
         final Path path = drivePath(at + ".path", drive);
         final MediaType media = drive.hasPath("media-type") ?
             values.parseEnum(at + ".media-type", drive.getValue("media-type"), MediaType.class) : defaultMedia;
@@ -228,7 +256,23 @@ public final class SettingsReader
         {
             capacity = values.bytes(at + ".capacity", drive, "capacity");
         }
-        return new DriveSettings(path, media, capacity);
+        boolean overcommit = false;
+        if (drive.hasPath("overcommit"))
+        {
+            try
+            {
+                overcommit = drive.getBoolean("overcommit");
+            }
+            catch (final ConfigException ex)
+            {
+                values.problem(at + ".overcommit", values.show(drive.root().get("overcommit")), "must be true or false");
+            }
+            if (overcommit && capacity == 0)
+            {
+                values.problem(at + ".overcommit", "true", "needs the drive's capacity: it offers that much whatever the filesystem has");
+            }
+        }
+        return new DriveSettings(path, media, capacity, overcommit);
     }
 
     private Path drivePath(final String key, final Config drive)

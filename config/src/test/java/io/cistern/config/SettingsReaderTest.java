@@ -11,6 +11,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SettingsReaderTest
@@ -113,6 +114,21 @@ class SettingsReaderTest
     }
 
     @Test
+    void anApiTokenIsLongAndPrintableAndAClusterIdFitsAHeader() throws Exception
+    {
+        assertNull(read("").api().token(), "no token by default: the API is open");
+        assertNull(read("").cluster().id());
+        assertEquals("0123456789abcdef-XYZ", read("cistern.api.token = \"0123456789abcdef-XYZ\"").api().token());
+        assertEquals(List.of("cistern.api.token=(5 characters): a token is 16 or more printable ASCII characters, no spaces"),
+            problems("cistern.api.token = \"short\""), "the value itself is not echoed");
+        assertEquals(List.of("cistern.api.token=(20 characters): a token is 16 or more printable ASCII characters, no spaces"),
+            problems("cistern.api.token = \"0123456789 abcdefghi\""));
+        assertEquals("c0ffee-42", read("cistern.cluster.id = \"c0ffee-42\"").cluster().id());
+        assertEquals(List.of("cistern.cluster.id=a b: an id is 1 to 64 letters, digits, '-' or '_'"),
+            problems("cistern.cluster.id = \"a b\""));
+    }
+
+    @Test
     void rejectsMissingDrivePath()
     {
         final Path nope = tmp.resolve("nope");
@@ -164,6 +180,18 @@ class SettingsReaderTest
 
         assertEquals(List.of("cistern.node.drives[0].capacity=0: must be a positive size such as 8G or 512M"),
             problems("cistern.node.drives = [{ path = \"" + d + "\", capacity = 0 }]"));
+    }
+
+    @Test
+    void aMisspeltDriveFieldIsAProblemAndOvercommitNeedsACapacity() throws Exception
+    {
+        final Path d = Files.createDirectory(tmp.resolve("d"));
+        assertEquals(List.of("cistern.node.drives[0].capcity=8G: is not a drive setting; a drive has path, media-type, capacity, overcommit"),
+            problems("cistern.node.drives = [{ path = \"" + d + "\", capcity = 8G }]"));
+        assertEquals(List.of("cistern.node.drives[0].overcommit=true: needs the drive's capacity: it offers that much whatever the " +
+            "filesystem has"), problems("cistern.node.drives = [{ path = \"" + d + "\", overcommit = true }]"));
+        assertTrue(read("cistern.node.drives = [{ path = \"" + d + "\", capacity = 8T, overcommit = true }]").node().drives().get(0)
+            .overcommit());
     }
 
     @Test

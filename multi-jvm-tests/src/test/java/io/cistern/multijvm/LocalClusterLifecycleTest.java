@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,6 +97,33 @@ class LocalClusterLifecycleTest
         assertEquals(2, again.exit(), "a second `up` on a running cluster must refuse, as a user error");
         assertTrue(again.output().contains("a cluster is already running from " + data), again.output());
 
+        // Another (stopped) cluster's folder that names these ports: the CLI must not act on this cluster
+        // for it. Its cluster.json is this one's with another id, as a folder laid out on the same offset has.
+        final Path other = Files.createDirectories(tmp.resolve("other-cluster"));
+        final com.fasterxml.jackson.databind.node.ObjectNode foreign = (com.fasterxml.jackson.databind.node.ObjectNode) cluster.deepCopy();
+        foreign.put("id", "another-cluster-0000");
+        foreign.put("data", other.toString());
+        JSON.writeValue(other.resolve("cluster.json").toFile(), foreign);
+        Files.copy(data.resolve("api-token"), other.resolve("api-token"));
+        final CisternCli.Result elsewhere = cli.run(60, "volume", "list", "--data", other.toString());
+        assertEquals(1, elsewhere.exit(), elsewhere.output());
+        assertTrue(elsewhere.output().contains("is not a node of the cluster in " + other + " (cluster another-cluster-0000): it answers for "
+            + "cluster " + cluster.path("id").asText()), elsewhere.output());
+        final CisternCli.Result noToken = cli.run(60, "volume", "list", "--endpoint", endpoints.get(0));
+        assertEquals(2, noToken.exit(), "no token: the API refuses, a user error\n" + noToken.output());
+        assertTrue(noToken.output().contains("needs a bearer token"), noToken.output());
+
+        // Past 80% of the pool allocated, the health service says so; the volume gone, the fault clears.
+        final CisternCli.Result fill = cli.run(120, "volume", "create", "fill", "--size", "1792M", "--resiliency", "mirror-3",
+            "--provisioning", "fixed", "--data", data.toString());
+        assertEquals(0, fill.exit(), fill.output());
+        Awaitility.await("a pool capacity fault").atMost(PATIENCE).pollInterval(Duration.ofSeconds(1))
+            .until(() -> faultKinds().contains("WARNING POOL_CAPACITY the pool"));
+        final CisternCli.Result emptied = cli.run(120, "volume", "delete", "fill", "--data", data.toString());
+        assertEquals(0, emptied.exit(), emptied.output());
+        Awaitility.await("the capacity faults cleared").atMost(PATIENCE).pollInterval(Duration.ofSeconds(1))
+            .until(() -> faultKinds().isEmpty());
+
         // SIGKILL node-2: its two drives become LOST_COMMUNICATION, the others stay HEALTHY.
         final JsonNode node2 = nodeNamed(cluster, "node-2");
         final ProcessHandle victim = ProcessHandle.of(node2.path("pid").asLong()).orElseThrow();
@@ -107,14 +135,32 @@ class LocalClusterLifecycleTest
                 e.getValue().equals(e.getKey().startsWith("node-2/") ? "LOST_COMMUNICATION" : "HEALTHY")));
         System.out.printf("node-2's drives reported LOST_COMMUNICATION %.1f s after SIGKILL%n", (System.nanoTime() - killed) / 1e9);
 
+        // One fault for the node, not one per drive (the root cause).
+        Awaitility.await("one NODE_DOWN fault").atMost(PATIENCE).pollInterval(Duration.ofSeconds(1))
+            .until(this::faultKinds, kinds -> kinds.size() == 1 && kinds.get(0).startsWith("CRITICAL NODE_DOWN node node-2 "));
+
         final CisternCli.Result degraded = cli.run(60, "status", "--data", data.toString());
         assertEquals(1, degraded.exit(), "status exits 1 while a node is down: " + degraded.output());
         assertTrue(degraded.output().contains("1 of 3 node(s) stopped or not ready"), degraded.output());
+        final CisternCli.Result degradedJson = cli.run(60, "status", "--json", "--data", data.toString());
+        assertEquals(1, degradedJson.exit(), degradedJson.output());
+        final JsonNode statusDocument = JSON.readTree(degradedJson.output());
+        assertEquals(1, statusDocument.path("down").asInt(), degradedJson.output());
+        assertEquals(cluster.path("id").asText(), statusDocument.path("cluster").asText());
+        for (final JsonNode node : statusDocument.path("nodes"))
+        {
+            final boolean second = node.path("name").asText().equals("node-2");
+            assertEquals(second ? "stopped" : "running", node.path("process").asText(), node.toString());
+            assertEquals(!second, node.path("ready").asBoolean(false), node.toString());
+        }
 
         final CisternCli.Result restart = cli.run(300, "node", "start", "node-2", "--data", data.toString());
         assertEquals(0, restart.exit(), restart.output());
         awaitDrives(endpoints.get(2), "every drive HEALTHY again",
             drives -> drives.size() == 6 && drives.values().stream().allMatch("HEALTHY"::equals));
+
+        Awaitility.await("the node's fault cleared").atMost(PATIENCE).pollInterval(Duration.ofSeconds(1))
+            .until(() -> faultKinds().isEmpty());
 
         final CisternCli.Result status = cli.run(60, "status", "--data", data.toString());
         assertEquals(0, status.exit(), status.output());
@@ -163,11 +209,22 @@ class LocalClusterLifecycleTest
         return pids;
     }
 
+    /** The current faults as "SEVERITY KIND subject", from `cistern fault list --json`. */
+    private List<String> faultKinds() throws Exception
+    {
+        final CisternCli.Result listed = cli.run(60, "fault", "list", "--json", "--data", data.toString());
+        assertEquals(0, listed.exit(), listed.output());
+        final List<String> kinds = new ArrayList<>();
+        JSON.readTree(listed.output()).path("faults").forEach(f ->
+            kinds.add(f.path("severity").asText() + " " + f.path("kind").asText() + " " + f.path("subject").asText()));
+        return kinds;
+    }
+
     /** Drive health keyed by "node/path", from a node's API. */
     private Map<String, String> healthByDrive(final String endpoint) throws IOException, InterruptedException
     {
         final HttpResponse<String> response = http.send(
-            HttpRequest.newBuilder(URI.create(endpoint + "/api/v1/drives")).timeout(Duration.ofSeconds(5)).build(),
+            TestCluster.authorized(data, endpoint + "/api/v1/drives").timeout(Duration.ofSeconds(5)).build(),
             HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         final Map<String, String> health = new TreeMap<>();

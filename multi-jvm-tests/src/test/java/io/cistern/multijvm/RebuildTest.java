@@ -257,7 +257,7 @@ class RebuildTest
     private JsonNode journal(final int n) throws Exception
     {
         final java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-            java.net.http.HttpRequest.newBuilder(java.net.URI.create(cluster.endpoint(n) + "/api/v1/journal"))
+            cluster.authorized(cluster.endpoint(n) + "/api/v1/journal")
                 .timeout(Duration.ofSeconds(10)).build(),
             java.net.http.HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(response.body());

@@ -194,11 +194,23 @@ final class TestCluster implements AutoCloseable
         return JSON.readTree(get(node, "/api/v1/jobs")).path("jobs");
     }
 
+    /** A request to the cluster's API with the bearer token `cistern up` kept in the data folder. */
+    static HttpRequest.Builder authorized(final Path data, final String url) throws java.io.IOException
+    {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + Files.readString(data.resolve("api-token")).trim());
+    }
+
+    /** {@link #authorized(Path, String)} for this cluster. */
+    HttpRequest.Builder authorized(final String url) throws java.io.IOException
+    {
+        return authorized(data, url);
+    }
+
     /** A GET on a node's HTTP port that must answer 200. */
     String get(final String node, final String path) throws Exception
     {
-        final HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(node(node).path("http").asText() +
-            path)).build(), HttpResponse.BodyHandlers.ofString());
+        final HttpResponse<String> response = http.send(authorized(node(node).path("http").asText() + path).build(),
+            HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return response.body();
     }

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -100,18 +101,69 @@ class VolumeDataPathTest
 
     @Test
     @Order(1)
-    void aMisspeltFieldIsRefusedAndCreatesNothing() throws Exception
+    void theApiWantsTheTokenAndNamesItsClusterAndAMisspeltFieldIsRefusedAndCreatesNothing() throws Exception
     {
         final HttpClient http = HttpClient.newHttpClient();
-        final HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(endpoint() +
-                "/api/v1/volumes")).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"typo\",\"size\":\"64M\",\"resilency\":\"mirror-3\"}")).build(),
+        final String body = "{\"name\":\"typo\",\"size\":\"64M\",\"resiliency\":\"mirror-3\"}";
+        final HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/api/v1/volumes"))
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode(), anonymous.body());
+        assertTrue(anonymous.body().contains("needs a bearer token"), anonymous.body());
+        assertEquals("Bearer realm=\"cistern\"", anonymous.headers().firstValue("WWW-Authenticate").orElse(null));
+        final HttpResponse<String> guessed = http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/api/v1/volumes"))
+            .header("Authorization", "Bearer not-the-token-at-all-0123456789").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, guessed.statusCode(), guessed.body());
+        for (final String open : List.of("/alive", "/ready", "/metrics"))
+        {
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(endpoint() + open)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode(), open + " needs no token");
+        }
+
+        final HttpResponse<String> refused = http.send(cluster.authorized(endpoint() + "/api/v1/volumes")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.replace("resiliency", "resilency"))).build(),
             HttpResponse.BodyHandlers.ofString());
         assertEquals(400, refused.statusCode(), refused.body());
         assertTrue(refused.body().contains("unknown field 'resilency' (did you mean 'resiliency'?)"), refused.body());
-        final HttpResponse<String> none = http.send(HttpRequest.newBuilder(URI.create(endpoint() +
-            "/api/v1/volumes/typo")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(JSON.readTree(data.resolve("cluster.json").toFile()).path("id").asText(),
+            refused.headers().firstValue("Cistern-Cluster").orElse(null), "every API answer names the cluster");
+        final HttpResponse<String> none = http.send(cluster.authorized(endpoint() + "/api/v1/volumes/typo").build(),
+            HttpResponse.BodyHandlers.ofString());
         assertEquals(404, none.statusCode(), "no volume was created: " + none.body());
+    }
+
+    @Test
+    @Order(1)
+    void theOpenApiDocumentListsWhatEachPathOfTheRoutesAllows() throws Exception
+    {
+        final HttpClient http = HttpClient.newHttpClient();
+        final HttpResponse<String> document = http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/api/v1/openapi.json")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, document.statusCode(), "the description needs no token: " + document.body());
+        final JsonNode paths = JSON.readTree(document.body()).path("paths");
+        assertTrue(paths.size() >= 13, document.body());
+        final java.util.Iterator<Map.Entry<String, JsonNode>> each = paths.fields();
+        while (each.hasNext())
+        {
+            final Map.Entry<String, JsonNode> path = each.next();
+            final java.util.Set<String> documented = new java.util.TreeSet<>();
+            path.getValue().fieldNames().forEachRemaining(method -> documented.add(method.toUpperCase(java.util.Locale.ROOT)));
+            // A method no route takes: the routes answer 405 and name what they allow there (a path they lack is a 404).
+            final String url = endpoint() + path.getKey().replace("{name}", "vol1").replace("{id}", "no-such-drive");
+            final HttpResponse<String> probe = http.send(cluster.authorized(url).method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(405, probe.statusCode(), path.getKey() + ": " + probe.body());
+            final java.util.Set<String> allowed = new java.util.TreeSet<>();
+            for (final String method : probe.headers().firstValue("Allow").orElse("").split(","))
+            {
+                if (!method.isBlank())
+                {
+                    allowed.add(method.trim());
+                }
+            }
+            assertEquals(documented, allowed, path.getKey() + ": the document and the routes disagree");
+        }
     }
 
     @Test

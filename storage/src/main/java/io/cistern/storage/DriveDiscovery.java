@@ -46,7 +46,7 @@ public final class DriveDiscovery
         {
             try
             {
-                final LocalDrive local = open(drive, faultDomain);
+                final LocalDrive local = open(drive, faultDomain, found.stream().map(LocalDrive::path).toList());
                 final Path other = seen.putIfAbsent(local.header().id(), local.path());
                 if (other != null)
                 {
@@ -81,6 +81,16 @@ public final class DriveDiscovery
      */
     public LocalDrive open(final DriveSettings drive, final String faultDomain) throws IOException
     {
+        return open(drive, faultDomain, List.of());
+    }
+
+    /**
+     * Opens one drive beside this node's {@code others} (their directories): a new drive on the same
+     * filesystem as some of them shares its free space with what they have promised and not yet used,
+     * so drives on one filesystem together never offer more than it has.
+     */
+    public LocalDrive open(final DriveSettings drive, final String faultDomain, final List<Path> others) throws IOException
+    {
         final Path path = drive.path();
         if (!Files.exists(path))
         {
@@ -100,15 +110,63 @@ public final class DriveDiscovery
             throw new DriveException(path + ": is not empty and has no " + DriveHeader.FILE_NAME +
                 "; refusing to claim a directory that may hold other data (empty it or choose another)");
         }
-        final long usable = Files.getFileStore(path).getUsableSpace();
-        final long capacity = drive.capacityBytes() == 0 ? usable : Math.min(drive.capacityBytes(), usable);
-        if (capacity <= 0)
+        final long capacity;
+        if (drive.overcommit())
         {
-            throw new DriveException(path + ": the filesystem has no free space to offer");
+            capacity = drive.capacityBytes(); // asked for: sparse files the filesystem cannot all hold
+        }
+        else
+        {
+            final java.nio.file.FileStore filesystem = Files.getFileStore(path);
+            final long usable = filesystem.getUsableSpace();
+            long promised = 0;
+            final List<Path> sharing = new ArrayList<>();
+            for (final Path other : others)
+            {
+                if (!other.equals(path) && DriveHeader.existsIn(other) && Files.getFileStore(other).equals(filesystem))
+                {
+                    promised += unused(other);
+                    sharing.add(other);
+                }
+            }
+            capacity = offer(drive.capacityBytes(), usable, promised);
+            if (capacity <= 0)
+            {
+                throw new DriveException(path + ": the filesystem has no free space to offer (" + usable + " bytes free" +
+                    (sharing.isEmpty() ? "" : ", " + promised + " of them promised to " + sharing) + ")");
+            }
         }
         final DriveHeader header = new DriveHeader(UUID.randomUUID(), drive.mediaType(), capacity, faultDomain, clock.instant());
         header.writeTo(path);
         return new LocalDrive(path, header, true);
+    }
+
+    /**
+     * What a new drive offers: what it asks for (0: all it can), at most the filesystem's free space less
+     * what other drives on it have promised and not yet used.
+     */
+    static long offer(final long requested, final long usable, final long promisedElsewhere)
+    {
+        final long room = usable - promisedElsewhere;
+        return requested == 0 ? room : Math.min(requested, room);
+    }
+
+    /**
+     * What a stamped drive has promised the pool and not yet taken from its filesystem: its capacity less
+     * its extent files' lengths. Their lengths count as taken although the files are sparse, so this errs
+     * low by what is allocated and not yet written; for new drives (the layout of a new cluster) it is exact.
+     */
+    private static long unused(final Path drive) throws IOException
+    {
+        long taken = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(drive, "*" + ExtentId.SUFFIX))
+        {
+            for (final Path entry : entries)
+            {
+                taken += Files.size(entry);
+            }
+        }
+        return Math.max(0, DriveHeader.readFrom(drive).capacityBytes() - taken);
     }
 
     private static void probeWritable(final Path path)

@@ -77,6 +77,52 @@ class DriveDiscoveryTest
     }
 
     @Test
+    void drivesOnOneFilesystemShareItsFreeSpace() throws IOException
+    {
+        final long free = Files.getFileStore(tmp).getUsableSpace();
+        final List<Path> dirs = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++)
+        {
+            dirs.add(Files.createDirectories(tmp.resolve("shared-" + i)));
+        }
+        // Each asks for 40% of the free space: together they would promise 120% of it.
+        final List<LocalDrive> drives = discovery.discover(dirs.stream().map(d -> drive(d, free * 2 / 5)).toList(), "node-1");
+        // Other processes write to the same filesystem meanwhile: the free space is compared at both ends.
+        final long freeAfter = Files.getFileStore(tmp).getUsableSpace();
+        final long offered = drives.stream().mapToLong(d -> d.header().capacityBytes()).sum();
+        assertTrue(offered <= Math.max(free, freeAfter), "three drives offer " + offered + " on " + free + " free");
+        assertEquals(free * 2 / 5, drives.get(0).header().capacityBytes(), "the first gets what it asked for");
+        assertTrue(drives.get(2).header().capacityBytes() < free * 2 / 5, "the last gets what is left");
+
+        // Beside a drive that promised far more than the filesystem has, a new one has nothing to offer.
+        final Path greedy = Files.createDirectories(tmp.resolve("greedy"));
+        new DriveHeader(java.util.UUID.randomUUID(), MediaType.SSD, free * 10, "node-1", NOW).writeTo(greedy);
+        final Path late = Files.createDirectories(tmp.resolve("shared-late"));
+        final DriveException none = assertThrows(DriveException.class,
+            () -> discovery.open(drive(late, 0), "node-1", List.of(greedy)), "a drive added later finds nothing left");
+        assertTrue(none.getMessage().contains("the filesystem has no free space to offer"), none.getMessage());
+        assertTrue(none.getMessage().contains("promised to [" + greedy + "]"), none.getMessage());
+    }
+
+    @Test
+    void anOvercommittedDriveOffersWhatItIsToldAndSaysSoInItsSettings() throws IOException
+    {
+        final long free = Files.getFileStore(tmp).getUsableSpace();
+        final Path dir = Files.createDirectories(tmp.resolve("sparse"));
+        final LocalDrive drive = discovery.open(new DriveSettings(dir, MediaType.SSD, free * 4, true), "node-1");
+        assertEquals(free * 4, drive.header().capacityBytes());
+    }
+
+    @Test
+    void theOfferIsWhatIsAskedAtMostWhatIsLeft()
+    {
+        assertEquals(60, DriveDiscovery.offer(0, 100, 40), "0 asks for all that is left");
+        assertEquals(30, DriveDiscovery.offer(30, 100, 40));
+        assertEquals(60, DriveDiscovery.offer(90, 100, 40));
+        assertEquals(-20, DriveDiscovery.offer(90, 100, 120), "nothing left: refused by the caller");
+    }
+
+    @Test
     void refusesTwoDirectoriesWithTheSameDriveId() throws IOException
     {
         final Path original = Files.createDirectory(tmp.resolve("original"));

@@ -126,6 +126,10 @@ public final class KryoRegistry
         ids.put(240, io.cistern.actors.reservation.ReservationView.AwaitVersion.class);
         ids.put(241, io.cistern.actors.reservation.ReservationView.Applied.class);
         ids.put(242, io.cistern.actors.reservation.ReservationView.UnitAttention.class);
+        // 250-259: performance history
+        ids.put(250, io.cistern.actors.perf.Perf.Query.class);
+        ids.put(251, io.cistern.actors.perf.Perf.History.class);
+        ids.put(252, io.cistern.actors.perf.Perf.Point.class);
         return ids;
     }
 

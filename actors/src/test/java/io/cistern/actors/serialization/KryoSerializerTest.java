@@ -163,6 +163,13 @@ class KryoSerializerTest
             List.of(new io.cistern.actors.reservation.ReservationView.UnitAttention(42L, 0x2900, ref.unsafeUpcast())));
         samples.put(io.cistern.actors.reservation.ReservationView.Applied.class,
             List.of(new io.cistern.actors.reservation.ReservationView.Applied(42L, 3)));
+        final io.cistern.actors.perf.Perf.Point point = new io.cistern.actors.perf.Perf.Point(1_700_000_000L,
+            new ArrayList<>(List.of(12.5, 0.0, 4096.0)));
+        samples.put(io.cistern.actors.perf.Perf.Query.class, List.of(new io.cistern.actors.perf.Perf.Query("volume/vol1", 1L, 2L, 10,
+            ref.unsafeUpcast())));
+        samples.put(io.cistern.actors.perf.Perf.History.class, List.of(new io.cistern.actors.perf.Perf.History("node-1", "volume/vol1",
+            new ArrayList<>(List.of("read.iops", "write.iops", "read.bytes")), new ArrayList<>(List.of(point)))));
+        samples.put(io.cistern.actors.perf.Perf.Point.class, List.of(point));
         return samples;
     }
 

@@ -29,6 +29,7 @@ import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -52,17 +53,37 @@ import java.util.concurrent.CompletionStage;
 public final class ApiRoutes extends AllDirectives implements ManagementRouteProvider
 {
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+    /** The OpenAPI document of these routes; a test checks each path's methods against what the routes allow. */
+    private static final byte[] OPENAPI = openApi();
 
     private final ActorSystem<NodeGuardian.Command> guardian;
     private final Cluster cluster;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final VolumeRoutes volumes;
+    private final PerfRoutes perf;
 
     public ApiRoutes(final ExtendedActorSystem system)
     {
         this.guardian = Guardian.of(system);
         this.cluster = Cluster.get(system);
         this.volumes = new VolumeRoutes(guardian, json);
+        this.perf = new PerfRoutes(guardian, json);
+    }
+
+    private static byte[] openApi()
+    {
+        try (java.io.InputStream in = ApiRoutes.class.getResourceAsStream("openapi.json"))
+        {
+            if (in == null)
+            {
+                throw new IllegalStateException("openapi.json is missing beside " + ApiRoutes.class.getName());
+            }
+            return in.readAllBytes();
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
     }
 
     /** This node's journal: the replicated journal's member (role, leader, applied index), or the database kind. */
@@ -85,9 +106,12 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
         return concat(path("metrics", () -> get(() -> complete(org.apache.pekko.http.javadsl.model.HttpEntities.create(
                 org.apache.pekko.http.javadsl.model.ContentTypes.parse(io.cistern.node.metrics.MetricsExtension.CONTENT_TYPE),
                 io.cistern.node.metrics.MetricsExtension.get(guardian).scrape())))),
-            pathPrefix("api", () -> pathPrefix("v1", () -> concat(
-            path("pool", () -> get(() -> onSuccess(drives(), drives ->
-                completeOK(PoolSummary.summarise(drives, members()), Jackson.marshaller(json))))),
+            // The API's description is open: it holds nothing of the cluster's.
+            path(org.apache.pekko.http.javadsl.server.PathMatchers.segment("api").slash("v1").slash("openapi.json"), () -> get(() -> complete(org.apache.pekko.http.javadsl.model.HttpEntities.create(
+                org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, OPENAPI)))),
+            pathPrefix("api", () -> guarded(() -> pathPrefix("v1", () -> concat(
+            path("pool", () -> get(() -> onSuccess(drives().thenCombine(volumes.list(), (drives, listed) ->
+                PoolSummary.summarise(drives, members(), listed)), pool -> completeOK(pool, Jackson.marshaller(json))))),
             pathPrefix("pool", () -> path("optimize", () -> post(() -> onSuccess(
                 AskPattern.<NodeGuardian.Command, io.cistern.actors.repair.Optimized>ask(guardian, NodeGuardian.Optimize::new, ASK_TIMEOUT,
                     guardian.scheduler()),
@@ -111,9 +135,35 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
                 complete(StatusCodes.SERVICE_UNAVAILABLE, Map.of("error", "this node's data plane is not up yet"), Jackson.marshaller(json)))),
             path("journal", () -> get(() -> completeOK(journal(), Jackson.marshaller(json)))),
             volumes.routes(),
+            perf.routes(),
             pathEndOrSingleSlash(() -> complete(StatusCodes.NOT_FOUND,
-                Map.of("error", "name a resource: /api/v1/pool, /api/v1/drives, /api/v1/volumes, /api/v1/jobs or /api/v1/faults"),
-                Jackson.marshaller(json)))))));
+                Map.of("error", "name a resource: /api/v1/pool, /api/v1/drives, /api/v1/volumes, /api/v1/jobs, /api/v1/faults or /api/v1/perf"),
+                Jackson.marshaller(json))))))));
+    }
+
+    /**
+     * The API's door: every answer names the cluster ({@link ApiAccess#CLUSTER_HEADER}), and with a token set a
+     * request without it gets 401 and nothing else. Probes and scrapers ({@code /alive}, {@code /ready},
+     * {@code /metrics}) are not behind it.
+     */
+    private Route guarded(final java.util.function.Supplier<Route> api)
+    {
+        final ApiAccess access = ApiAccess.get(guardian);
+        final java.util.function.Supplier<Route> admitted = () -> optionalHeaderValueByName("Authorization", authorization ->
+        {
+            if (access.admits(authorization.orElse(null)))
+            {
+                return api.get();
+            }
+            return respondWithHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"cistern\""), () ->
+                complete(StatusCodes.UNAUTHORIZED, Map.of("error", authorization.isPresent()
+                    ? "the bearer token is not this cluster's (cistern.api.token)"
+                    : "this node's API needs a bearer token (Authorization: Bearer TOKEN, the node's cistern.api.token); " +
+                        "the CLI reads it from DATA/api-token, or --token / CISTERN_API_TOKEN with --endpoint"),
+                    Jackson.marshaller(json)));
+        });
+        final String cluster = access.clusterId();
+        return cluster == null ? admitted.get() : respondWithHeader(RawHeader.create(ApiAccess.CLUSTER_HEADER, cluster), admitted);
     }
 
     private record Answer(StatusCode code, Object document)

@@ -3,7 +3,13 @@ package io.cistern.node.api;
 import java.util.List;
 import java.util.Map;
 
-/** {@code GET /api/v1/pool}: the pool's capacity, its drives by health and media, and its nodes. */
+/**
+ * {@code GET /api/v1/pool}: the pool's capacity, its drives by health and media, and its nodes.
+ *
+ * @param provisionedBytes what the volumes would take if every byte of them were written (size times copies):
+ *                         thin volumes may promise more than the pool has.
+ * @param overcommitted    whether they do: a write may then find the pool full.
+ */
 public record PoolDocument(
     long totalBytes,
     long allocatedBytes,
@@ -11,7 +17,9 @@ public record PoolDocument(
     int driveCount,
     Map<String, Integer> drivesByHealth,
     Map<String, Integer> drivesByMedia,
-    List<NodeDocument> nodes)
+    List<NodeDocument> nodes,
+    long provisionedBytes,
+    boolean overcommitted)
 {
     /**
      * A node of the pool: a cluster member, or a node known only from its drives (it is not a member now).

@@ -27,8 +27,14 @@ public final class PoolSummary
     {
     }
 
-    public static PoolDocument summarise(final List<DriveStatus> drives, final List<Member> members)
+    public static PoolDocument summarise(final List<DriveStatus> drives, final List<Member> members,
+                                         final List<io.cistern.actors.volume.VolumeInfo> volumes)
     {
+        long provisioned = 0;
+        for (final io.cistern.actors.volume.VolumeInfo volume : volumes)
+        {
+            provisioned += volume.sizeBytes() * volume.resiliency().copies();
+        }
         long total = 0;
         long allocated = 0;
         final Map<String, Integer> byHealth = new LinkedHashMap<>();
@@ -70,6 +76,7 @@ public final class PoolSummary
                 new PoolDocument.NodeDocument(name, member.address(), member.status(), member.reachable(), count) :
                 new PoolDocument.NodeDocument(name, addressOfNode.get(name), "Down", false, count));
         }
-        return new PoolDocument(total, allocated, total - allocated, drives.size(), byHealth, byMedia, nodes);
+        return new PoolDocument(total, allocated, total - allocated, drives.size(), byHealth, byMedia, nodes, provisioned,
+            provisioned > total);
     }
 }

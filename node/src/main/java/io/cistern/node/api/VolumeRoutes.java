@@ -44,6 +44,12 @@ final class VolumeRoutes extends AllDirectives
         this.reservations = new ReservationService(guardian, Duration.ofSeconds(10));
     }
 
+    /** Every live volume, as this node's view of the pool has them. */
+    CompletionStage<java.util.List<io.cistern.actors.volume.VolumeInfo>> list()
+    {
+        return service.thenCompose(VolumeService::list);
+    }
+
     Route routes()
     {
         return pathPrefix("volumes", () -> concat(

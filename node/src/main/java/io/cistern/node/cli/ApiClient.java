@@ -14,14 +14,40 @@ import java.time.Duration;
 final class ApiClient
 {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CLUSTER_HEADER = "Cistern-Cluster";
+
+    /**
+     * What the CLI shows a node and expects of it.
+     *
+     * @param token     the API's bearer token, or null.
+     * @param clusterId the id the node must answer with, or null for any (an --endpoint, or a folder without one).
+     * @param folder    where the id came from, for the message when a node answers with another.
+     */
+    record Access(String token, String clusterId, String folder)
+    {
+        static final Access NONE = new Access(null, null, null);
+    }
 
     private final HttpClient http;
     private final Duration timeout;
+    private final Access access;
 
     ApiClient(final Duration timeout)
     {
+        this(timeout, Access.NONE);
+    }
+
+    ApiClient(final Duration timeout, final Access access)
+    {
         this.timeout = timeout;
+        this.access = access;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    /** The same access with another timeout. */
+    ApiClient withTimeout(final Duration other)
+    {
+        return new ApiClient(other, access);
     }
 
     /** The HTTP status of a GET, or -1 if nothing answered. */
@@ -53,7 +79,7 @@ final class ApiClient
      */
     String send(final String method, final String url, final String jsonBody)
     {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
+        final HttpRequest.Builder request = authorized(HttpRequest.newBuilder(URI.create(url)).timeout(timeout));
         if (jsonBody != null)
         {
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
@@ -65,6 +91,7 @@ final class ApiClient
         try
         {
             final HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            checkCluster(response, method, url);
             if (response.statusCode() / 100 != 2)
             {
                 String message = response.body();
@@ -119,6 +146,30 @@ final class ApiClient
 
     private HttpRequest request(final String url)
     {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build();
+        return authorized(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)).GET().build();
+    }
+
+    private HttpRequest.Builder authorized(final HttpRequest.Builder request)
+    {
+        return access.token() == null ? request : request.header("Authorization", "Bearer " + access.token());
+    }
+
+    /**
+     * An API answer from a node of another cluster is not acted on: a stopped cluster's folder names ports
+     * that another cluster may have taken since, and its nodes would take the command as their own.
+     */
+    private void checkCluster(final HttpResponse<?> response, final String method, final String url)
+    {
+        if (access.clusterId() == null || !URI.create(url).getPath().startsWith("/api/"))
+        {
+            return;
+        }
+        final String answered = response.headers().firstValue(CLUSTER_HEADER).orElse(null);
+        if (!access.clusterId().equals(answered))
+        {
+            throw new CliException(url + " is not a node of the cluster in " + access.folder() + " (cluster " + access.clusterId() +
+                "): it answers for " + (answered == null ? "no cluster id" : "cluster " + answered) +
+                "; is another cluster using the ports of this one? (cistern status --data " + access.folder() + ")");
+        }
     }
 }

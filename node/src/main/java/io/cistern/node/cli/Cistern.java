@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
         PoolCommand.class,
         DriveCommand.class,
         FaultCommand.class,
+        PerfCommand.class,
         VolumeCommand.class,
         JobCommand.class,
         JournalCommand.class,

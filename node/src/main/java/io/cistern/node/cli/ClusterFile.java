@@ -18,10 +18,16 @@ import java.util.List;
  * @param portOffset added to every default port.
  * @param drives     drives per node.
  * @param driveSize  bytes per drive.
+ * @param id         the cluster's id, which its nodes answer with ({@code cistern.cluster.id}); null in a folder laid
+ *                   out before clusters had ids, which is then not checked.
+ * @param overcommit whether its drives offer their size whatever the filesystem has ({@code up --overcommit}).
  */
-public record ClusterFile(String data, int portOffset, int drives, long driveSize, Journal journal, List<Node> nodes)
+public record ClusterFile(String data, int portOffset, int drives, long driveSize, Journal journal, List<Node> nodes, String id,
+                          boolean overcommit)
 {
     public static final String NAME = "cluster.json";
+    /** {@code DATA/api-token}: the bearer token of the cluster's API, readable by its owner only. */
+    public static final String TOKEN = "api-token";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The embedded H2 server that holds the cluster's journal. */
@@ -60,6 +66,23 @@ public record ClusterFile(String data, int portOffset, int drives, long driveSiz
         return JSON.readValue(in(data).toFile(), ClusterFile.class);
     }
 
+    /** The API token kept in the data folder, or null if there is none (a folder laid out before tokens). */
+    public static String token(final Path data) throws IOException
+    {
+        final Path file = data.resolve(TOKEN);
+        return Files.exists(file) ? Files.readString(file).trim() : null;
+    }
+
+    /** Writes the token where only its owner reads it: created so, never readable by others for a moment. */
+    static void writeToken(final Path data, final String token) throws IOException
+    {
+        final Path file = data.resolve(TOKEN);
+        Files.deleteIfExists(file);
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, token + "\n");
+    }
+
     public void write() throws IOException
     {
         final Path target = in(Path.of(data));
@@ -80,11 +103,11 @@ public record ClusterFile(String data, int portOffset, int drives, long driveSiz
         {
             updated.add(n.name().equals(node.name()) ? node : n);
         }
-        return new ClusterFile(data, portOffset, drives, driveSize, journal, updated);
+        return new ClusterFile(data, portOffset, drives, driveSize, journal, updated, id, overcommit);
     }
 
     ClusterFile withJournal(final Journal newJournal)
     {
-        return new ClusterFile(data, portOffset, drives, driveSize, newJournal, nodes);
+        return new ClusterFile(data, portOffset, drives, driveSize, newJournal, nodes, id, overcommit);
     }
 }

@@ -19,6 +19,11 @@ final class ClusterOptions
         description = "HTTP endpoint of any node, e.g. http://127.0.0.1:7626; overrides --data.")
     String endpoint;
 
+    @Option(names = "--token", paramLabel = "TOKEN",
+        description = "The API's bearer token (cistern.api.token) with --endpoint; default: $CISTERN_API_TOKEN. With --data it is read "
+            + "from DATA/api-token.")
+    String token;
+
     /** The base URLs of every node that answers: --endpoint alone, or each live node of --data. */
     List<String> endpoints(final ApiClient api)
     {
@@ -123,8 +128,46 @@ final class ClusterOptions
         return api.json(answer, url);
     }
 
-    static ApiClient client()
+    /** A client for this cluster: its token, and the cluster id its nodes must answer with. */
+    ApiClient client()
     {
-        return new ApiClient(Duration.ofSeconds(5));
+        return new ApiClient(Duration.ofSeconds(5), access());
+    }
+
+    /** The command this is mixed into: to tell a --data given from its default. */
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec mixee;
+
+    /**
+     * With --endpoint, the token given (--token, else $CISTERN_API_TOKEN, else the folder's when --data is given
+     * too: never the default folder's, which would hand a local token to whatever the endpoint is); with --data,
+     * the folder's token and cluster id.
+     */
+    ApiClient.Access access()
+    {
+        if (endpoint != null)
+        {
+            String given = token != null ? token : System.getenv("CISTERN_API_TOKEN");
+            if (given == null && mixee != null && mixee.commandLine().getParseResult().hasMatchedOption("--data"))
+            {
+                given = access(new LocalCluster(data, System.out).data()).token();
+            }
+            return new ApiClient.Access(given, null, null);
+        }
+        return access(new LocalCluster(data, System.out).data());
+    }
+
+    /** The token and cluster id of the local cluster in {@code folder}; none if it has no cluster (yet). */
+    static ApiClient.Access access(final Path folder)
+    {
+        try
+        {
+            final String id = java.nio.file.Files.exists(ClusterFile.in(folder)) ? ClusterFile.read(folder).id() : null;
+            return new ApiClient.Access(ClusterFile.token(folder), id, folder.toString());
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new CliException("cannot read " + folder + ": " + ex.getMessage());
+        }
     }
 }

@@ -128,7 +128,7 @@ final class DriveCommand implements Runnable
                 body.put("capacity", size);
             }
             // Registration waits for the pool's answer, which takes longer than a read.
-            final ApiClient api = new ApiClient(java.time.Duration.ofSeconds(60));
+            final ApiClient api = cluster.client().withTimeout(java.time.Duration.ofSeconds(60));
             final String url = endpoint + "/api/v1/drives";
             final String answer = api.send("POST", url, body.toString());
             if (json)

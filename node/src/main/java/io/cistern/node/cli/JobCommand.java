@@ -38,7 +38,7 @@ final class JobCommand implements Runnable
         public Integer call() throws Exception
         {
             // Jobs run where the copy they repair lives: each node is asked for its own.
-            final ApiClient api = ClusterOptions.client();
+            final ApiClient api = cluster.client();
             final ObjectMapper mapper = new ObjectMapper();
             final ArrayNode all = mapper.createArrayNode();
             for (final String endpoint : cluster.endpoints(api))
@@ -85,7 +85,7 @@ final class JobCommand implements Runnable
         @Override
         public Integer call()
         {
-            final ApiClient api = ClusterOptions.client();
+            final ApiClient api = cluster.client();
             for (final String endpoint : cluster.endpoints(api))
             {
                 api.send("POST", endpoint + "/api/v1/scrub", null);

@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * A multi-JVM Cistern cluster on this machine, living in one data folder:
  * <pre>
- * DATA/cluster.json             what runs where (ClusterFile)
+ * DATA/cluster.json             what runs where, and the cluster's id (ClusterFile)
+ * DATA/api-token                the bearer token of the cluster's API (owner-only)
  * DATA/journal/                 the H2 database of the journal, and journal.log
  * DATA/node-N/node.conf         the node's configuration (generated once, then the admin's to edit)
  * DATA/node-N/node.log          its log
@@ -74,8 +75,8 @@ final class LocalCluster
     }
 
     /** Lays out a new cluster: folders, drives and node configurations. Nothing is started. */
-    ClusterFile create(final int nodes, final int drives, final long driveSize, final Tuning tuning, final int portOffset)
-        throws IOException
+    ClusterFile create(final int nodes, final int drives, final long driveSize, final Tuning tuning, final int portOffset,
+                       final boolean overcommit) throws IOException
     {
         // The journal is kept by the nodes themselves: the first three (five from five nodes) vote, the
         // others follow it as listeners. No journal process.
@@ -84,12 +85,20 @@ final class LocalCluster
         {
             voters.add("\"node-" + (i + 1) + "@" + Ports.HOST + ":" + (Ports.RAFT + portOffset + i) + "\"");
         }
+        // The cluster's id tells its nodes from another cluster's on the same ports; the token keeps its API to
+        // whoever can read this folder's api-token (32 random bytes).
+        final String id = java.util.UUID.randomUUID().toString();
+        final byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        final String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        Files.createDirectories(data);
+        ClusterFile.writeToken(data, token);
         final List<ClusterFile.Node> entries = new ArrayList<>();
         for (int i = 0; i < nodes; i++)
         {
-            entries.add(layOut(i, seeds(nodes, portOffset), drives, driveSize, tuning, portOffset, voters, null));
+            entries.add(layOut(i, seeds(nodes, portOffset), drives, driveSize, tuning, portOffset, voters, null, id, token, overcommit));
         }
-        final ClusterFile file = new ClusterFile(data.toString(), portOffset, drives, driveSize, null, entries);
+        final ClusterFile file = new ClusterFile(data.toString(), portOffset, drives, driveSize, null, entries, id, overcommit);
         file.write();
         out.printf("Laid out %d node(s) x %d drive(s) of %s in %s%n", nodes, drives, ByteSize.format(driveSize), data);
         return file;
@@ -108,10 +117,12 @@ final class LocalCluster
         }
         final ClusterFile.Node node = layOut(file.nodes().size(), seeds(file.nodes().size(), file.portOffset()), file.drives(),
             file.driveSize(), Tuning.of(Path.of(file.nodes().get(0).config())), file.portOffset(),
-            file.journal() == null ? voters(Path.of(file.nodes().get(0).config())) : null, file.journal());
+            file.journal() == null ? voters(Path.of(file.nodes().get(0).config())) : null, file.journal(), file.id(),
+            ClusterFile.token(data), file.overcommit());
         final List<ClusterFile.Node> nodes = new ArrayList<>(file.nodes());
         nodes.add(node);
-        final ClusterFile updated = new ClusterFile(file.data(), file.portOffset(), file.drives(), file.driveSize(), file.journal(), nodes);
+        final ClusterFile updated = new ClusterFile(file.data(), file.portOffset(), file.drives(), file.driveSize(), file.journal(), nodes,
+            file.id(), file.overcommit());
         updated.write();
         out.printf("Laid out %s with %d drive(s) of %s%n", node.name(), file.drives(), ByteSize.format(file.driveSize()));
         return updated;
@@ -149,7 +160,8 @@ final class LocalCluster
     /** Makes the folders and drives of node {@code i} (0-based) and writes its configuration. */
     private ClusterFile.Node layOut(final int i, final List<String> seeds, final int drives, final long driveSize,
                                     final Tuning tuning, final int portOffset, final List<String> voters,
-                                    final ClusterFile.Journal h2) throws IOException
+                                    final ClusterFile.Journal h2, final String clusterId, final String token,
+                                    final boolean overcommit) throws IOException
     {
         final String name = "node-" + (i + 1);
         final Path dir = data.resolve(name);
@@ -158,7 +170,8 @@ final class LocalCluster
         {
             final Path drive = dir.resolve("drives").resolve("drive-" + d);
             Files.createDirectories(drive);
-            driveConf.add("    { path = \"" + drive + "\", media-type = ssd, capacity = " + driveSize + " }");
+            driveConf.add("    { path = \"" + drive + "\", media-type = ssd, capacity = " + driveSize +
+                (overcommit ? ", overcommit = true" : "") + " }");
         }
         final int artery = Ports.ARTERY + portOffset + i;
         final int http = Ports.HTTP + portOffset + i;
@@ -177,7 +190,9 @@ final class LocalCluster
             "  cluster {\n" +
             "    port = " + artery + "\n" +
             "    seed-nodes = [" + String.join(", ", seeds) + "]\n" +
+            (clusterId == null ? "" : "    id = \"" + clusterId + "\"\n") +
             "  }\n" +
+            (token == null ? "" : "  api.token = \"" + token + "\"\n") +
             "  management.port = " + http + "\n" +
             "  nbd.port = " + nbd + "\n" +
             "  iscsi.port = " + iscsi + "\n" +
@@ -190,6 +205,10 @@ final class LocalCluster
             journal(voters, Ports.RAFT + portOffset + i, h2) +
             "}\n";
         final Path config = dir.resolve("node.conf");
+        // Owner-only, like DATA/api-token: it holds the token.
+        Files.deleteIfExists(config);
+        Files.createFile(config, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         Files.writeString(config, conf);
         return new ClusterFile.Node(name, 0, config.toString(), dir.resolve("node.log").toString(),
             "http://" + Ports.HOST + ":" + http, Ports.HOST + ":" + nbd, Ports.HOST + ":" + aeron, Ports.HOST + ":" + artery,

@@ -42,10 +42,15 @@ final class NodeCommand implements Callable<Integer>
         @Mixin
         LaunchOptions launch;
 
+        @picocli.CommandLine.Option(names = "--json", description = "Print the cluster's nodes as JSON once it is ready (as `status " +
+            "--json`); progress goes to stderr.")
+        boolean json;
+
         @Override
         public Integer call() throws IOException
         {
-            final LocalCluster local = new LocalCluster(cluster.data, System.out);
+            final java.io.PrintStream progress = json ? System.err : System.out;
+            final LocalCluster local = new LocalCluster(cluster.data, progress);
             ClusterFile file = local.read();
             final ClusterFile.Node node = file.node(name);
             if (node == null)
@@ -60,8 +65,12 @@ final class NodeCommand implements Callable<Integer>
             final Duration wait = launch.readinessTimeout();
             file = local.ensureJournal(file, Duration.ofSeconds(30));
             file = local.startNode(file, node, launch.heap);
-            System.out.printf("Started %s (pid %d); waiting until it is ready%n", name, file.node(name).pid());
+            progress.printf("Started %s (pid %d); waiting until it is ready%n", name, file.node(name).pid());
             local.awaitReady(file, List.of(name), wait);
+            if (json)
+            {
+                StatusCommand.printJson(file, local, cluster.client(), System.out);
+            }
             return 0;
         }
     }

@@ -33,6 +33,12 @@ final class PoolCommand implements Callable<Integer>
         System.out.printf("  total      %s%n", ByteSize.format(pool.path("totalBytes").asLong()));
         System.out.printf("  allocated  %s%n", ByteSize.format(pool.path("allocatedBytes").asLong()));
         System.out.printf("  free       %s%n", ByteSize.format(pool.path("freeBytes").asLong()));
+        final long total = pool.path("totalBytes").asLong();
+        final long provisioned = pool.path("provisionedBytes").asLong();
+        System.out.printf("  provisioned %s (the volumes' size times their copies)%s%n", ByteSize.format(provisioned),
+            pool.path("overcommitted").asBoolean() ? String.format("%n  WARNING: thin volumes promise %s more than the pool has (%.0f%% " +
+                "of its capacity); writes fail once it is full: add drives, or make fewer promises", ByteSize.format(provisioned - total),
+                100.0 * provisioned / Math.max(1, total)) : "");
         System.out.printf("  by health  %s%n", nonZero(pool.path("drivesByHealth")));
         System.out.printf("  by media   %s%n%n", nonZero(pool.path("drivesByMedia")));
         final Table table = new Table("NODE", "STATUS", "REACHABLE", "DRIVES", "ADDRESS");

@@ -22,16 +22,23 @@ final class StatusCommand implements Callable<Integer>
     @Mixin
     ClusterOptions cluster;
 
+    @picocli.CommandLine.Option(names = "--json", description = "Print the nodes as JSON (the same exit codes).")
+    boolean json;
+
     @Override
     public Integer call() throws IOException
     {
         final LocalCluster local = new LocalCluster(cluster.data, System.out);
         final ClusterFile file = local.read();
-        final int down = printNodes(file, local, ClusterOptions.client(), System.out);
+        if (json)
+        {
+            return printJson(file, local, cluster.client(), System.out) > 0 ? Cistern.CLUSTER_ERROR : 0;
+        }
+        final int down = printNodes(file, local, cluster.client(), System.out);
         if (file.journal() == null)
         {
             System.out.printf("%nJournal: replicated, kept by the nodes%n");
-            printJournal(file, local, ClusterOptions.client(), System.out);
+            printJournal(file, local, cluster.client(), System.out);
         }
         else
         {
@@ -72,8 +79,18 @@ final class StatusCommand implements Callable<Integer>
         table.print(out);
     }
 
-    /** Prints a row per node and returns how many are stopped or not ready. */
-    static int printNodes(final ClusterFile file, final LocalCluster local, final ApiClient api, final PrintStream out)
+    /** One node as `status` shows it. */
+    record NodeStatus(String name, Long pid, String process, Boolean ready, String member, boolean unreachable, String http,
+                      String nbd, String iscsi, String aeron, String artery)
+    {
+        boolean down()
+        {
+            return !Boolean.TRUE.equals(ready);
+        }
+    }
+
+    /** Each node of the folder: its process (ours, by pid), readiness, and membership as a live node sees it. */
+    static java.util.List<NodeStatus> nodes(final ClusterFile file, final LocalCluster local, final ApiClient api)
     {
         final Map<String, String> memberStatus = new HashMap<>();
         final Set<String> unreachable = new HashSet<>();
@@ -94,29 +111,54 @@ final class StatusCommand implements Callable<Integer>
                 }
             }
         }
-        final Table table = new Table("NAME", "PID", "PROCESS", "READY", "MEMBER", "HTTP", "NBD", "ISCSI", "AERON", "ARTERY");
-        int down = 0;
+        final java.util.List<NodeStatus> nodes = new java.util.ArrayList<>();
         for (final ClusterFile.Node node : file.nodes())
         {
             final boolean running = local.nodeProcess(node).isPresent();
-            final boolean ready = running && api.status(node.http() + "/ready") == 200;
-            if (!ready)
-            {
-                down++;
-            }
             final String address = "pekko://cistern@" + node.artery();
-            String member = memberStatus.getOrDefault(address, "-");
-            if (unreachable.contains(address))
-            {
-                member += " (unreachable)";
-            }
-            table.row(node.name(),
-                running ? node.pid() : "-",
-                running ? "running" : "stopped",
-                running ? (ready ? "yes" : "no") : "-",
-                member, node.http(), node.nbd(), node.iscsi() == null ? "-" : node.iscsi(), node.aeron(), node.artery());
+            nodes.add(new NodeStatus(node.name(), running ? node.pid() : null, running ? "running" : "stopped",
+                running ? api.status(node.http() + "/ready") == 200 : null, memberStatus.get(address), unreachable.contains(address),
+                node.http(), node.nbd(), node.iscsi(), node.aeron(), node.artery()));
+        }
+        return nodes;
+    }
+
+    /** Prints a row per node and returns how many are stopped or not ready. */
+    static int printNodes(final ClusterFile file, final LocalCluster local, final ApiClient api, final PrintStream out)
+    {
+        final Table table = new Table("NAME", "PID", "PROCESS", "READY", "MEMBER", "HTTP", "NBD", "ISCSI", "AERON", "ARTERY");
+        int down = 0;
+        for (final NodeStatus node : nodes(file, local, api))
+        {
+            down += node.down() ? 1 : 0;
+            table.row(node.name(), node.pid() == null ? "-" : node.pid(), node.process(),
+                node.ready() == null ? "-" : (node.ready() ? "yes" : "no"),
+                (node.member() == null ? "-" : node.member()) + (node.unreachable() ? " (unreachable)" : ""),
+                node.http(), node.nbd(), node.iscsi() == null ? "-" : node.iscsi(), node.aeron(), node.artery());
         }
         table.print(out);
+        return down;
+    }
+
+    /** The nodes as one JSON document (what `status --json` and `up --json` print), and how many are down. */
+    static int printJson(final ClusterFile file, final LocalCluster local, final ApiClient api, final PrintStream out)
+    {
+        final java.util.List<NodeStatus> nodes = nodes(file, local, api);
+        final int down = (int) nodes.stream().filter(NodeStatus::down).count();
+        final Map<String, Object> document = new java.util.LinkedHashMap<>();
+        document.put("data", file.data());
+        document.put("cluster", file.id());
+        document.put("nodes", nodes);
+        document.put("down", down);
+        try
+        {
+            out.println(new com.fasterxml.jackson.databind.ObjectMapper().enable(
+                com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(document));
+        }
+        catch (final com.fasterxml.jackson.core.JsonProcessingException ex)
+        {
+            throw new CliException("cannot write the status as JSON: " + ex.getMessage());
+        }
         return down;
     }
 }

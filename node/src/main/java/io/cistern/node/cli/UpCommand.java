@@ -26,7 +26,7 @@ final class UpCommand implements Callable<Integer>
 {
     /** What a cluster's layout fixes: given again to `up` on its folder, they would be ignored, so they are refused. */
     private static final List<String> LAYOUT_OPTIONS = List.of("--nodes", "--drives", "--drive-size", "--slab-size", "--retire-after",
-        "--repair-bandwidth", "--port-offset");
+        "--repair-bandwidth", "--port-offset", "--overcommit");
 
     @Spec
     CommandSpec spec;
@@ -56,12 +56,56 @@ final class UpCommand implements Callable<Integer>
         description = "The most each node's resyncs and rebuilds copy per second (cistern.repair.bandwidth; default: ${DEFAULT-VALUE}).")
     String repairBandwidth;
 
+    @Option(names = "--overcommit", description = "Let the file-backed drives offer --drive-size each even when the filesystem " +
+        "cannot hold them all (sparse files: writes fail once it is full). For benchmarks of the control plane at sizes the " +
+        "machine cannot hold; a new cluster only.")
+    boolean overcommit;
+
     @Option(names = "--port-offset", defaultValue = "0",
         description = "Added to every default port, to run several clusters on one host (default: ${DEFAULT-VALUE}).")
     int portOffset;
 
     @Mixin
     LaunchOptions launch;
+
+    @Option(names = "--json", description = "Print the ready cluster's nodes as JSON (as `status --json`); progress goes to stderr.")
+    boolean json;
+
+    /**
+     * The drive size of a new cluster: every node's drives are files in the data folder, on one filesystem,
+     * which they must not promise more than it has. A --drive-size that does not fit is refused (unless
+     * --overcommit); the default shrinks to fit, and says so.
+     */
+    private long fit(final java.nio.file.Path data, final long size, final java.io.PrintStream progress) throws IOException
+    {
+        final long free = Files.getFileStore(data).getUsableSpace();
+        final long count = (long) nodes * drives;
+        if (overcommit || count * size <= free)
+        {
+            if (overcommit && count * size > free)
+            {
+                progress.printf("WARNING: %d drive(s) of %s promise %s on a filesystem with %s free (--overcommit): writes fail once " +
+                    "it is full%n", count, ByteSize.format(size), ByteSize.format(count * size), ByteSize.format(free));
+            }
+            return size;
+        }
+        final String what = count + " drive(s) of " + ByteSize.format(size) + " (" + nodes + " node(s) x " + drives + ") need " +
+            ByteSize.format(count * size) + ", and the filesystem of " + data + " has " + ByteSize.format(free) + " free";
+        if (spec.commandLine().getParseResult().hasMatchedOption("--drive-size"))
+        {
+            throw new CliException.Usage(what + ": give a smaller --drive-size or fewer --nodes/--drives (or --overcommit for a " +
+                "benchmark that never writes them full)");
+        }
+        // Nine tenths of the free space, in whole MiB: room for the nodes' logs and journals beside the drives.
+        final long fitted = free / 10 * 9 / count / (1 << 20) * (1 << 20);
+        if (fitted < 64L << 20)
+        {
+            throw new CliException.Usage(what + ", too little for drives of 64 MiB or more: free some space or choose fewer " +
+                "--nodes/--drives");
+        }
+        progress.printf("Drives of %s each: %s%n", ByteSize.format(fitted), what);
+        return fitted;
+    }
 
     @Override
     public Integer call() throws IOException
@@ -110,7 +154,9 @@ final class UpCommand implements Callable<Integer>
         }
 
         final long started = System.nanoTime();
-        final LocalCluster local = new LocalCluster(cluster.data, System.out);
+        // With --json, standard output is the document alone: what the command says on the way goes to stderr.
+        final java.io.PrintStream progress = json ? System.err : System.out;
+        final LocalCluster local = new LocalCluster(cluster.data, progress);
         Files.createDirectories(local.data());
         // Two `up`s racing on one folder would both see "not running" and start two clusters.
         try (FileChannel lockFile = FileChannel.open(local.data().resolve(".cistern.lock"),
@@ -138,11 +184,12 @@ final class UpCommand implements Callable<Integer>
                         " cannot change on it: start it with `cistern up --data " + local.data() + "` alone; add nodes with " +
                         "`cistern node add`, drives with `cistern drive add`, or lay out a new cluster in another folder");
                 }
-                System.out.printf("Starting the %d-node cluster laid out in %s%n", file.nodes().size(), local.data());
+                progress.printf("Starting the %d-node cluster laid out in %s%n", file.nodes().size(), local.data());
             }
             else
             {
-                file = local.create(nodes, drives, size, new LocalCluster.Tuning(slab, retire, bandwidth), portOffset);
+                file = local.create(nodes, drives, fit(local.data(), size, progress), new LocalCluster.Tuning(slab, retire, bandwidth),
+                    portOffset, overcommit);
             }
 
             try
@@ -151,7 +198,7 @@ final class UpCommand implements Callable<Integer>
                 for (final ClusterFile.Node node : file.nodes())
                 {
                     file = local.startNode(file, node, launch.heap);
-                    System.out.printf("Started %s (pid %d), log %s%n", node.name(), file.node(node.name()).pid(), node.log());
+                    progress.printf("Started %s (pid %d), log %s%n", node.name(), file.node(node.name()).pid(), node.log());
                 }
                 local.awaitReady(file, file.nodes().stream().map(ClusterFile.Node::name).toList(), wait);
             }
@@ -164,9 +211,16 @@ final class UpCommand implements Callable<Integer>
             }
 
             final double seconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf("%nCluster ready in %.1f s: %d node(s), %d drive(s)%n%n", seconds, file.nodes().size(),
+            progress.printf("%nCluster ready in %.1f s: %d node(s), %d drive(s)%n%n", seconds, file.nodes().size(),
                 file.nodes().size() * file.drives());
-            StatusCommand.printNodes(file, local, ClusterOptions.client(), System.out);
+            if (json)
+            {
+                StatusCommand.printJson(file, local, cluster.client(), System.out);
+            }
+            else
+            {
+                StatusCommand.printNodes(file, local, cluster.client(), System.out);
+            }
             return 0;
         }
     }

@@ -84,6 +84,12 @@ public final class NodeDrives implements AutoCloseable
         return null;
     }
 
+    /** Where this node's drives are. */
+    public java.util.List<Path> paths()
+    {
+        return java.util.List.copyOf(paths.values());
+    }
+
     /** Where a drive of this node is, or null. */
     public Path pathOf(final String id)
     {

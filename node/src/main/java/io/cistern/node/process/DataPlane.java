@@ -221,6 +221,8 @@ final class DataPlane implements AutoCloseable
             new io.cistern.node.metrics.MetricsExposition(metrics, settings.node().name()));
         system.systemActorOf(io.cistern.node.jmx.MBeanPublisher.create(system, metrics, settings.node().name(), Duration.ofSeconds(5)),
             "mbean-publisher", Props.empty());
+        system.systemActorOf(io.cistern.node.perf.PerfRecorder.create(metrics, settings.node().name(),
+            settings.node().dataDir().resolve("perf")), "perf-recorder", Props.empty());
         scrubThread = onThread("scrub");
         final ScrubTask scrub = new ScrubTask(layouts, driveIds, routes, settings.repair().scrubBytesPerSecond());
         JobsExtension.get(system).register(system.systemActorOf(

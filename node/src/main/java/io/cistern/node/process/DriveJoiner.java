@@ -222,7 +222,7 @@ public final class DriveJoiner implements AutoCloseable
         final LocalDrive local;
         try
         {
-            local = discovery.open(drive, settings.node().faultDomain());
+            local = discovery.open(drive, settings.node().faultDomain(), drives.paths());
         }
         catch (final DriveException ex)
         {

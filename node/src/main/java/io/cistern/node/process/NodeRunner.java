@@ -162,6 +162,7 @@ public final class NodeRunner
             // Drives join the running node from here on: `cistern drive add`, or an edit of its configuration file.
             DriveJoinExtension.get(system).register(joiner);
             joiner.watchConfig(settings.health().driveProbeInterval());
+            io.cistern.node.api.ApiAccess.get(system).configure(settings.api().token(), settings.cluster().id());
             PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
             if (settings.jmx().port() > 0)
             {

@@ -31,7 +31,7 @@ class PoolSummaryTest
             new PoolSummary.Member("node-1", "pekko://cistern@127.0.0.1:11", "Up", true),
             new PoolSummary.Member("node-3", "pekko://cistern@127.0.0.1:13", "Joining", true));
 
-        final PoolDocument pool = PoolSummary.summarise(drives, members);
+        final PoolDocument pool = PoolSummary.summarise(drives, members, List.of());
 
         assertEquals(600, pool.totalBytes(), "retired drives are not capacity; lost ones still are");
         assertEquals(30, pool.allocatedBytes());
@@ -51,9 +51,31 @@ class PoolSummaryTest
     @Test
     void anEmptyPoolIsAllZeros()
     {
-        final PoolDocument pool = PoolSummary.summarise(List.of(), List.of());
+        final PoolDocument pool = PoolSummary.summarise(List.of(), List.of(), List.of());
         assertEquals(0, pool.totalBytes());
         assertEquals(0, pool.freeBytes());
         assertEquals(List.of(), pool.nodes());
+    }
+
+    private static io.cistern.actors.volume.VolumeInfo volume(final String name, final long size,
+                                                              final io.cistern.actors.placement.Resiliency resiliency)
+    {
+        return new io.cistern.actors.volume.VolumeInfo(name, name.hashCode(), size, resiliency, io.cistern.actors.volume.Provisioning.THIN,
+            1L << 20, io.cistern.config.FaultDomainLevel.NODE, 1L, new java.util.ArrayList<>());
+    }
+
+    @Test
+    void thinVolumesThatPromiseMoreThanThePoolHasAreOvercommitted()
+    {
+        final List<DriveStatus> drives = List.of(drive("a", "node-1", MediaType.SSD, 1000, 0, DriveHealth.HEALTHY));
+        final PoolDocument fits = PoolSummary.summarise(drives, List.of(),
+            List.of(volume("v1", 300, io.cistern.actors.placement.Resiliency.MIRROR_3)));
+        assertEquals(900, fits.provisionedBytes(), "size times copies");
+        assertEquals(false, fits.overcommitted());
+        final PoolDocument over = PoolSummary.summarise(drives, List.of(),
+            List.of(volume("v1", 300, io.cistern.actors.placement.Resiliency.MIRROR_3),
+                volume("v2", 100, io.cistern.actors.placement.Resiliency.MIRROR_2)));
+        assertEquals(1100, over.provisionedBytes());
+        assertEquals(true, over.overcommitted());
     }
 }

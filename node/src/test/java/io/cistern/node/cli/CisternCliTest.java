@@ -50,10 +50,43 @@ class CisternCliTest
     }
 
     @Test
+    void aNewClusterGetsAnIdAndATokenOnlyItsOwnerReads() throws Exception
+    {
+        final Path data = tmp.resolve("secret");
+        final ClusterFile file = new LocalCluster(data, System.out).create(2, 1, 1L << 30,
+            new LocalCluster.Tuning(16L << 20, java.time.Duration.ofMinutes(15), 64L << 20), 0, false);
+        final String token = ClusterFile.token(data);
+        assertTrue(token != null && token.length() >= 40, "a 256-bit token: " + token);
+        assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+            java.nio.file.Files.getPosixFilePermissions(data.resolve(ClusterFile.TOKEN)));
+        for (final ClusterFile.Node node : file.nodes())
+        {
+            final Path conf = Path.of(node.config());
+            assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"), java.nio.file.Files.getPosixFilePermissions(conf),
+                "it holds the token");
+            final String text = java.nio.file.Files.readString(conf);
+            assertTrue(text.contains("api.token = \"" + token + "\"") && text.contains("id = \"" + file.id() + "\""), text);
+        }
+        assertEquals(file.id(), ClusterFile.read(data).id());
+    }
+
+    @Test
+    void drivesThatTheFilesystemCannotHoldAreRefusedAsTheUsersError() throws Exception
+    {
+        final Path data = tmp.resolve("too-big");
+        final Result result = run("up", "--nodes", "3", "--drives", "4", "--drive-size", "1P", "--data", data.toString());
+        assertEquals(2, result.exit(), result.err());
+        assertTrue(result.err().contains("12 drive(s) of 1.0 PiB (3 node(s) x 4) need 12.0 PiB, and the filesystem of " + data), result.err());
+        assertTrue(result.err().contains("give a smaller --drive-size"), result.err());
+        assertTrue(!java.nio.file.Files.exists(data.resolve(ClusterFile.NAME)), "nothing laid out");
+    }
+
+    @Test
     void upOnALaidOutFolderRefusesTheFlagsItCannotChange() throws Exception
     {
         final Path data = tmp.resolve("laid-out");
-        new LocalCluster(data, System.out).create(3, 1, 1L << 30, new LocalCluster.Tuning(16L << 20, java.time.Duration.ofMinutes(15), 64L << 20), 0);
+        new LocalCluster(data, System.out).create(3, 1, 1L << 30, new LocalCluster.Tuning(16L << 20, java.time.Duration.ofMinutes(15), 64L << 20), 0,
+            false);
         final Result result = run("up", "--nodes", "5", "--drive-size", "2G", "--data", data.toString());
         assertEquals(2, result.exit(), result.err());
         assertTrue(result.err().contains("the cluster in " + data + " is laid out already, and --nodes, --drive-size cannot change on it"),

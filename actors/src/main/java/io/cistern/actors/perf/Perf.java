@@ -1,0 +1,49 @@
+package io.cistern.actors.perf;
+
+import io.cistern.actors.serialization.CisternSerializable;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+import java.util.ArrayList;
+
+/**
+ * The protocol of each node's performance recorder: the history it keeps of what its front ends and
+ * drives did. Cluster-wide series are the sum of every node's: an API node finds the recorders through the
+ * receptionist ({@link #KEY}) and asks each. Objects are named {@code volume/NAME}, {@code drive/ID} and
+ * {@code node/NAME}; {@code node/*} asks a recorder for its own node's.
+ */
+public final class Perf
+{
+    public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "cistern-perf");
+
+    private Perf()
+    {
+    }
+
+    /** Not sealed: the recorder (in the node module) adds its own timer message. */
+    public interface Command
+    {
+    }
+
+    /**
+     * The object's samples from {@code fromSecond} to {@code toSecond} (epoch seconds) at the tier of
+     * {@code resolution} seconds (10, 300 or 3600).
+     */
+    public record Query(String object, long fromSecond, long toSecond, int resolution, ActorRef<History> replyTo)
+        implements Command, CisternSerializable
+    {
+    }
+
+    /**
+     * What one node has of the object: the series' names and, per interval it has a sample of, the interval's
+     * start and each series' average over it. Empty if the node never served the object.
+     */
+    public record History(String node, String object, ArrayList<String> series, ArrayList<Point> points) implements CisternSerializable
+    {
+    }
+
+    /** One interval: its start (epoch seconds) and a value per series, in the history's order. */
+    public record Point(long epochSecond, ArrayList<Double> values) implements CisternSerializable
+    {
+    }
+}

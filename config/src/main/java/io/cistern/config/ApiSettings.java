@@ -1,0 +1,30 @@
+package io.cistern.config;
+
+/**
+ * The node's admin API ({@code /api/v1}).
+ *
+ * @param token the bearer token every {@code /api/v1} request must carry ({@code Authorization: Bearer TOKEN}); null
+ *              for none. {@code /alive}, {@code /ready} and {@code /metrics} stay open: probes and scrapers hold no
+ *              secret.
+ */
+public record ApiSettings(String token)
+{
+    /** Short enough to type, long enough not to guess: what `cistern up` generates is 43 characters. */
+    static final int MIN_TOKEN_LENGTH = 16;
+
+    static ApiSettings read(final ConfigValues values)
+    {
+        final String token = values.string("cistern.api.token");
+        if (token == null || token.isEmpty())
+        {
+            return new ApiSettings(null);
+        }
+        if (token.length() < MIN_TOKEN_LENGTH || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f))
+        {
+            // Not echoed: the value is a secret, even a bad one.
+            values.problem("cistern.api.token", "(" + token.length() + " characters)",
+                "a token is " + MIN_TOKEN_LENGTH + " or more printable ASCII characters, no spaces");
+        }
+        return new ApiSettings(token);
+    }
+}
