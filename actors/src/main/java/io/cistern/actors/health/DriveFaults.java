@@ -22,10 +22,22 @@ final class DriveFaults
     {
     }
 
-    /** @param retireAfter how long a drive may be out of communication before its extents are rebuilt elsewhere. */
-    static List<Fault> of(final List<DriveStatus> drives, final Duration retireAfter)
+    /** The nodes out of the cluster: every drive they have in the pool is out of communication. */
+    static java.util.Set<String> downNodes(final List<DriveStatus> drives)
     {
-        // A node is down when every drive it has in the pool is out of communication.
+        final java.util.Set<String> down = new java.util.TreeSet<>();
+        byNode(drives).forEach((node, its) ->
+        {
+            if (its.stream().allMatch(d -> d.health() == DriveHealth.LOST_COMMUNICATION))
+            {
+                down.add(node);
+            }
+        });
+        return down;
+    }
+
+    private static Map<String, List<DriveStatus>> byNode(final List<DriveStatus> drives)
+    {
         final Map<String, List<DriveStatus>> byNode = new TreeMap<>();
         for (final DriveStatus drive : drives)
         {
@@ -34,8 +46,15 @@ final class DriveFaults
                 byNode.computeIfAbsent(drive.info().node(), node -> new ArrayList<>()).add(drive);
             }
         }
+        return byNode;
+    }
+
+    /** @param retireAfter how long a drive may be out of communication before its extents are rebuilt elsewhere. */
+    static List<Fault> of(final List<DriveStatus> drives, final Duration retireAfter)
+    {
+        // A node is down when every drive it has in the pool is out of communication.
         final List<Fault> faults = new ArrayList<>();
-        for (final Map.Entry<String, List<DriveStatus>> node : byNode.entrySet())
+        for (final Map.Entry<String, List<DriveStatus>> node : byNode(drives).entrySet())
         {
             final List<DriveStatus> its = node.getValue();
             if (its.stream().allMatch(d -> d.health() == DriveHealth.LOST_COMMUNICATION))

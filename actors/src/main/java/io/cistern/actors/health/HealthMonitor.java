@@ -112,6 +112,10 @@ public final class HealthMonitor
     {
     }
 
+    private record VolumeHealthSeen(PoolView.VolumeHealth health) implements Command
+    {
+    }
+
     /** @param working retiring drives that still work (retired by an administrator, node up): handed over, not rebuilt. */
     private record SlabsSeen(List<DriveStatus> drives, Set<String> retiring, Set<String> working, List<SlabLayout> slabs)
         implements Command
@@ -151,7 +155,7 @@ public final class HealthMonitor
         this.cluster = Cluster.get(context.getSystem());
         this.rebalancer = context.spawn(Rebalancer.create(poolView, sharding, settings), "rebalancer");
         // One adapter: an actor has one per message class, and these answers are all StatusReplies.
-        this.outcomes = context.messageAdapter(statusReplyClass(), reply ->
+        this.outcomes = context.messageAdapter(AskTypes.statusReply(), reply ->
             new Reported(reply.isSuccess() ? "ok" : reply.getError().getMessage()));
     }
 
@@ -189,10 +193,19 @@ public final class HealthMonitor
             .onMessage(OrphansSeen.class, this::onOrphansSeen)
             .onMessage(DrivesSeen.class, this::onDrivesSeen)
             .onMessage(VolumesSeen.class, this::onVolumesSeen)
+            .onMessage(VolumeHealthSeen.class, seen ->
+            {
+                // The volumes' names and the nodes that are down come from the listings of this round or the last.
+                final Map<Long, String> names = new HashMap<>();
+                lastVolumes.forEach(v -> names.put(v.volumeId(), v.name()));
+                faults.replace(FaultBook.Source.VOLUMES, VolumeFaults.of(seen.health().volumes(), names,
+                    DriveFaults.downNodes(lastDrives), System.currentTimeMillis()));
+                return Behaviors.same();
+            })
             .onMessage(SlabsSeen.class, this::onSlabsSeen)
             .onMessage(Optimize.class, optimize ->
             {
-                context.ask(driveListClass(), poolView, ASK_TIMEOUT, PoolView.GetDrives::new, (drives, failure) ->
+                context.ask(AskTypes.driveList(), poolView, ASK_TIMEOUT, PoolView.GetDrives::new, (drives, failure) ->
                     drives == null ? new Reported("pool view did not list drives: " + failure) :
                         new OptimizeDrives(drives, optimize.replyTo()));
                 return Behaviors.same();
@@ -221,10 +234,12 @@ public final class HealthMonitor
     private Behavior<Command> reconcile()
     {
         // Asks, not message adapters: both answers are Lists, and an actor has one adapter per class.
-        context.ask(driveListClass(), poolView, ASK_TIMEOUT, PoolView.GetDrives::new, (drives, failure) ->
+        context.ask(AskTypes.driveList(), poolView, ASK_TIMEOUT, PoolView.GetDrives::new, (drives, failure) ->
             drives == null ? new Reported("pool view did not list drives: " + failure) : new DrivesSeen(drives));
-        context.ask(volumeListClass(), poolView, ASK_TIMEOUT, PoolView.GetVolumes::new, (volumes, failure) ->
+        context.ask(AskTypes.volumeList(), poolView, ASK_TIMEOUT, PoolView.GetVolumes::new, (volumes, failure) ->
             volumes == null ? new Reported("pool view did not list volumes: " + failure) : new VolumesSeen(volumes));
+        context.ask(PoolView.VolumeHealth.class, poolView, ASK_TIMEOUT, PoolView.GetVolumeHealth::new, (health, failure) ->
+            health == null ? new Reported("pool view did not count volume health: " + failure) : new VolumeHealthSeen(health));
         context.ask(PoolView.OrphanSlabs.class, poolView, ASK_TIMEOUT, PoolView.GetOrphanSlabs::new, (orphans, failure) ->
             orphans == null ? new Reported("pool view did not list orphan slabs: " + failure) : new OrphansSeen(orphans.slabs()));
         return Behaviors.same();
@@ -311,7 +326,7 @@ public final class HealthMonitor
         }
         if (!retiring.isEmpty())
         {
-            context.ask(slabListClass(), poolView, ASK_TIMEOUT, PoolView.GetAllSlabs::new, (slabs, failure) ->
+            context.ask(AskTypes.slabList(), poolView, ASK_TIMEOUT, PoolView.GetAllSlabs::new, (slabs, failure) ->
                 slabs == null ? new Reported("pool view did not list slabs: " + failure) : new SlabsSeen(seen.drives(), retiring, working, slabs));
         }
         else
@@ -351,7 +366,7 @@ public final class HealthMonitor
         final List<Fault> faults = new ArrayList<>();
         for (final RebuildPlan.Refusal refusal : plan.blocked())
         {
-            faults.add(fault("CRITICAL", "REBUILD_BLOCKED", refusal.copy(), "cannot be rebuilt: " + refusal.reason() +
+            faults.add(new Fault("CRITICAL", "REBUILD_BLOCKED", refusal.copy(), "cannot be rebuilt: " + refusal.reason() +
                 "; the copy stays where it is (or stale) and the slab has less redundancy until capacity is added",
                 System.currentTimeMillis()));
         }
@@ -364,18 +379,12 @@ public final class HealthMonitor
         return Rebalancer.candidates(drives);
     }
 
-    /** A fault as a check sees it: {@code seen} is when, which the book keeps while the fault lasts. */
-    private static Fault fault(final String severity, final String kind, final String subject, final String description, final long seen)
-    {
-        return new Fault(severity, kind, subject, description, seen);
-    }
-
     /** The pool's capacity faults ({@link CapacityFaults}), raised and cleared as drives and volumes change. */
     private void checkCapacity()
     {
         final long now = System.currentTimeMillis();
         faults.replace(FaultBook.Source.CAPACITY, CapacityFaults.of(lastDrives, lastVolumes).stream()
-            .map(f -> fault(f.severity(), f.kind(), f.subject(), f.description(), now)).toList());
+            .map(f -> new Fault(f.severity(), f.kind(), f.subject(), f.description(), now)).toList());
     }
 
     private String why(final List<DriveStatus> drives, final String driveId)
@@ -391,33 +400,9 @@ public final class HealthMonitor
         return "unknown to the pool";
     }
 
-    @SuppressWarnings("unchecked")
-    private static Class<StatusReply<Object>> statusReplyClass()
-    {
-        return (Class<StatusReply<Object>>)(Class<?>)StatusReply.class;
-    }
-
     /** The outcomes adapter, typed for the command it answers (it only reads success or the error). */
     private <T> ActorRef<StatusReply<T>> outcomes()
     {
         return outcomes.unsafeUpcast();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Class<List<DriveStatus>> driveListClass()
-    {
-        return (Class<List<DriveStatus>>)(Class<?>)List.class;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Class<List<SlabLayout>> slabListClass()
-    {
-        return (Class<List<SlabLayout>>)(Class<?>)List.class;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Class<List<VolumeInfo>> volumeListClass()
-    {
-        return (Class<List<VolumeInfo>>)(Class<?>)List.class;
     }
 }

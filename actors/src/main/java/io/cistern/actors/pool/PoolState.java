@@ -41,6 +41,8 @@ final class PoolState
      * a second, and the health monitor lists them every few seconds.
      */
     private final Object2LongHashMap<String> allocated = new Object2LongHashMap<>(0L);
+    /** Each volume's slabs out of sync, kept the same way. */
+    private final VolumeCopies copies = new VolumeCopies();
 
     PoolState(final SlabListener slabListener)
     {
@@ -162,6 +164,7 @@ final class PoolState
 
     private void count(final SlabLayout layout, final int sign)
     {
+        copies.count(layout, sign);
         for (final Extent extent : layout.extents())
         {
             if (extent.state() != ExtentState.RETIRED) // handed over: its node deletes the file, the space is free again
@@ -177,6 +180,12 @@ final class PoolState
                 }
             }
         }
+    }
+
+    /** Every live volume with a slab out of sync. */
+    List<VolumeCopies.Health> volumeHealth()
+    {
+        return copies.all().stream().filter(health -> !deletedVolumes.contains(health.volumeId())).toList();
     }
 
     /** Bytes the placed slabs' copies take on the drive. */

@@ -84,6 +84,15 @@ public final class PoolView
     {
     }
 
+    /** Every live volume with a slab out of sync, counted as the view folds (no listing of the slabs). */
+    public record GetVolumeHealth(ActorRef<VolumeHealth> replyTo) implements Command
+    {
+    }
+
+    public record VolumeHealth(List<VolumeCopies.Health> volumes)
+    {
+    }
+
     /**
      * Fold every event the journal has now (a read of the journal as of this moment, beside the live
      * streams), then tell the slab listener ({@link SlabListener#caughtUp}) and answer: one read for the
@@ -222,6 +231,11 @@ public final class PoolView
             .onMessage(GetOrphanSlabs.class, get ->
             {
                 get.replyTo().tell(new OrphanSlabs(state.orphanSlabs()));
+                return Behaviors.same();
+            })
+            .onMessage(GetVolumeHealth.class, get ->
+            {
+                get.replyTo().tell(new VolumeHealth(state.volumeHealth()));
                 return Behaviors.same();
             })
             .onMessage(GetAllSlabs.class, get ->

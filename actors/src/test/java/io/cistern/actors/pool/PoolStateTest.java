@@ -122,4 +122,24 @@ class PoolStateTest
             assertEquals(state.allocatedOn(drive), restored.allocatedOn(drive), drive);
         }
     }
+
+    @Test
+    void eachVolumesSlabsOutOfSyncAreCountedAsTheirLayoutsChange()
+    {
+        final PoolState state = new PoolState(SlabListener.NONE);
+        state.apply(Slab.TAG, envelope(1, 0, 1, new Slab.Placed(layout(0, 1))));
+        state.apply(Slab.TAG, envelope(2, 1, 1, new Slab.Placed(layout(1, 1))));
+        assertEquals(List.of(), state.volumeHealth(), "every copy in sync");
+        state.apply(Slab.TAG, envelope(3, 0, 2, new Slab.MarkedStale(0b10, 0, 4096)));
+        assertEquals(List.of(new VolumeCopies.Health(VOLUME, 1, 0, 0, java.util.Map.of("node-2", 1))), state.volumeHealth());
+        state.apply(Slab.TAG, envelope(4, 0, 3, new Slab.ResyncStarted(1)));
+        assertEquals(List.of(new VolumeCopies.Health(VOLUME, 1, 0, 1, java.util.Map.of("node-2", 1))), state.volumeHealth());
+        state.apply(Slab.TAG, envelope(5, 0, 4, new Slab.ResyncFinished(1)));
+        assertEquals(List.of(), state.volumeHealth(), "in sync again");
+
+        final PoolState restored = new PoolState(SlabListener.NONE);
+        state.apply(Slab.TAG, envelope(6, 1, 2, new Slab.MarkedStale(0b01, 0, 4096)));
+        restored.restore(state.contents());
+        assertEquals(state.volumeHealth(), restored.volumeHealth(), "counted again from a snapshot");
+    }
 }
