@@ -14,7 +14,8 @@ import java.nio.file.Path;
  */
 public record JmxSettings(int port, Path passwordFile)
 {
-    static JmxSettings read(final ConfigValues values, final String host)
+    /** @param apiToken whether the node has an API token, which a connector beyond loopback may ask for instead of a password file. */
+    static JmxSettings read(final ConfigValues values, final String host, final boolean apiToken)
     {
         final int port = values.intInRange("cistern.jmx.port", 0, 65535);
         final String file = values.string("cistern.jmx.password-file");
@@ -23,10 +24,10 @@ public record JmxSettings(int port, Path passwordFile)
         {
             values.problem("cistern.jmx.password-file", file, "is not a readable file");
         }
-        if (port > 0 && passwordFile == null && !loopback(host))
+        if (port > 0 && passwordFile == null && !apiToken && !loopback(host))
         {
             values.problem("cistern.jmx.port", Integer.toString(port), "a JMX connector on " + host
-                + " (not loopback) needs cistern.jmx.password-file");
+                + " (not loopback) needs cistern.jmx.password-file or cistern.api.token");
         }
         return new JmxSettings(port, passwordFile);
     }

@@ -93,13 +93,13 @@ public final class SettingsReader
             slabSize("cistern.volume.slab-size"),
             values.enumValue("cistern.volume.fault-domain", FaultDomainLevel.class));
 
-        final JmxSettings jmx = JmxSettings.read(values, node.host());
+        final ApiSettings api = ApiSettings.read(values);
+        final JmxSettings jmx = JmxSettings.read(values, node.host(), api.token() != null);
         distinctPorts(cluster.port(), managementPort, nbdPort, aeron.port(), journal.replication().port(), iscsiPort, jmx.port());
         final RepairSettings repair = new RepairSettings(values.bytes("cistern.repair.bandwidth", config, "cistern.repair.bandwidth"),
             values.intInRange("cistern.repair.concurrency", 1, 16),
             values.bytes("cistern.repair.scrub-rate", config, "cistern.repair.scrub-rate"), values.positiveDuration("cistern.repair.scrub-interval"));
-        return new CisternSettings(node, cluster, managementPort, nbd, iscsi, aeron, journal, health, volume, repair, jmx,
-            ApiSettings.read(values));
+        return new CisternSettings(node, cluster, managementPort, nbd, iscsi, aeron, journal, health, volume, repair, jmx, api);
     }
 
     /** cistern.cluster.id: letters, digits, '-' and '_' (it travels in an HTTP header), or "" for none. */

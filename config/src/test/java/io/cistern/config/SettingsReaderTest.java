@@ -103,8 +103,10 @@ class SettingsReaderTest
     {
         assertEquals(0, read("").jmx().port(), "no remote connector by default");
         assertEquals(9990, read("cistern.jmx.port = 9990").jmx().port());
-        assertEquals(List.of("cistern.jmx.port=9990: a JMX connector on 10.0.0.5 (not loopback) needs cistern.jmx.password-file"),
-            problems("cistern.node.host = \"10.0.0.5\"\ncistern.jmx.port = 9990"));
+        assertEquals(List.of("cistern.jmx.port=9990: a JMX connector on 10.0.0.5 (not loopback) needs cistern.jmx.password-file or " +
+            "cistern.api.token"), problems("cistern.node.host = \"10.0.0.5\"\ncistern.jmx.port = 9990"));
+        assertEquals(9990, read("cistern.node.host = \"10.0.0.5\"\ncistern.jmx.port = 9990\ncistern.api.token = \"0123456789abcdef\"")
+            .jmx().port(), "the API token will do");
         assertEquals(List.of("cistern.jmx.password-file=" + tmp.resolve("none") + ": is not a readable file"),
             problems("cistern.jmx { port = 9990, password-file = \"" + tmp.resolve("none") + "\" }"));
         final Path file = Files.writeString(tmp.resolve("jmx.password"), "admin secret\n");

@@ -220,7 +220,13 @@ class VolumeDataPathTest
         // And over JMX, as any JMX client (jconsole, a monitoring agent) reaches it: the JDK's RMI connector.
         final javax.management.remote.JMXServiceURL url = new javax.management.remote.JMXServiceURL(
             "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + (9990 + PORT_OFFSET + 1) + "/jmxrmi");
-        try (javax.management.remote.JMXConnector jmx = javax.management.remote.JMXConnectorFactory.connect(url))
+        // The connector wants the API token (user cistern), as the API does.
+        final SecurityException anonymous = org.junit.jupiter.api.Assertions.assertThrows(SecurityException.class,
+            () -> javax.management.remote.JMXConnectorFactory.connect(url).close());
+        assertTrue(anonymous.getMessage().contains("wants user cistern and the cluster's API token"), anonymous.getMessage());
+        final java.util.Map<String, Object> credentials = java.util.Map.of(javax.management.remote.JMXConnector.CREDENTIALS,
+            new String[] {"cistern", Files.readString(data.resolve("api-token")).trim()});
+        try (javax.management.remote.JMXConnector jmx = javax.management.remote.JMXConnectorFactory.connect(url, credentials))
         {
             final javax.management.MBeanServerConnection beans = jmx.getMBeanServerConnection();
             final javax.management.ObjectName volume = new javax.management.ObjectName("io.cistern:type=Volume,name=vol1");
@@ -278,6 +284,19 @@ class VolumeDataPathTest
             raf.seek(at);
             assertEquals(original, raf.readByte(), "the bad copy was rewritten from a good one");
         }
+
+        // The health service says which drive's block failed its checksum (from node 1's performance history).
+        final String driveId = onNode1.path("drive").asText();
+        Awaitility.await("a checksum fault of the drive").atMost(java.time.Duration.ofSeconds(90)).pollInterval(java.time.Duration.ofSeconds(2))
+            .until(() -> JSON.readTree(cluster.cistern(60, "fault", "list", "--json").output()).path("faults").findValuesAsText("subject")
+                .stream().anyMatch(subject -> subject.startsWith("drive " + driveId)));
+        final JsonNode faults = JSON.readTree(cluster.cistern(60, "fault", "list", "--json").output()).path("faults");
+        boolean checksum = false;
+        for (final JsonNode fault : faults)
+        {
+            checksum |= fault.path("kind").asText().equals("DRIVE_CHECKSUM_ERRORS") && fault.path("subject").asText().startsWith("drive " + driveId);
+        }
+        assertTrue(checksum, faults.toString());
     }
 
     @Test

@@ -85,4 +85,18 @@ final class DriveFaults
         }
         return faults;
     }
+
+    /** Why a drive's copies are moved, for the log. */
+    static String why(final List<DriveStatus> drives, final String driveId, final Duration retireAfter)
+    {
+        for (final DriveStatus drive : drives)
+        {
+            if (drive.id().equals(driveId))
+            {
+                return drive.health() == DriveHealth.LOST_COMMUNICATION ?
+                    "out of communication longer than " + retireAfter : drive.health() + " (" + drive.detail() + ")";
+            }
+        }
+        return "unknown to the pool";
+    }
 }

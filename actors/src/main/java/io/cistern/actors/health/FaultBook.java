@@ -22,6 +22,7 @@ final class FaultBook
     {
         REBUILDS,
         DRIVES,
+        DRIVE_IO,
         VOLUMES,
         CAPACITY
     }

@@ -116,6 +116,11 @@ public final class HealthMonitor
     {
     }
 
+    /** What every node's drives did in the last hour ({@link DriveIoWatch}). */
+    record DriveIoSeen(List<io.cistern.actors.perf.Perf.DriveSummary> drives) implements Command
+    {
+    }
+
     /** @param working retiring drives that still work (retired by an administrator, node up): handed over, not rebuilt. */
     private record SlabsSeen(List<DriveStatus> drives, Set<String> retiring, Set<String> working, List<SlabLayout> slabs)
         implements Command
@@ -123,6 +128,8 @@ public final class HealthMonitor
     }
 
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+    /** How often the drives' I/O of the last hour is looked at (the recorders sample every 10 s). */
+    private static final Duration DRIVE_IO_EVERY = Duration.ofSeconds(20);
 
     private final ActorContext<Command> context;
     private final ActorRef<PoolView.Command> poolView;
@@ -154,6 +161,7 @@ public final class HealthMonitor
         this.sharding = sharding;
         this.cluster = Cluster.get(context.getSystem());
         this.rebalancer = context.spawn(Rebalancer.create(poolView, sharding, settings), "rebalancer");
+        context.spawn(DriveIoWatch.create(context.getSelf(), DRIVE_IO_EVERY), "drive-io-watch");
         // One adapter: an actor has one per message class, and these answers are all StatusReplies.
         this.outcomes = context.messageAdapter(AskTypes.statusReply(), reply ->
             new Reported(reply.isSuccess() ? "ok" : reply.getError().getMessage()));
@@ -193,6 +201,12 @@ public final class HealthMonitor
             .onMessage(OrphansSeen.class, this::onOrphansSeen)
             .onMessage(DrivesSeen.class, this::onDrivesSeen)
             .onMessage(VolumesSeen.class, this::onVolumesSeen)
+            .onMessage(DriveIoSeen.class, seen ->
+            {
+                faults.replace(FaultBook.Source.DRIVE_IO, DriveIoFaults.of(seen.drives(), lastDrives, "the last hour",
+                    System.currentTimeMillis()));
+                return Behaviors.same();
+            })
             .onMessage(VolumeHealthSeen.class, seen ->
             {
                 // The volumes' names and the nodes that are down come from the listings of this round or the last.
@@ -349,7 +363,7 @@ public final class HealthMonitor
         {
             context.getLog().warn("Rebuilding copy {} of slab {} of volume {} on drive {} ({}): drive {} is {}", move.copy(),
                 move.slab(), Long.toHexString(move.volumeId()), move.driveId(), move.node(), move.fromDriveId(),
-                why(seen.drives(), move.fromDriveId()));
+                DriveFaults.why(seen.drives(), move.fromDriveId(), settings.retireAfter()));
             // A drive that still works keeps serving its copies until their successors are in sync (make before
             // break); a failed or unreachable one has nothing to keep.
             sharding.entityRefFor(Slab.ENTITY_TYPE_KEY, Slab.entityId(move.volumeId(), move.slab()))
@@ -385,19 +399,6 @@ public final class HealthMonitor
         final long now = System.currentTimeMillis();
         faults.replace(FaultBook.Source.CAPACITY, CapacityFaults.of(lastDrives, lastVolumes).stream()
             .map(f -> new Fault(f.severity(), f.kind(), f.subject(), f.description(), now)).toList());
-    }
-
-    private String why(final List<DriveStatus> drives, final String driveId)
-    {
-        for (final DriveStatus drive : drives)
-        {
-            if (drive.id().equals(driveId))
-            {
-                return drive.health() == DriveHealth.LOST_COMMUNICATION ?
-                    "out of communication longer than " + settings.retireAfter() : drive.health() + " (" + drive.detail() + ")";
-            }
-        }
-        return "unknown to the pool";
     }
 
     /** The outcomes adapter, typed for the command it answers (it only reads success or the error). */

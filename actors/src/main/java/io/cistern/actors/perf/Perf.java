@@ -42,6 +42,25 @@ public final class Perf
     {
     }
 
+    /** What each of the node's drives did from {@code fromSecond} to {@code toSecond}: for the health service. */
+    public record GetDriveSummaries(long fromSecond, long toSecond, ActorRef<DriveSummaries> replyTo) implements Command, CisternSerializable
+    {
+    }
+
+    public record DriveSummaries(String node, ArrayList<DriveSummary> drives) implements CisternSerializable
+    {
+    }
+
+    /**
+     * One drive over a window: its operations, their mean latency, and the blocks that failed their checksum.
+     *
+     * @param latencyMicros the mean over the window's operations; 0 without any.
+     */
+    public record DriveSummary(String driveId, double operations, double latencyMicros, double checksumErrors)
+        implements CisternSerializable
+    {
+    }
+
     /** One interval: its start (epoch seconds) and a value per series, in the history's order. */
     public record Point(long epochSecond, ArrayList<Double> values) implements CisternSerializable
     {

@@ -130,6 +130,9 @@ public final class KryoRegistry
         ids.put(250, io.cistern.actors.perf.Perf.Query.class);
         ids.put(251, io.cistern.actors.perf.Perf.History.class);
         ids.put(252, io.cistern.actors.perf.Perf.Point.class);
+        ids.put(253, io.cistern.actors.perf.Perf.GetDriveSummaries.class);
+        ids.put(254, io.cistern.actors.perf.Perf.DriveSummaries.class);
+        ids.put(255, io.cistern.actors.perf.Perf.DriveSummary.class);
         return ids;
     }
 

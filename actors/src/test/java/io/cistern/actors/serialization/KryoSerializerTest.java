@@ -170,6 +170,12 @@ class KryoSerializerTest
         samples.put(io.cistern.actors.perf.Perf.History.class, List.of(new io.cistern.actors.perf.Perf.History("node-1", "volume/vol1",
             new ArrayList<>(List.of("read.iops", "write.iops", "read.bytes")), new ArrayList<>(List.of(point)))));
         samples.put(io.cistern.actors.perf.Perf.Point.class, List.of(point));
+        final io.cistern.actors.perf.Perf.DriveSummary summary = new io.cistern.actors.perf.Perf.DriveSummary("d1", 1200.0, 350.5, 2.0);
+        samples.put(io.cistern.actors.perf.Perf.GetDriveSummaries.class, List.of(new io.cistern.actors.perf.Perf.GetDriveSummaries(1L, 2L,
+            ref.unsafeUpcast())));
+        samples.put(io.cistern.actors.perf.Perf.DriveSummaries.class, List.of(new io.cistern.actors.perf.Perf.DriveSummaries("node-1",
+            new ArrayList<>(List.of(summary)))));
+        samples.put(io.cistern.actors.perf.Perf.DriveSummary.class, List.of(summary));
         return samples;
     }
 

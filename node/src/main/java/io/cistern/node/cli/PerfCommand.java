@@ -40,7 +40,8 @@ final class PerfCommand implements Runnable
         String last;
 
         @Option(names = "--series", paramLabel = "NAMES", split = ",",
-            description = "Which series (default: all): read.iops, write.iops, read.bytes, write.bytes, read.latency, write.latency.")
+            description = "Which series (default: all): read.iops, write.iops, read.bytes, write.bytes, read.latency, write.latency, " +
+                "checksum.errors.")
         List<String> series;
 
         @Option(names = "--json", description = "Print the API's JSON document.")

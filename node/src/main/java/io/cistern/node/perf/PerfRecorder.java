@@ -76,6 +76,11 @@ public final class PerfRecorder
                 query.replyTo().tell(history(query));
                 return Behaviors.same();
             })
+            .onMessage(Perf.GetDriveSummaries.class, get ->
+            {
+                get.replyTo().tell(driveSummaries(get.fromSecond(), get.toSecond()));
+                return Behaviors.same();
+            })
             .onSignal(PostStop.class, stop ->
             {
                 archives.values().forEach(this::close);
@@ -141,6 +146,33 @@ public final class PerfRecorder
             }
         }
         return new Perf.History(node, object, new ArrayList<>(PerfSampler.STORED), points);
+    }
+
+    /** Each of this node's drives over the window, from its 10 s samples. */
+    private Perf.DriveSummaries driveSummaries(final long fromSecond, final long toSecond)
+    {
+        final PerfArchive.Tier tier = PerfArchive.TIERS.get(0);
+        final java.util.ArrayList<Perf.DriveSummary> drives = new java.util.ArrayList<>();
+        for (final String driveId : metrics.drives().keySet())
+        {
+            final PerfArchive archive = archive("drive/" + driveId, false);
+            if (archive == null)
+            {
+                continue;
+            }
+            double operations = 0;
+            double latency = 0;
+            double checksum = 0;
+            for (final PerfArchive.Point point : archive.read(tier, fromSecond, toSecond))
+            {
+                final double[] v = point.values();
+                operations += (v[PerfSampler.READS] + v[PerfSampler.WRITES]) * tier.seconds();
+                latency += (v[PerfSampler.READ_LATENCY] + v[PerfSampler.WRITE_LATENCY]) * tier.seconds();
+                checksum += v[PerfSampler.CHECKSUM_ERRORS] * tier.seconds();
+            }
+            drives.add(new Perf.DriveSummary(driveId, operations, operations == 0 ? 0 : latency / operations, Math.round(checksum)));
+        }
+        return new Perf.DriveSummaries(node, drives);
     }
 
     /** The object's archive: opened from its file (kept since an earlier run), or made if {@code make}. */

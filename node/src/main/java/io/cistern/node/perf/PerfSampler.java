@@ -16,36 +16,44 @@ final class PerfSampler
 {
     /** What an archive stores, in order. */
     static final List<String> STORED = List.of("read.iops", "write.iops", "read.bytes", "write.bytes", "read.latency.sum",
-        "write.latency.sum");
+        "write.latency.sum", "checksum.errors");
+    /** Where in {@link #STORED} (and in a sample) each series is. */
+    static final int READS = 0;
+    static final int WRITES = 1;
+    static final int READ_LATENCY = 4;
+    static final int WRITE_LATENCY = 5;
+    static final int CHECKSUM_ERRORS = 6;
     /** For each stored latency sum, the operations it is the sum over. */
-    static final int[] LATENCY_OF = {-1, -1, -1, -1, 0, 1};
+    static final int[] LATENCY_OF = {-1, -1, -1, -1, 0, 1, -1};
 
     private PerfSampler()
     {
     }
 
     /** A reading of an object's counters since its metrics were made. */
-    record Counters(long reads, long writes, long bytesRead, long bytesWritten, double readMicros, double writeMicros)
+    record Counters(long reads, long writes, long bytesRead, long bytesWritten, double readMicros, double writeMicros,
+                    long checksumErrors)
     {
-        static final Counters ZERO = new Counters(0, 0, 0, 0, 0, 0);
+        static final Counters ZERO = new Counters(0, 0, 0, 0, 0, 0, 0);
 
         Counters plus(final Counters other)
         {
             return new Counters(reads + other.reads, writes + other.writes, bytesRead + other.bytesRead,
-                bytesWritten + other.bytesWritten, readMicros + other.readMicros, writeMicros + other.writeMicros);
+                bytesWritten + other.bytesWritten, readMicros + other.readMicros, writeMicros + other.writeMicros,
+                checksumErrors + other.checksumErrors);
         }
     }
 
     static Counters of(final VolumeMetrics volume)
     {
         return new Counters(volume.reads.sum(), volume.writes.sum(), volume.bytesRead.sum(), volume.bytesWritten.sum(),
-            total(volume.readLatency.snapshot()), total(volume.writeLatency.snapshot()));
+            total(volume.readLatency.snapshot()), total(volume.writeLatency.snapshot()), volume.checksumFailures.sum());
     }
 
     static Counters of(final DriveMetrics drive)
     {
         return new Counters(drive.reads.sum(), drive.writes.sum(), drive.bytesRead.sum(), drive.bytesWritten.sum(),
-            total(drive.readLatency.snapshot()), total(drive.writeLatency.snapshot()));
+            total(drive.readLatency.snapshot()), total(drive.writeLatency.snapshot()), drive.checksumFailures.sum());
     }
 
     private static double total(final Histogram latency)
@@ -66,6 +74,7 @@ final class PerfSampler
             (now.bytesRead - from.bytesRead) / seconds,
             (now.bytesWritten - from.bytesWritten) / seconds,
             Math.max(0, now.readMicros - from.readMicros) / seconds,
-            Math.max(0, now.writeMicros - from.writeMicros) / seconds};
+            Math.max(0, now.writeMicros - from.writeMicros) / seconds,
+            Math.max(0, now.checksumErrors - from.checksumErrors) / seconds};
     }
 }

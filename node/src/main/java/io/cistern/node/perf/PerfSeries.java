@@ -18,7 +18,7 @@ public final class PerfSeries
 {
     /** What a query may ask for, in the order answers list them: rates per second, latency in microseconds. */
     public static final List<String> NAMES = List.of("read.iops", "write.iops", "read.bytes", "write.bytes", "read.latency",
-        "write.latency");
+        "write.latency", "checksum.errors");
 
     private PerfSeries()
     {

@@ -166,7 +166,8 @@ public final class NodeRunner
             PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
             if (settings.jmx().port() > 0)
             {
-                final io.cistern.node.jmx.JmxConnector jmx = io.cistern.node.jmx.JmxConnector.start(settings.node().host(), settings.jmx());
+                final io.cistern.node.jmx.JmxConnector jmx = io.cistern.node.jmx.JmxConnector.start(settings.node().host(), settings.jmx(),
+                    settings.api().token());
                 CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-jmx", () ->
                 {
                     try
