@@ -34,17 +34,23 @@ final class JobCommand implements Runnable
         @Option(names = "--json", description = "Print one JSON document with every node's jobs.")
         boolean json;
 
+        @Option(names = "--follow", description = "Print the running jobs' progress every 2 s until none runs (at most --for).")
+        boolean follow;
+
+        @Option(names = "--for", defaultValue = "1h", paramLabel = "DURATION",
+            description = "With --follow: stop following after this long (default: ${DEFAULT-VALUE}).")
+        String patience;
+
         @Override
         public Integer call() throws Exception
         {
-            // Jobs run where the copy they repair lives: each node is asked for its own.
             final ApiClient api = cluster.client();
             final ObjectMapper mapper = new ObjectMapper();
-            final ArrayNode all = mapper.createArrayNode();
-            for (final String endpoint : cluster.endpoints(api))
+            if (follow)
             {
-                api.getJson(endpoint + "/api/v1/jobs").path("jobs").forEach(all::add);
+                return follow(api, Durations.parse("--for", patience));
             }
+            final ArrayNode all = jobs(api, mapper);
             if (json)
             {
                 System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.createObjectNode().set("jobs", all)));
@@ -61,6 +67,50 @@ final class JobCommand implements Runnable
             }
             table.print(System.out);
             return 0;
+        }
+
+        /** Every live node's jobs: jobs run where the copy they repair lives, so each node is asked for its own. */
+        private ArrayNode jobs(final ApiClient api, final ObjectMapper mapper)
+        {
+            final ArrayNode all = mapper.createArrayNode();
+            for (final String endpoint : cluster.endpoints(api))
+            {
+                api.getJson(endpoint + "/api/v1/jobs").path("jobs").forEach(all::add);
+            }
+            return all;
+        }
+
+        /** A line per running job every 2 s, until none runs; exits 1 if some still run after {@code patience}. */
+        private int follow(final ApiClient api, final java.time.Duration patience) throws InterruptedException
+        {
+            final long deadline = System.nanoTime() + patience.toNanos();
+            while (true)
+            {
+                int running = 0;
+                for (final JsonNode j : jobs(api, new ObjectMapper()))
+                {
+                    if (j.path("state").asText().equals("RUNNING"))
+                    {
+                        running++;
+                        final long total = Math.max(1, j.path("bytesTotal").asLong());
+                        System.out.printf("%s %s slab %s copy %s: %s of %s (%.0f%%), %s/s%n", j.path("id").asText(), j.path("type").asText(),
+                            j.path("slab").asText(), j.path("copy").asText(), ByteSize.format(j.path("bytesDone").asLong()),
+                            ByteSize.format(j.path("bytesTotal").asLong()), 100.0 * j.path("bytesDone").asLong() / total,
+                            ByteSize.format(j.path("rate").asLong()));
+                    }
+                }
+                if (running == 0)
+                {
+                    System.out.println("No job is running.");
+                    return 0;
+                }
+                if (System.nanoTime() > deadline)
+                {
+                    System.out.printf("%d job(s) still running after %s%n", running, patience);
+                    return Cistern.CLUSTER_ERROR;
+                }
+                Thread.sleep(2000);
+            }
         }
     }
 
