@@ -201,6 +201,10 @@ class DegradedIoTest
         final long restarted = System.nanoTime();
         final CisternCli.Result restart = cluster.cistern(300, "node", "start", "node-2");
         assertEquals(0, restart.exit(), restart.output());
+        // An administrator follows the resync until no job runs.
+        final CisternCli.Result followed = cluster.cistern(240, "job", "list", "--follow", "--for", "3m");
+        assertEquals(0, followed.exit(), followed.output());
+        assertTrue(followed.output().strip().endsWith("No job is running."), followed.output());
         Awaitility.await("every copy is in sync again").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
             .until(() -> show().path("detail").path("extentsByState").path("IN_SYNC").asInt() == 12);
         System.out.printf("node-2 restarted and resynced in %.1f s%n", (System.nanoTime() - restarted) / 1e9);
