@@ -9,7 +9,7 @@ package io.cistern.config;
  */
 public record ApiSettings(String token)
 {
-    /** Short enough to type, long enough not to guess: what `cistern up` generates is 43 characters. */
+    /** Long enough not to guess: what `cistern up` generates is 43 characters. */
     static final int MIN_TOKEN_LENGTH = 16;
 
     static ApiSettings read(final ConfigValues values)
@@ -19,11 +19,12 @@ public record ApiSettings(String token)
         {
             return new ApiSettings(null);
         }
-        if (token.length() < MIN_TOKEN_LENGTH || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f))
+        // RFC 6750's token68 characters: what an Authorization header carries as it is.
+        if (token.length() < MIN_TOKEN_LENGTH || !token.matches("[A-Za-z0-9._~+/-]+=*"))
         {
             // Not echoed: the value is a secret, even a bad one.
             values.problem("cistern.api.token", "(" + token.length() + " characters)",
-                "a token is " + MIN_TOKEN_LENGTH + " or more printable ASCII characters, no spaces");
+                "a token is " + MIN_TOKEN_LENGTH + " or more letters, digits and . _ ~ + / - (then = padding)");
         }
         return new ApiSettings(token);
     }

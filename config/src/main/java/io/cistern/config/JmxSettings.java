@@ -14,8 +14,7 @@ import java.nio.file.Path;
  */
 public record JmxSettings(int port, Path passwordFile)
 {
-    /** @param apiToken whether the node has an API token, which a connector beyond loopback may ask for instead of a password file. */
-    static JmxSettings read(final ConfigValues values, final String host, final boolean apiToken)
+    static JmxSettings read(final ConfigValues values, final String host)
     {
         final int port = values.intInRange("cistern.jmx.port", 0, 65535);
         final String file = values.string("cistern.jmx.password-file");
@@ -24,10 +23,12 @@ public record JmxSettings(int port, Path passwordFile)
         {
             values.problem("cistern.jmx.password-file", file, "is not a readable file");
         }
-        if (port > 0 && passwordFile == null && !apiToken && !loopback(host))
+        // Not the API token: JMX reaches every MBean of the JVM (code can be loaded through some), over RMI in
+        // the clear, and a token that travels with every API request must not open that beyond this host.
+        if (port > 0 && passwordFile == null && !loopback(host))
         {
             values.problem("cistern.jmx.port", Integer.toString(port), "a JMX connector on " + host
-                + " (not loopback) needs cistern.jmx.password-file or cistern.api.token");
+                + " (not loopback) needs cistern.jmx.password-file");
         }
         return new JmxSettings(port, passwordFile);
     }

@@ -94,7 +94,7 @@ public final class SettingsReader
             values.enumValue("cistern.volume.fault-domain", FaultDomainLevel.class));
 
         final ApiSettings api = ApiSettings.read(values);
-        final JmxSettings jmx = JmxSettings.read(values, node.host(), api.token() != null);
+        final JmxSettings jmx = JmxSettings.read(values, node.host());
         distinctPorts(cluster.port(), managementPort, nbdPort, aeron.port(), journal.replication().port(), iscsiPort, jmx.port());
         final RepairSettings repair = new RepairSettings(values.bytes("cistern.repair.bandwidth", config, "cistern.repair.bandwidth"),
             values.intInRange("cistern.repair.concurrency", 1, 16),

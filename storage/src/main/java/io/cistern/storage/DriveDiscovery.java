@@ -46,7 +46,8 @@ public final class DriveDiscovery
         {
             try
             {
-                final LocalDrive local = open(drive, faultDomain, found.stream().map(LocalDrive::path).toList());
+                // Every configured drive, not only those opened before it: the offer must not depend on their order.
+                final LocalDrive local = open(drive, faultDomain, drives.stream().map(DriveSettings::path).toList());
                 final Path other = seen.putIfAbsent(local.header().id(), local.path());
                 if (other != null)
                 {
@@ -123,10 +124,17 @@ public final class DriveDiscovery
             final List<Path> sharing = new ArrayList<>();
             for (final Path other : others)
             {
-                if (!other.equals(path) && DriveHeader.existsIn(other) && Files.getFileStore(other).equals(filesystem))
+                try
                 {
-                    promised += unused(other);
-                    sharing.add(other);
+                    if (!other.equals(path) && DriveHeader.existsIn(other) && Files.getFileStore(other).equals(filesystem))
+                    {
+                        promised += unused(other);
+                        sharing.add(other);
+                    }
+                }
+                catch (final IOException | RuntimeException unreadable)
+                {
+                    // A sibling that cannot be read (failing, or gone) promises nothing it can keep; this drive may replace it.
                 }
             }
             capacity = offer(drive.capacityBytes(), usable, promised);

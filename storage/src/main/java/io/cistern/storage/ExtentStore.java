@@ -75,7 +75,19 @@ public final class ExtentStore implements Closeable
         {
             throw new ExtentException(pathOf(id) + ": extent " + id + " already exists (and is open)");
         }
-        final ExtentFile extent = ExtentFile.create(directory, id, length, scratch);
+        final ExtentFile extent;
+        try
+        {
+            extent = ExtentFile.create(directory, id, length, scratch);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            if (Files.exists(pathOf(id), LinkOption.NOFOLLOW_LINKS))
+            {
+                index.add(id); // renamed into place before the failure: it is there, to open or delete
+            }
+            throw ex;
+        }
         open.put(id, extent);
         index.add(id);
         return extent;

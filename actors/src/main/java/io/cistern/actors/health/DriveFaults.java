@@ -28,12 +28,19 @@ final class DriveFaults
         final java.util.Set<String> down = new java.util.TreeSet<>();
         byNode(drives).forEach((node, its) ->
         {
-            if (its.stream().allMatch(d -> d.health() == DriveHealth.LOST_COMMUNICATION))
+            if (isDown(its))
             {
                 down.add(node);
             }
         });
         return down;
+    }
+
+    /** Out of communication, all of its drives but those that had failed before (which keep saying so). */
+    private static boolean isDown(final List<DriveStatus> drives)
+    {
+        return drives.stream().anyMatch(d -> d.health() == DriveHealth.LOST_COMMUNICATION)
+            && drives.stream().allMatch(d -> d.health() == DriveHealth.LOST_COMMUNICATION || d.health() == DriveHealth.UNHEALTHY);
     }
 
     private static Map<String, List<DriveStatus>> byNode(final List<DriveStatus> drives)
@@ -57,9 +64,10 @@ final class DriveFaults
         for (final Map.Entry<String, List<DriveStatus>> node : byNode(drives).entrySet())
         {
             final List<DriveStatus> its = node.getValue();
-            if (its.stream().allMatch(d -> d.health() == DriveHealth.LOST_COMMUNICATION))
+            if (isDown(its))
             {
                 final long since = its.stream().mapToLong(DriveStatus::sinceMillis).min().orElseThrow();
+                its.stream().filter(d -> d.health() == DriveHealth.UNHEALTHY).forEach(d -> faults.add(failed(d)));
                 faults.add(new Fault("CRITICAL", "NODE_DOWN", "node " + node.getKey() + " (" + its.get(0).info().nodeAddress() + ")",
                     "the node is out of the cluster (" + its.get(0).detail() + "); its " + its.size() + " drive(s) serve no I/O, the " +
                     "volumes with copies there run on their other copies, and those copies are rebuilt elsewhere if the node is " +
@@ -72,8 +80,7 @@ final class DriveFaults
                 final String subject = "drive " + drive.id() + " (" + drive.info().node() + ", " + drive.info().path() + ")";
                 if (drive.health() == DriveHealth.UNHEALTHY)
                 {
-                    faults.add(new Fault("CRITICAL", "DRIVE_FAILED", subject, drive.detail() +
-                        "; it takes no I/O and its extents are rebuilt on other drives", drive.sinceMillis()));
+                    faults.add(failed(drive));
                 }
                 else if (drive.health() == DriveHealth.LOST_COMMUNICATION)
                 {
@@ -84,6 +91,12 @@ final class DriveFaults
             }
         }
         return faults;
+    }
+
+    private static Fault failed(final DriveStatus drive)
+    {
+        return new Fault("CRITICAL", "DRIVE_FAILED", "drive " + drive.id() + " (" + drive.info().node() + ", " + drive.info().path() + ")",
+            drive.detail() + "; it takes no I/O and its extents are rebuilt on other drives", drive.sinceMillis());
     }
 
     /** Why a drive's copies are moved, for the log. */

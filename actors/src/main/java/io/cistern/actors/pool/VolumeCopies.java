@@ -70,12 +70,6 @@ public final class VolumeCopies
         }
     }
 
-    /** A volume was deleted: its slabs are no longer the pool's concern. */
-    void forget(final long volumeId)
-    {
-        byVolume.remove(volumeId);
-    }
-
     /** Every volume with a slab out of sync. */
     List<Health> all()
     {

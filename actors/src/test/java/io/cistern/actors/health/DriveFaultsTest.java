@@ -57,4 +57,16 @@ class DriveFaultsTest
         assertEquals(List.of(), DriveFaults.of(List.of(drive("a", "node-1", DriveHealth.HEALTHY, 0),
             drive("b", "node-2", DriveHealth.RETIRED, 0)), RETIRE_AFTER));
     }
+
+    @Test
+    void aNodeWithAFailedDriveThatThenGoesIsStillDownAndTheFailedDriveStillItsOwnFault()
+    {
+        final List<HealthMonitor.Fault> faults = DriveFaults.of(List.of(drive("a", "node-1", DriveHealth.HEALTHY, 0),
+            drive("c", "node-2", DriveHealth.LOST_COMMUNICATION, 5_000), drive("d", "node-2", DriveHealth.UNHEALTHY, 1_000)), RETIRE_AFTER);
+        assertEquals(List.of("DRIVE_FAILED drive d (node-2, /d/d)", "NODE_DOWN node node-2 (pekko://cistern@127.0.0.1:20752)"),
+            kindsAndSubjects(faults));
+        assertEquals(java.util.Set.of("node-2"), DriveFaults.downNodes(List.of(drive("c", "node-2", DriveHealth.LOST_COMMUNICATION, 0),
+            drive("d", "node-2", DriveHealth.UNHEALTHY, 0), drive("e", "node-3", DriveHealth.UNHEALTHY, 0))),
+            "a node whose only drive failed is not down");
+    }
 }

@@ -107,8 +107,10 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
                 org.apache.pekko.http.javadsl.model.ContentTypes.parse(io.cistern.node.metrics.MetricsExtension.CONTENT_TYPE),
                 io.cistern.node.metrics.MetricsExtension.get(guardian).scrape())))),
             // The API's description is open: it holds nothing of the cluster's.
-            path(org.apache.pekko.http.javadsl.server.PathMatchers.segment("api").slash("v1").slash("openapi.json"), () -> get(() -> complete(org.apache.pekko.http.javadsl.model.HttpEntities.create(
-                org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, OPENAPI)))),
+            // It names the cluster too: a client checks whose node it is before it sends anything that acts, or its token.
+            path(org.apache.pekko.http.javadsl.server.PathMatchers.segment("api").slash("v1").slash("openapi.json"), () -> get(() ->
+                named(() -> complete(org.apache.pekko.http.javadsl.model.HttpEntities.create(
+                    org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, OPENAPI))))),
             pathPrefix("api", () -> guarded(() -> pathPrefix("v1", () -> concat(
             path("pool", () -> get(() -> onSuccess(drives().thenCombine(volumes.list(), (drives, listed) ->
                 PoolSummary.summarise(drives, members(), listed)), pool -> completeOK(pool, Jackson.marshaller(json))))),
@@ -162,8 +164,14 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
                         "the CLI reads it from DATA/api-token, or --token / CISTERN_API_TOKEN with --endpoint"),
                     Jackson.marshaller(json)));
         });
-        final String cluster = access.clusterId();
-        return cluster == null ? admitted.get() : respondWithHeader(RawHeader.create(ApiAccess.CLUSTER_HEADER, cluster), admitted);
+        return named(admitted);
+    }
+
+    /** The route, its answers carrying the cluster's id if it has one. */
+    private Route named(final java.util.function.Supplier<Route> route)
+    {
+        final String cluster = ApiAccess.get(guardian).clusterId();
+        return cluster == null ? route.get() : respondWithHeader(RawHeader.create(ApiAccess.CLUSTER_HEADER, cluster), route);
     }
 
     private record Answer(StatusCode code, Object document)

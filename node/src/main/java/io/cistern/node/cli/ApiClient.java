@@ -50,12 +50,16 @@ final class ApiClient
         return new ApiClient(other, access);
     }
 
-    /** The HTTP status of a GET, or -1 if nothing answered. */
+    /** Base URLs whose node answered with the expected cluster id: checked once each, before anything is sent to them. */
+    private final java.util.Set<String> verified = new java.util.HashSet<>();
+
+    /** The HTTP status of a GET on an open route ({@code /alive}, {@code /ready}: no token goes there), or -1 if nothing answered. */
     int status(final String url)
     {
         try
         {
-            return http.send(request(url), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
         }
         catch (final IOException ex)
         {
@@ -79,6 +83,7 @@ final class ApiClient
      */
     String send(final String method, final String url, final String jsonBody)
     {
+        verify(url);
         final HttpRequest.Builder request = authorized(HttpRequest.newBuilder(URI.create(url)).timeout(timeout));
         if (jsonBody != null)
         {
@@ -144,9 +149,43 @@ final class ApiClient
         }
     }
 
-    private HttpRequest request(final String url)
+
+    /**
+     * Before the first request to a node (and its token), asks the open description which cluster the node is
+     * of: a request that acts must not reach another cluster's node, even to be refused after the fact.
+     */
+    private void verify(final String url)
     {
-        return authorized(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)).GET().build();
+        if (access.clusterId() == null || !URI.create(url).getPath().startsWith("/api/"))
+        {
+            return;
+        }
+        final URI uri = URI.create(url);
+        final String base = uri.getScheme() + "://" + uri.getRawAuthority();
+        if (verified.contains(base))
+        {
+            return;
+        }
+        try
+        {
+            final HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/openapi.json")).timeout(timeout)
+                .GET().build(), HttpResponse.BodyHandlers.discarding());
+            checkCluster(answer, "GET", base + "/api/v1/openapi.json");
+            verified.add(base);
+        }
+        catch (final java.net.http.HttpTimeoutException ex)
+        {
+            throw new CliException.TimedOut("GET " + base + "/api/v1/openapi.json got no answer within " + timeout.toSeconds() + " s");
+        }
+        catch (final IOException ex)
+        {
+            throw new CliException("GET " + base + "/api/v1/openapi.json failed: " + ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
     }
 
     private HttpRequest.Builder authorized(final HttpRequest.Builder request)

@@ -115,6 +115,14 @@ final class LocalCluster
         {
             throw new CliException.Usage("the cluster in " + data + " has 16 nodes, the most a cluster has");
         }
+        final long free = Files.getFileStore(data).getUsableSpace();
+        if (!file.overcommit() && (long) file.drives() * file.driveSize() > free)
+        {
+            // Its drives are files in this folder too: they must not promise more than the filesystem has.
+            throw new CliException.Usage("a node of " + file.drives() + " drive(s) of " + ByteSize.format(file.driveSize()) + " needs " +
+                ByteSize.format((long) file.drives() * file.driveSize()) + ", and the filesystem of " + data + " has " +
+                ByteSize.format(free) + " free");
+        }
         final ClusterFile.Node node = layOut(file.nodes().size(), seeds(file.nodes().size(), file.portOffset()), file.drives(),
             file.driveSize(), Tuning.of(Path.of(file.nodes().get(0).config())), file.portOffset(),
             file.journal() == null ? voters(Path.of(file.nodes().get(0).config())) : null, file.journal(), file.id(),

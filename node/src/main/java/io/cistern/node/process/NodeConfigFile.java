@@ -122,8 +122,10 @@ final class NodeConfigFile
         final String name = real.getFileName().toString();
         final int dot = name.lastIndexOf('.');
         final Path next = real.resolveSibling(dot > 0 ? name.substring(0, dot) + ".next" + name.substring(dot) : name + ".next");
-        try (FileChannel channel = FileChannel.open(next, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE))
+        // Made with the file's own permissions, not the umask's: the file may hold the API token.
+        Files.deleteIfExists(next);
+        try (FileChannel channel = FileChannel.open(next, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(Files.getPosixFilePermissions(real))))
         {
             channel.write(StandardCharsets.UTF_8.encode(text));
             channel.force(true);
@@ -143,6 +145,11 @@ final class NodeConfigFile
         {
             Files.deleteIfExists(next);
             throw new IOException(real + " cannot be replaced keeping its permissions and owner: " + ex, ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            Files.deleteIfExists(next); // a settings read that failed some other way leaves no copy behind
+            throw ex;
         }
         Files.move(next, real, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
