@@ -48,54 +48,53 @@ final class PerfCommand implements Runnable
         boolean json;
     }
 
-    @Command(name = "volume", description = "A volume's I/O as its clients saw it, through every node.")
-    static final class Volume implements Callable<Integer>
+    /** A subcommand about one named object: {@code perf KIND NAME}. Picocli reads the fields of the subclasses' parent. */
+    abstract static class Named implements Callable<Integer>
     {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "The volume's or node's name, or the drive's id.")
         String name;
         @Mixin
         ClusterOptions cluster;
         @Mixin
         Window window;
 
+        /** The API's word for the object. */
+        abstract String kind();
+
         @Override
         public Integer call()
         {
-            return print(cluster, window, "/api/v1/perf/volume/" + encode(name));
+            return print(cluster, window, "/api/v1/perf/" + kind() + "/" + encode(name));
+        }
+    }
+
+    @Command(name = "volume", description = "A volume's I/O as its clients saw it, through every node.")
+    static final class Volume extends Named
+    {
+        @Override
+        String kind()
+        {
+            return "volume";
         }
     }
 
     @Command(name = "drive", description = "A drive's extent I/O, done by its node's data server.")
-    static final class Drive implements Callable<Integer>
+    static final class Drive extends Named
     {
-        @Parameters(paramLabel = "ID")
-        String id;
-        @Mixin
-        ClusterOptions cluster;
-        @Mixin
-        Window window;
-
         @Override
-        public Integer call()
+        String kind()
         {
-            return print(cluster, window, "/api/v1/perf/drive/" + encode(id));
+            return "drive";
         }
     }
 
     @Command(name = "node", description = "The I/O a node's front ends served, over every volume.")
-    static final class Node implements Callable<Integer>
+    static final class Node extends Named
     {
-        @Parameters(paramLabel = "NAME")
-        String name;
-        @Mixin
-        ClusterOptions cluster;
-        @Mixin
-        Window window;
-
         @Override
-        public Integer call()
+        String kind()
         {
-            return print(cluster, window, "/api/v1/perf/node/" + encode(name));
+            return "node";
         }
     }
 
