@@ -2,6 +2,7 @@ package io.cistern.actors.health;
 
 import io.cistern.actors.drive.DriveHealth;
 import io.cistern.actors.drive.DriveStatus;
+import io.cistern.actors.health.HealthMonitor.Fault;
 import io.cistern.actors.volume.VolumeInfo;
 
 import java.util.ArrayList;
@@ -13,13 +14,8 @@ import java.util.List;
  * thin volumes that promise more than the pool has; and too little free space left to rebuild the copies
  * of the fullest drive should it fail (the reserve S2D asks for).
  */
-public final class CapacityFaults
+final class CapacityFaults
 {
-    /** A fault before the monitor dates it. */
-    public record Finding(String severity, String kind, String subject, String description)
-    {
-    }
-
     static final double WARNING_FULL = 0.80;
     static final double CRITICAL_FULL = 0.90;
 
@@ -27,7 +23,8 @@ public final class CapacityFaults
     {
     }
 
-    public static List<Finding> of(final List<DriveStatus> drives, final List<VolumeInfo> volumes)
+    /** @param now when the faults are seen (the book keeps the first sighting of one that lasts). */
+    static List<Fault> of(final List<DriveStatus> drives, final List<VolumeInfo> volumes, final long now)
     {
         long total = 0;
         long allocated = 0;
@@ -45,7 +42,7 @@ public final class CapacityFaults
                 fullest = drive;
             }
         }
-        final List<Finding> findings = new ArrayList<>();
+        final List<Fault> findings = new ArrayList<>();
         if (total == 0)
         {
             return findings;
@@ -53,21 +50,21 @@ public final class CapacityFaults
         final double used = (double) allocated / total;
         if (used > WARNING_FULL)
         {
-            findings.add(new Finding(used > CRITICAL_FULL ? "CRITICAL" : "WARNING", "POOL_CAPACITY", "the pool",
+            findings.add(new Fault(used > CRITICAL_FULL ? "CRITICAL" : "WARNING", "POOL_CAPACITY", "the pool",
                 String.format("%.0f%% of the pool's capacity is allocated (%d of %d bytes, over %.0f%%); new volumes and thin " +
                     "volumes' writes fail once it is full: add drives or nodes, or delete volumes", 100 * used, allocated, total,
-                    100 * (used > CRITICAL_FULL ? CRITICAL_FULL : WARNING_FULL))));
+                    100 * (used > CRITICAL_FULL ? CRITICAL_FULL : WARNING_FULL)), now));
         }
         long provisioned = 0;
         for (final VolumeInfo volume : volumes)
         {
-            provisioned += volume.sizeBytes() * volume.resiliency().copies();
+            provisioned += volume.provisionedBytes();
         }
         if (provisioned > total)
         {
-            findings.add(new Finding("WARNING", "POOL_OVERCOMMITTED", "the pool", String.format("the volumes promise %d bytes " +
+            findings.add(new Fault("WARNING", "POOL_OVERCOMMITTED", "the pool", String.format("the volumes promise %d bytes " +
                 "(their size times their copies), %.0f%% of the pool's %d: thin volumes' writes fail once the pool is full; add " +
-                "capacity before they are written", provisioned, 100.0 * provisioned / total, total)));
+                "capacity before they are written", provisioned, 100.0 * provisioned / total, total), now));
         }
         // A failed drive's copies are rebuilt into the free space of the others.
         if (fullest != null && fullest.allocatedBytes() > 0)
@@ -75,10 +72,10 @@ public final class CapacityFaults
             final long freeElsewhere = total - fullest.info().capacityBytes() - (allocated - fullest.allocatedBytes());
             if (freeElsewhere < fullest.allocatedBytes())
             {
-                findings.add(new Finding("WARNING", "POOL_REBUILD_RESERVE", "the pool", String.format("if drive %s (%s) failed, its " +
+                findings.add(new Fault("WARNING", "POOL_REBUILD_RESERVE", "the pool", String.format("if drive %s (%s) failed, its " +
                     "%d allocated bytes would not fit into the %d bytes free on the other drives: keep a drive's worth of " +
                     "capacity free per node, or add drives", fullest.id(), fullest.info().node(), fullest.allocatedBytes(),
-                    Math.max(0, freeElsewhere))));
+                    Math.max(0, freeElsewhere)), now));
             }
         }
         return findings;

@@ -77,7 +77,7 @@ final class DriveFaults
             }
             for (final DriveStatus drive : its)
             {
-                final String subject = "drive " + drive.id() + " (" + drive.info().node() + ", " + drive.info().path() + ")";
+                final String subject = subject(drive);
                 if (drive.health() == DriveHealth.UNHEALTHY)
                 {
                     faults.add(failed(drive));
@@ -95,8 +95,14 @@ final class DriveFaults
 
     private static Fault failed(final DriveStatus drive)
     {
-        return new Fault("CRITICAL", "DRIVE_FAILED", "drive " + drive.id() + " (" + drive.info().node() + ", " + drive.info().path() + ")",
+        return new Fault("CRITICAL", "DRIVE_FAILED", subject(drive),
             drive.detail() + "; it takes no I/O and its extents are rebuilt on other drives", drive.sinceMillis());
+    }
+
+    /** How a fault names a drive: every drive fault of one drive names it the same way. */
+    static String subject(final DriveStatus drive)
+    {
+        return "drive " + drive.id() + " (" + drive.info().node() + ", " + drive.info().path() + ")";
     }
 
     /** Why a drive's copies are moved, for the log. */

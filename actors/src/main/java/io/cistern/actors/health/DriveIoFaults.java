@@ -50,7 +50,7 @@ final class DriveIoFaults
             }
             if (summary.checksumErrors() >= CHECKSUM_THRESHOLD)
             {
-                faults.add(new Fault("WARNING", "DRIVE_CHECKSUM_ERRORS", subject(drive), String.format("%.0f block(s) failed their " +
+                faults.add(new Fault("WARNING", "DRIVE_CHECKSUM_ERRORS", DriveFaults.subject(drive), String.format("%.0f block(s) failed their " +
                     "checksum in %s; each was served and repaired from another copy, but a drive that does this is failing: " +
                     "retire it (cistern drive retire %s) if it goes on", summary.checksumErrors(), window, drive.id()), now));
             }
@@ -73,7 +73,7 @@ final class DriveIoFaults
                 if (summary.latencyMicros() > OUTLIER_FLOOR_MICROS && summary.latencyMicros() > OUTLIER_FACTOR * median)
                 {
                     final DriveStatus drive = byId.get(summary.driveId());
-                    faults.add(new Fault("WARNING", "DRIVE_LATENCY_OUTLIER", subject(drive), String.format("a mean latency of %.1f ms " +
+                    faults.add(new Fault("WARNING", "DRIVE_LATENCY_OUTLIER", DriveFaults.subject(drive), String.format("a mean latency of %.1f ms " +
                         "over %.0f operations in %s, %.0f times the %.1f ms of its %d peers' median (%s): a drive this slow holds up " +
                         "every write to its slabs; check it, or retire it", summary.latencyMicros() / 1000, summary.operations(), window,
                         summary.latencyMicros() / Math.max(1, median), median / 1000, peers.size(), drive.info().mediaType()), now));
@@ -81,10 +81,5 @@ final class DriveIoFaults
             }
         }
         return faults;
-    }
-
-    private static String subject(final DriveStatus drive)
-    {
-        return "drive " + drive.id() + " (" + drive.info().node() + ", " + drive.info().path() + ")";
     }
 }

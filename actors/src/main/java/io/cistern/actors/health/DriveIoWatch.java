@@ -3,14 +3,11 @@ package io.cistern.actors.health;
 import io.cistern.actors.perf.Perf;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -68,30 +65,12 @@ final class DriveIoWatch
     private static CompletionStage<List<Perf.DriveSummary>> summaries(final org.apache.pekko.actor.typed.ActorSystem<?> system,
                                                                       final long from, final long to)
     {
-        return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
-                replyTo -> Receptionist.find(Perf.KEY, replyTo), ASK, system.scheduler())
-            .thenCompose(listing ->
+        return Perf.<Perf.DriveSummaries>askEvery(system, replyTo -> new Perf.GetDriveSummaries(from, to, replyTo), ASK)
+            .thenApply(answers ->
             {
-                final List<CompletableFuture<Perf.DriveSummaries>> asks = new ArrayList<>();
-                for (final ActorRef<Perf.Command> recorder : listing.getServiceInstances(Perf.KEY))
-                {
-                    asks.add(AskPattern.<Perf.Command, Perf.DriveSummaries>ask(recorder,
-                            replyTo -> new Perf.GetDriveSummaries(from, to, replyTo), ASK, system.scheduler())
-                        .toCompletableFuture().exceptionally(failure -> null));
-                }
-                return CompletableFuture.allOf(asks.toArray(new CompletableFuture[0])).thenApply(done ->
-                {
-                    final List<Perf.DriveSummary> drives = new ArrayList<>();
-                    for (final CompletableFuture<Perf.DriveSummaries> answer : asks)
-                    {
-                        final Perf.DriveSummaries summaries = answer.join();
-                        if (summaries != null)
-                        {
-                            drives.addAll(summaries.drives());
-                        }
-                    }
-                    return drives;
-                });
+                final List<Perf.DriveSummary> drives = new ArrayList<>();
+                answers.stream().filter(a -> a.answer() != null).forEach(a -> drives.addAll(a.answer().drives()));
+                return drives;
             });
     }
 }

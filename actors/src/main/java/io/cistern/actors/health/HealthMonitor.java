@@ -396,9 +396,7 @@ public final class HealthMonitor
     /** The pool's capacity faults ({@link CapacityFaults}), raised and cleared as drives and volumes change. */
     private void checkCapacity()
     {
-        final long now = System.currentTimeMillis();
-        faults.replace(FaultBook.Source.CAPACITY, CapacityFaults.of(lastDrives, lastVolumes).stream()
-            .map(f -> new Fault(f.severity(), f.kind(), f.subject(), f.description(), now)).toList());
+        faults.replace(FaultBook.Source.CAPACITY, CapacityFaults.of(lastDrives, lastVolumes, System.currentTimeMillis()));
     }
 
     /** The outcomes adapter, typed for the command it answers (it only reads success or the error). */

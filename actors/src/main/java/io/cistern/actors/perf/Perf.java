@@ -2,9 +2,17 @@ package io.cistern.actors.perf;
 
 import io.cistern.actors.serialization.CisternSerializable;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The protocol of each node's performance recorder: the history it keeps of what its front ends and
@@ -18,6 +26,41 @@ public final class Perf
 
     private Perf()
     {
+    }
+
+    /** One recorder's answer to {@link #askEvery}, or null if it gave none within the time. */
+    public record Answer<T>(ActorRef<Command> recorder, T answer)
+    {
+    }
+
+    /**
+     * Asks every node's recorder the receptionist lists, each at most {@code timeout}: one answer per recorder,
+     * null from one that did not answer in time (its node may be down), so a round never waits on the slowest.
+     */
+    public static <T> CompletionStage<List<Answer<T>>> askEvery(final ActorSystem<?> system,
+                                                               final Function<ActorRef<T>, Command> question, final Duration timeout)
+    {
+        return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
+                replyTo -> Receptionist.find(KEY, replyTo), timeout, system.scheduler())
+            .thenCompose(listing ->
+            {
+                final List<ActorRef<Command>> recorders = new ArrayList<>(listing.getServiceInstances(KEY));
+                final List<CompletableFuture<T>> asks = new ArrayList<>();
+                for (final ActorRef<Command> recorder : recorders)
+                {
+                    asks.add(AskPattern.<Command, T>ask(recorder, question::apply, timeout, system.scheduler())
+                        .toCompletableFuture().exceptionally(failure -> null));
+                }
+                return CompletableFuture.allOf(asks.toArray(new CompletableFuture[0])).thenApply(done ->
+                {
+                    final List<Answer<T>> answers = new ArrayList<>();
+                    for (int i = 0; i < asks.size(); i++)
+                    {
+                        answers.add(new Answer<>(recorders.get(i), asks.get(i).join()));
+                    }
+                    return answers;
+                });
+            });
     }
 
     /** Not sealed: the recorder (in the node module) adds its own timer message. */

@@ -32,6 +32,12 @@ public record VolumeInfo(
         attachments = new ArrayList<>(attachments);
     }
 
+    /** What the volume takes of the pool once every byte of it is written: its size times its copies. */
+    public long provisionedBytes()
+    {
+        return sizeBytes * resiliency.copies();
+    }
+
     public int slabCount()
     {
         return slabsFor(sizeBytes, slabSizeBytes);

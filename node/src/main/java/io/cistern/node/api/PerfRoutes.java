@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cistern.actors.node.NodeGuardian;
 import io.cistern.actors.perf.Perf;
 import io.cistern.node.perf.PerfSeries;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -20,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -70,7 +66,7 @@ final class PerfRoutes extends AllDirectives
             final long to = Instant.now().getEpochSecond();
             final long from = to - window.getSeconds();
             final int resolution = PerfSeries.resolutionFor(window);
-            return onSuccess(histories(new Perf.Query(object, from, to, resolution, null)), answered ->
+            return onSuccess(histories(object, from, to, resolution), answered ->
             {
                 final Map<String, Object> document = new LinkedHashMap<>();
                 document.put("object", named);
@@ -100,41 +96,28 @@ final class PerfRoutes extends AllDirectives
     {
     }
 
-    private CompletionStage<Answered> histories(final Perf.Query template)
+    private CompletionStage<Answered> histories(final String object, final long from, final long to, final int resolution)
     {
-        return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
-                replyTo -> Receptionist.find(Perf.KEY, replyTo), ASK, system.scheduler())
-            .thenCompose(listing ->
+        return Perf.<Perf.History>askEvery(system, replyTo -> new Perf.Query(object, from, to, resolution, replyTo), ASK)
+            .thenApply(answers ->
             {
-                final List<CompletableFuture<Perf.History>> asks = new ArrayList<>();
-                final List<ActorRef<Perf.Command>> recorders = new ArrayList<>(listing.getServiceInstances(Perf.KEY));
-                for (final ActorRef<Perf.Command> recorder : recorders)
+                final List<Perf.History> histories = new ArrayList<>();
+                final List<String> nodes = new ArrayList<>();
+                final List<String> missing = new ArrayList<>();
+                for (final Perf.Answer<Perf.History> answer : answers)
                 {
-                    asks.add(AskPattern.<Perf.Command, Perf.History>ask(recorder, replyTo -> new Perf.Query(template.object(),
-                            template.fromSecond(), template.toSecond(), template.resolution(), replyTo), ASK, system.scheduler())
-                        .toCompletableFuture().exceptionally(failure -> null));
-                }
-                return CompletableFuture.allOf(asks.toArray(new CompletableFuture[0])).thenApply(done ->
-                {
-                    final List<Perf.History> histories = new ArrayList<>();
-                    final List<String> nodes = new ArrayList<>();
-                    final List<String> missing = new ArrayList<>();
-                    for (int i = 0; i < asks.size(); i++)
+                    if (answer.answer() == null)
                     {
-                        final Perf.History history = asks.get(i).join();
-                        if (history == null)
-                        {
-                            missing.add(recorders.get(i).path().address().toString());
-                        }
-                        else
-                        {
-                            histories.add(history);
-                            nodes.add(history.node());
-                        }
+                        missing.add(answer.recorder().path().address().toString());
                     }
-                    nodes.sort(String::compareTo);
-                    return new Answered(histories, nodes, missing);
-                });
+                    else
+                    {
+                        histories.add(answer.answer());
+                        nodes.add(answer.answer().node());
+                    }
+                }
+                nodes.sort(String::compareTo);
+                return new Answered(histories, nodes, missing);
             });
     }
 

@@ -33,7 +33,7 @@ public final class PoolSummary
         long provisioned = 0;
         for (final io.cistern.actors.volume.VolumeInfo volume : volumes)
         {
-            provisioned += volume.sizeBytes() * volume.resiliency().copies();
+            provisioned += volume.provisionedBytes();
         }
         long total = 0;
         long allocated = 0;

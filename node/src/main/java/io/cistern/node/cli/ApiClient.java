@@ -96,7 +96,6 @@ final class ApiClient
         try
         {
             final HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            checkCluster(response, method, url);
             if (response.statusCode() / 100 != 2)
             {
                 String message = response.body();
@@ -170,7 +169,7 @@ final class ApiClient
         {
             final HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/openapi.json")).timeout(timeout)
                 .GET().build(), HttpResponse.BodyHandlers.discarding());
-            checkCluster(answer, "GET", base + "/api/v1/openapi.json");
+            checkCluster(answer, base + "/api/v1/openapi.json");
             verified.add(base);
         }
         catch (final java.net.http.HttpTimeoutException ex)
@@ -194,15 +193,11 @@ final class ApiClient
     }
 
     /**
-     * An API answer from a node of another cluster is not acted on: a stopped cluster's folder names ports
-     * that another cluster may have taken since, and its nodes would take the command as their own.
+     * A node of another cluster is not acted on: a stopped cluster's folder names ports that another cluster
+     * may have taken since, and its nodes would take the command as their own.
      */
-    private void checkCluster(final HttpResponse<?> response, final String method, final String url)
+    private void checkCluster(final HttpResponse<?> response, final String url)
     {
-        if (access.clusterId() == null || !URI.create(url).getPath().startsWith("/api/"))
-        {
-            return;
-        }
         final String answered = response.headers().firstValue(CLUSTER_HEADER).orElse(null);
         if (!access.clusterId().equals(answered))
         {

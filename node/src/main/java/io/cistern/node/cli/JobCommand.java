@@ -48,7 +48,7 @@ final class JobCommand implements Runnable
             final ObjectMapper mapper = new ObjectMapper();
             if (follow)
             {
-                return follow(api, Durations.parse("--for", patience));
+                return follow(api, mapper, Durations.parse("--for", patience));
             }
             final ArrayNode all = jobs(api, mapper);
             if (json)
@@ -81,13 +81,13 @@ final class JobCommand implements Runnable
         }
 
         /** A line per running job every 2 s, until none runs; exits 1 if some still run after {@code patience}. */
-        private int follow(final ApiClient api, final java.time.Duration patience) throws InterruptedException
+        private int follow(final ApiClient api, final ObjectMapper mapper, final java.time.Duration patience) throws InterruptedException
         {
             final long deadline = System.nanoTime() + patience.toNanos();
             while (true)
             {
                 int running = 0;
-                for (final JsonNode j : jobs(api, new ObjectMapper()))
+                for (final JsonNode j : jobs(api, mapper))
                 {
                     if (j.path("state").asText().equals("RUNNING"))
                     {
