@@ -30,15 +30,16 @@ final class StatusCommand implements Callable<Integer>
     {
         final LocalCluster local = new LocalCluster(cluster.data, System.out);
         final ClusterFile file = local.read();
+        final ApiClient api = cluster.client();
         if (json)
         {
-            return printJson(file, local, cluster.client(), System.out) > 0 ? Cistern.CLUSTER_ERROR : 0;
+            return printJson(file, local, api, System.out) > 0 ? Cistern.CLUSTER_ERROR : 0;
         }
-        final int down = printNodes(file, local, cluster.client(), System.out);
+        final int down = printNodes(file, local, api, System.out);
         if (file.journal() == null)
         {
             System.out.printf("%nJournal: replicated, kept by the nodes%n");
-            printJournal(file, local, cluster.client(), System.out);
+            printJournal(file, local, api, System.out);
         }
         else
         {
