@@ -153,6 +153,8 @@ public final class NodeGuardian
             sharding.init(Entity.of(Slab.ENTITY_TYPE_KEY, entity -> Slab.create(entity.getEntityId())));
             sharding.init(Entity.of(io.cistern.actors.reservation.Reservations.ENTITY_TYPE_KEY,
                 entity -> io.cistern.actors.reservation.Reservations.create(entity.getEntityId())));
+            sharding.init(Entity.of(io.cistern.actors.qos.QosBook.ENTITY_TYPE_KEY,
+                entity -> io.cistern.actors.qos.QosBook.create(entity.getEntityId())));
             return Behaviors.receive(Command.class)
                 .onMessage(JournalReady.class, ready ->
                     started(context, sharding, localDrives, poolView, health, volumes))

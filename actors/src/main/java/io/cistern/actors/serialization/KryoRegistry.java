@@ -133,6 +133,27 @@ public final class KryoRegistry
         ids.put(253, io.cistern.actors.perf.Perf.GetDriveSummaries.class);
         ids.put(254, io.cistern.actors.perf.Perf.DriveSummaries.class);
         ids.put(255, io.cistern.actors.perf.Perf.DriveSummary.class);
+        // 260-289: Storage QoS
+        ids.put(260, io.cistern.actors.qos.QosPolicy.class);
+        ids.put(261, io.cistern.actors.qos.QosPolicy.Type.class);
+        ids.put(262, io.cistern.actors.qos.QosBook.Put.class);
+        ids.put(263, io.cistern.actors.qos.QosBook.Delete.class);
+        ids.put(264, io.cistern.actors.qos.QosBook.Assign.class);
+        ids.put(265, io.cistern.actors.qos.QosBook.SetNormalization.class);
+        ids.put(266, io.cistern.actors.qos.QosBook.GetStatus.class);
+        ids.put(267, io.cistern.actors.qos.QosBook.Report.class);
+        ids.put(268, io.cistern.actors.qos.QosBook.VolumeUsage.class);
+        ids.put(269, io.cistern.actors.qos.QosBook.Allocation.class);
+        ids.put(270, io.cistern.actors.qos.QosBook.Gate.class);
+        ids.put(271, io.cistern.actors.qos.QosBook.Answer.class);
+        ids.put(272, io.cistern.actors.qos.QosBook.Problem.class);
+        ids.put(273, io.cistern.actors.qos.QosBook.Status.class);
+        ids.put(274, io.cistern.actors.qos.QosBook.VolumeQos.class);
+        ids.put(280, io.cistern.actors.qos.QosBook.PolicyPut.class);
+        ids.put(281, io.cistern.actors.qos.QosBook.PolicyDeleted.class);
+        ids.put(282, io.cistern.actors.qos.QosBook.Assigned.class);
+        ids.put(283, io.cistern.actors.qos.QosBook.Unassigned.class);
+        ids.put(284, io.cistern.actors.qos.QosBook.NormalizationSet.class);
         return ids;
     }
 

@@ -6,6 +6,8 @@ import io.cistern.actors.drive.DriveHealth;
 import io.cistern.actors.drive.DriveInfo;
 import io.cistern.actors.drive.DriveStatus;
 import io.cistern.actors.placement.Resiliency;
+import io.cistern.actors.qos.QosBook;
+import io.cistern.actors.qos.QosPolicy;
 import io.cistern.actors.volume.Extent;
 import io.cistern.actors.volume.ExtentState;
 import io.cistern.actors.volume.Provisioning;
@@ -176,6 +178,41 @@ class KryoSerializerTest
         samples.put(io.cistern.actors.perf.Perf.DriveSummaries.class, List.of(new io.cistern.actors.perf.Perf.DriveSummaries("node-1",
             new ArrayList<>(List.of(summary)))));
         samples.put(io.cistern.actors.perf.Perf.DriveSummary.class, List.of(summary));
+        samples.putAll(qosSamples(ref));
+        return samples;
+    }
+
+    private static Map<Class<?>, List<Object>> qosSamples(final ActorRef<Object> ref)
+    {
+        final Map<Class<?>, List<Object>> samples = new HashMap<>();
+        final QosPolicy policy = new QosPolicy("gold", QosPolicy.Type.AGGREGATED, 100, 500, 64L << 20);
+        samples.put(QosPolicy.class, List.of(policy, new QosPolicy("silver", QosPolicy.Type.DEDICATED, 0, 200, 0)));
+        samples.put(QosPolicy.Type.class, List.of(QosPolicy.Type.values()));
+        samples.put(QosBook.Put.class, List.of(new QosBook.Put(policy, true, ref.unsafeUpcast())));
+        samples.put(QosBook.Delete.class, List.of(new QosBook.Delete("gold", ref.unsafeUpcast())));
+        samples.put(QosBook.Assign.class, List.of(new QosBook.Assign(42L, "vol1", "gold", ref.unsafeUpcast()),
+            new QosBook.Assign(42L, "vol1", null, ref.unsafeUpcast())));
+        samples.put(QosBook.SetNormalization.class, List.of(new QosBook.SetNormalization(16384, ref.unsafeUpcast())));
+        samples.put(QosBook.GetStatus.class, List.of(new QosBook.GetStatus(ref.unsafeUpcast())));
+        final QosBook.VolumeUsage usage = new QosBook.VolumeUsage(42L, "vol1", 250, 2_048_000, 900_000_000L, 12_000L);
+        samples.put(QosBook.Report.class, List.of(new QosBook.Report("node-1", 500_000_000L, new ArrayList<>(List.of(usage)),
+            ref.unsafeUpcast())));
+        samples.put(QosBook.VolumeUsage.class, List.of(usage));
+        final QosBook.Gate gate = new QosBook.Gate(42L, "policy:gold", 250.5, 0);
+        samples.put(QosBook.Allocation.class, List.of(new QosBook.Allocation(8192, new ArrayList<>(List.of(gate)))));
+        samples.put(QosBook.Gate.class, List.of(gate));
+        samples.put(QosBook.Answer.class, List.of(new QosBook.Answer(null, null),
+            new QosBook.Answer(QosBook.Problem.CONFLICT, "policy gold exists already")));
+        samples.put(QosBook.Problem.class, List.of(QosBook.Problem.values()));
+        final QosBook.VolumeQos volume = new QosBook.VolumeQos(42L, "vol1", "gold", 498.5, 4e6, 500, 12.5, false);
+        samples.put(QosBook.Status.class, List.of(new QosBook.Status(8192, new ArrayList<>(List.of(policy)),
+            new ArrayList<>(List.of(volume)))));
+        samples.put(QosBook.VolumeQos.class, List.of(volume, new QosBook.VolumeQos(43L, "vol2", null, 0, 0, 0, 0, true)));
+        samples.put(QosBook.PolicyPut.class, List.of(new QosBook.PolicyPut(policy)));
+        samples.put(QosBook.PolicyDeleted.class, List.of(new QosBook.PolicyDeleted("gold")));
+        samples.put(QosBook.Assigned.class, List.of(new QosBook.Assigned(42L, "vol1", "gold")));
+        samples.put(QosBook.Unassigned.class, List.of(new QosBook.Unassigned(42L)));
+        samples.put(QosBook.NormalizationSet.class, List.of(new QosBook.NormalizationSet(4096)));
         return samples;
     }
 
