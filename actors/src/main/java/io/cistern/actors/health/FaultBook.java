@@ -24,7 +24,8 @@ final class FaultBook
         DRIVES,
         DRIVE_IO,
         VOLUMES,
-        CAPACITY
+        CAPACITY,
+        QOS
     }
 
     private final Map<Source, List<Fault>> bySource = new EnumMap<>(Source.class);

@@ -121,6 +121,11 @@ public final class HealthMonitor
     {
     }
 
+    /** What Storage QoS keeps now, and which minimums it cannot ({@link QosFaults}). */
+    private record QosSeen(io.cistern.actors.qos.QosBook.Status status) implements Command
+    {
+    }
+
     /** @param working retiring drives that still work (retired by an administrator, node up): handed over, not rebuilt. */
     private record SlabsSeen(List<DriveStatus> drives, Set<String> retiring, Set<String> working, List<SlabLayout> slabs)
         implements Command
@@ -145,6 +150,7 @@ public final class HealthMonitor
     private final Map<Long, Integer> copies = new HashMap<>();
     private Set<String> refusalsLogged = Set.of();
     private final FaultBook faults = new FaultBook();
+    private final io.cistern.actors.qos.QosService qos;
     /** The last drives and volumes seen: capacity faults need both, and they arrive apart. */
     private List<DriveStatus> lastDrives = List.of();
     private List<VolumeInfo> lastVolumes = List.of();
@@ -160,6 +166,7 @@ public final class HealthMonitor
         this.poolView = poolView;
         this.sharding = sharding;
         this.cluster = Cluster.get(context.getSystem());
+        this.qos = new io.cistern.actors.qos.QosService(context.getSystem(), ASK_TIMEOUT);
         this.rebalancer = context.spawn(Rebalancer.create(poolView, sharding, settings), "rebalancer");
         context.spawn(DriveIoWatch.create(context.getSelf(), DRIVE_IO_EVERY), "drive-io-watch");
         // One adapter: an actor has one per message class, and these answers are all StatusReplies.
@@ -217,6 +224,11 @@ public final class HealthMonitor
                 return Behaviors.same();
             })
             .onMessage(SlabsSeen.class, this::onSlabsSeen)
+            .onMessage(QosSeen.class, seen ->
+            {
+                faults.replace(FaultBook.Source.QOS, QosFaults.of(seen.status(), System.currentTimeMillis()));
+                return Behaviors.same();
+            })
             .onMessage(Optimize.class, optimize ->
             {
                 context.ask(AskTypes.driveList(), poolView, ASK_TIMEOUT, PoolView.GetDrives::new, (drives, failure) ->
@@ -256,6 +268,8 @@ public final class HealthMonitor
             health == null ? new Reported("pool view did not count volume health: " + failure) : new VolumeHealthSeen(health));
         context.ask(PoolView.OrphanSlabs.class, poolView, ASK_TIMEOUT, PoolView.GetOrphanSlabs::new, (orphans, failure) ->
             orphans == null ? new Reported("pool view did not list orphan slabs: " + failure) : new OrphansSeen(orphans.slabs()));
+        context.pipeToSelf(qos.status(), (status, failure) ->
+            status == null ? new Reported("the QoS book did not answer: " + failure) : new QosSeen(status));
         return Behaviors.same();
     }
 

@@ -61,6 +61,7 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final VolumeRoutes volumes;
     private final PerfRoutes perf;
+    private final QosRoutes qos;
 
     public ApiRoutes(final ExtendedActorSystem system)
     {
@@ -68,6 +69,7 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
         this.cluster = Cluster.get(system);
         this.volumes = new VolumeRoutes(guardian, json);
         this.perf = new PerfRoutes(guardian, json);
+        this.qos = new QosRoutes(guardian, json, volumes);
     }
 
     private static byte[] openApi()
@@ -136,10 +138,11 @@ public final class ApiRoutes extends AllDirectives implements ManagementRoutePro
                 complete(StatusCodes.ACCEPTED, Map.of("scrub", "started on this node (see /api/v1/jobs)"), Jackson.marshaller(json)) :
                 complete(StatusCodes.SERVICE_UNAVAILABLE, Map.of("error", "this node's data plane is not up yet"), Jackson.marshaller(json)))),
             path("journal", () -> get(() -> completeOK(journal(), Jackson.marshaller(json)))),
+            qos.routes(),
             volumes.routes(),
             perf.routes(),
             pathEndOrSingleSlash(() -> complete(StatusCodes.NOT_FOUND,
-                Map.of("error", "name a resource: /api/v1/pool, /api/v1/drives, /api/v1/volumes, /api/v1/jobs, /api/v1/faults or /api/v1/perf"),
+                Map.of("error", "name a resource: /api/v1/pool, /api/v1/drives, /api/v1/volumes, /api/v1/jobs, /api/v1/faults, /api/v1/perf or /api/v1/qos"),
                 Jackson.marshaller(json))))))));
     }
 

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -157,7 +156,7 @@ final class VolumeRoutes extends AllDirectives
 
     private Route reply(final StatusCode success, final Function<VolumeService, CompletionStage<?>> call)
     {
-        final CompletionStage<Outcome> outcome = service.thenCompose(s ->
+        final CompletionStage<ApiOutcome> outcome = service.thenCompose(s ->
         {
             try
             {
@@ -167,32 +166,7 @@ final class VolumeRoutes extends AllDirectives
             {
                 return CompletableFuture.failedFuture(ex);
             }
-        }).handle((value, failure) -> failure == null ? new Outcome(success, value) : Outcome.of(failure));
+        }).handle((value, failure) -> failure == null ? new ApiOutcome(success, value) : ApiOutcome.of(failure));
         return onSuccess(outcome, o -> complete(o.status(), o.body(), Jackson.marshaller(json)));
-    }
-
-    private record Outcome(StatusCode status, Object body)
-    {
-        static Outcome of(final Throwable failure)
-        {
-            Throwable cause = failure;
-            while (cause instanceof CompletionException && cause.getCause() != null)
-            {
-                cause = cause.getCause();
-            }
-            if (cause instanceof VolumeException v)
-            {
-                final StatusCode status = switch (v.kind())
-                {
-                    case BAD_REQUEST -> StatusCodes.BAD_REQUEST;
-                    case NOT_FOUND -> StatusCodes.NOT_FOUND;
-                    case CONFLICT -> StatusCodes.CONFLICT;
-                    case INSUFFICIENT_CAPACITY -> StatusCodes.INSUFFICIENT_STORAGE;
-                    case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
-                };
-                return new Outcome(status, Map.of("error", v.getMessage()));
-            }
-            return new Outcome(StatusCodes.INTERNAL_SERVER_ERROR, Map.of("error", String.valueOf(cause)));
-        }
     }
 }

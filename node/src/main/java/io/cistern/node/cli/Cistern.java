@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
         FaultCommand.class,
         PerfCommand.class,
         VolumeCommand.class,
+        QosCommand.class,
         JobCommand.class,
         JournalCommand.class,
         HelpCommand.class

@@ -2,6 +2,7 @@ package io.cistern.node.metrics;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -14,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.ToLongFunction;
+import java.util.function.ToDoubleFunction;
 
 /**
  * This node's {@link MetricsRegistry} in Prometheus's model, read at each scrape: one family per figure,
@@ -57,6 +58,12 @@ public final class MetricsExposition implements MultiCollector
             v -> v.staleLayouts.sum());
         volume.counter("cistern_volume_degraded_writes", "Copies marked stale because they missed a write or a flush", v -> v.staleMarks.sum());
         volume.counter("cistern_volume_quorum_retries", "Writes sent again because too many copies missed them", v -> v.quorumRetries.sum());
+        volume.counter("cistern_volume_qos_normalized_ios", "Storage QoS: normalised I/Os let through for the volume on this node",
+            v -> v.qosNormalizedIos.sum());
+        volume.counter("cistern_volume_qos_throttled_seconds", "Storage QoS: time the volume's requests waited for its allowance on this node",
+            v -> v.qosThrottledNanos.sum() / 1e9);
+        volume.gauge("cistern_volume_qos_limit_iops", "Storage QoS: this node's share of the volume's IOPS allowance now (0: none)",
+            v -> v.qosLimitIops.get());
         volume.latency("cistern_volume_read_latency_seconds", "Read latency as the volume's clients saw it through this node", v -> v.readLatency);
         volume.latency("cistern_volume_write_latency_seconds", "Write latency as the volume's clients saw it through this node", v -> v.writeLatency);
         volume.latency("cistern_volume_flush_latency_seconds", "Flush latency as the volume's clients saw it through this node", v -> v.flushLatency);
@@ -92,7 +99,7 @@ public final class MetricsExposition implements MultiCollector
             return Labels.of("node", node, label, name);
         }
 
-        void counter(final String name, final String help, final ToLongFunction<T> value)
+        void counter(final String name, final String help, final ToDoubleFunction<T> value)
         {
             if (objects.isEmpty())
             {
@@ -100,7 +107,19 @@ public final class MetricsExposition implements MultiCollector
             }
             final CounterSnapshot.Builder family = CounterSnapshot.builder().name(name).help(help);
             objects.forEach((object, figures) -> family.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
-                .labels(labels(object)).value(value.applyAsLong(figures)).build()));
+                .labels(labels(object)).value(value.applyAsDouble(figures)).build()));
+            out.add(family.build());
+        }
+
+        void gauge(final String name, final String help, final ToDoubleFunction<T> value)
+        {
+            if (objects.isEmpty())
+            {
+                return;
+            }
+            final GaugeSnapshot.Builder family = GaugeSnapshot.builder().name(name).help(help);
+            objects.forEach((object, figures) -> family.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                .labels(labels(object)).value(value.applyAsDouble(figures)).build()));
             out.add(family.build());
         }
 

@@ -32,4 +32,11 @@ public final class VolumeMetrics
     public final LongAdder staleMarks = new LongAdder();
     /** Writes sent again because so many copies missed them that marking those would have left no majority. */
     public final LongAdder quorumRetries = new LongAdder();
+
+    /** Storage QoS: normalised I/Os let through (a 64 KiB request counts 8 at the default 8 KiB unit). */
+    public final LongAdder qosNormalizedIos = new LongAdder();
+    /** Storage QoS: the time requests waited for the volume's allowance, summed over requests. */
+    public final LongAdder qosThrottledNanos = new LongAdder();
+    /** Storage QoS: this node's share of the volume's IOPS allowance now; 0 when it has none. */
+    public final java.util.concurrent.atomic.AtomicLong qosLimitIops = new java.util.concurrent.atomic.AtomicLong();
 }

@@ -14,7 +14,11 @@ import io.cistern.node.data.PauseWatch;
 import io.cistern.node.data.PeerStreams;
 import io.cistern.node.data.PeerRoutes;
 import io.cistern.node.metrics.MetricsRegistry;
+import io.cistern.node.qos.QosGates;
+import io.cistern.node.qos.QosGovernor;
+import io.cistern.node.qos.QosVolume;
 import io.cistern.node.volume.ClusterVolumes;
+import io.cistern.node.volume.VolumeCatalog;
 import io.cistern.node.volume.DataPath;
 import io.cistern.node.repair.Jobs;
 import io.cistern.node.repair.JobsExtension;
@@ -256,8 +260,13 @@ final class DataPlane implements AutoCloseable
         final long probeMillis = settings.health().driveProbeInterval().toMillis();
         probeThread.scheduleWithFixedDelay(this::probe, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
 
-        final ClusterVolumes exports = new ClusterVolumes(new DataPath(volumes, layouts, routes, extents.open(), metrics,
+        final ClusterVolumes volumesHere = new ClusterVolumes(new DataPath(volumes, layouts, routes, extents.open(), metrics,
             dataSettings.maxPayloadLength(), timeout));
+        // Storage QoS: every volume a front end opens goes through this node's gate for it, whose allowance
+        // the cluster's coordinator sets.
+        final QosGates qos = new QosGates(metrics);
+        system.systemActorOf(QosGovernor.create(qos, settings.node().name()), "qos-governor", Props.empty());
+        final VolumeCatalog exports = QosVolume.governed(volumesHere, qos);
         frontEnds = FrontEnds.start(system, settings, exports, timeout);
     }
 
