@@ -157,6 +157,20 @@ class QosTest
         assertTrue(metric(scrape, "cistern_volume_qos_throttled_seconds_total", "limited") > 1, scrape);
         assertTrue(metric(scrape, "cistern_volume_qos_normalized_ios_total", "limited") >= (small + big * 8) * 10 * 0.9, scrape);
 
+        // And node 1's volume MBean, over its JMX connector (user cistern, the API token).
+        final javax.management.remote.JMXServiceURL url = new javax.management.remote.JMXServiceURL(
+            "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + (9990 + PORT_OFFSET) + "/jmxrmi");
+        final java.util.Map<String, Object> credentials = java.util.Map.of(javax.management.remote.JMXConnector.CREDENTIALS,
+            new String[] {"cistern", java.nio.file.Files.readString(cluster.data().resolve("api-token")).trim()});
+        try (javax.management.remote.JMXConnector jmx = javax.management.remote.JMXConnectorFactory.connect(url, credentials))
+        {
+            final javax.management.MBeanServerConnection beans = jmx.getMBeanServerConnection();
+            final javax.management.ObjectName volume = new javax.management.ObjectName("io.cistern:type=Volume,name=limited");
+            Awaitility.await("the volume's MBean").atMost(Duration.ofSeconds(30)).until(() -> beans.isRegistered(volume));
+            assertEquals(500L, beans.getAttribute(volume, "QosLimitIops"));
+            assertTrue((Double)beans.getAttribute(volume, "QosThrottledSeconds") > 1);
+        }
+
         final CisternCli.Result list = cluster.ok("qos", "list");
         assertTrue(list.output().contains("silver  dedicated"), list.output());
         assertTrue(list.output().matches("(?s).*limited\\s+silver\\s+\\d+\\s+.*\\s500\\s.*"), list.output());

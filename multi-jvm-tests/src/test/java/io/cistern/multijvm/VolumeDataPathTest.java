@@ -150,7 +150,8 @@ class VolumeDataPathTest
             final java.util.Set<String> documented = new java.util.TreeSet<>();
             path.getValue().fieldNames().forEachRemaining(method -> documented.add(method.toUpperCase(java.util.Locale.ROOT)));
             // A method no route takes: the routes answer 405 and name what they allow there (a path they lack is a 404).
-            final String url = endpoint() + path.getKey().replace("{name}", "vol1").replace("{id}", "no-such-drive");
+            final String url = endpoint() + path.getKey().replace("{name}", "vol1").replace("{id}", "no-such-drive")
+                .replace("{policy}", "no-such-policy");
             final HttpResponse<String> probe = http.send(cluster.authorized(url).method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
             assertEquals(405, probe.statusCode(), path.getKey() + ": " + probe.body());

@@ -75,7 +75,9 @@ public final class MinimumControl
         final List<FlowUse> victims = new ArrayList<>();
         for (final FlowUse flow : flows)
         {
-            if (!flow.starving() && flow.usage() > floor(flow) * 1.05)
+            // One capped at its floor already cannot give more, whatever it measured last round (a cap is a rate,
+            // a round's count overshoots it a little).
+            if (!flow.starving() && flow.usage() > floor(flow) * 1.05 && cap(flow.key()) > floor(flow))
             {
                 victims.add(flow);
             }

@@ -86,4 +86,20 @@ class MinimumControlTest
         control.round(List.of(new FlowUse("a", 100_000, INF, 2000, 0)));
         assertTrue(control.shortfalls().isEmpty(), "no I/O waiting: nothing is unmet");
     }
+
+    @Test
+    void aFlowHeldAtItsFloorIsNoLongerAVictimThoughItMeasuresAboveIt()
+    {
+        final MinimumControl control = new MinimumControl();
+        int rounds = 0;
+        while (control.shortfalls().isEmpty() && rounds++ < 100)
+        {
+            // The flood is held to its cap, but a round's count comes out a little above it.
+            final double flood = Math.min(control.cap("b"), 4000) * 1.1;
+            control.round(List.of(new FlowUse("a", 1_000_000, INF, 6000, 4), new FlowUse("b", 0, INF, flood, 32)));
+        }
+        assertEquals(MinimumControl.FLOOR_IOPS, control.cap("b"), 1e-9);
+        assertEquals(java.util.Set.of("a"), control.shortfalls(), "after " + rounds + " rounds");
+        assertTrue(rounds < 40, rounds + " rounds");
+    }
 }

@@ -295,6 +295,24 @@ final class Beans
         {
             return p99Millis(io().writeLatency);
         }
+
+        @Override
+        public long getQosNormalizedIos()
+        {
+            return io().qosNormalizedIos.sum();
+        }
+
+        @Override
+        public double getQosThrottledSeconds()
+        {
+            return io().qosThrottledNanos.sum() / 1e9;
+        }
+
+        @Override
+        public long getQosLimitIops()
+        {
+            return io().qosLimitIops.get();
+        }
     }
 
     record Job(String id, Supplier<PoolSnapshot> snapshot) implements JobMXBean

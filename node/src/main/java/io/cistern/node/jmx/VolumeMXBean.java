@@ -26,4 +26,13 @@ public interface VolumeMXBean
     double getReadLatencyP99Millis();
 
     double getWriteLatencyP99Millis();
+
+    /** Storage QoS: normalised I/Os let through on this node. */
+    long getQosNormalizedIos();
+
+    /** Storage QoS: seconds the volume's requests waited for their allowance on this node. */
+    double getQosThrottledSeconds();
+
+    /** Storage QoS: this node's share of the volume's IOPS allowance now; 0 when it has none. */
+    long getQosLimitIops();
 }
