@@ -3,9 +3,9 @@ package io.cistern.node.qos;
 import io.cistern.node.volume.VolumeCatalog;
 import io.cistern.node.volume.VolumeIo;
 import io.cistern.node.volume.VolumeStatus;
+import io.cistern.node.volume.WrappingCatalog;
 
 import java.nio.ByteBuffer;
-import java.util.List;
 
 /**
  * A volume under Storage QoS: each request waits at the volume's gate until its allowance lets it go
@@ -29,33 +29,23 @@ public final class QosVolume implements VolumeIo
     /** The catalog with every volume it opens behind this node's QoS gate for it. */
     public static VolumeCatalog governed(final VolumeCatalog catalog, final QosGates gates)
     {
-        return new VolumeCatalog()
+        return new WrappingCatalog(catalog)
         {
             @Override
-            public List<String> names()
+            protected VolumeIo wrap(final VolumeIo opened)
             {
-                return catalog.names();
+                return new QosVolume(opened, gates.open(opened.id(), opened.name()), gates);
             }
 
             @Override
-            public VolumeIo open(final String name, final String client)
+            protected VolumeIo unwrap(final VolumeIo wrapped)
             {
-                final VolumeIo opened = catalog.open(name, client);
-                return opened == null ? null : new QosVolume(opened, gates.open(opened.id(), opened.name()), gates);
-            }
-
-            @Override
-            public void close(final String name, final String client, final VolumeIo volume)
-            {
-                if (volume instanceof QosVolume governed)
+                if (wrapped instanceof QosVolume governed)
                 {
                     gates.close(governed.gate);
-                    catalog.close(name, client, governed.volume);
+                    return governed.volume;
                 }
-                else
-                {
-                    catalog.close(name, client, volume);
-                }
+                return wrapped;
             }
         };
     }

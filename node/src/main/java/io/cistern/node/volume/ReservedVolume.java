@@ -4,7 +4,6 @@ import io.cistern.actors.reservation.Nexus;
 import io.cistern.actors.reservation.ReservationState;
 
 import java.nio.ByteBuffer;
-import java.util.List;
 
 /**
  * A volume as a client outside SCSI sees it (NBD): a client that cannot register for a persistent
@@ -35,30 +34,19 @@ public final class ReservedVolume implements VolumeIo
      */
     public static VolumeCatalog guarded(final VolumeCatalog catalog, final VolumeReservations reservations)
     {
-        return new VolumeCatalog()
+        return new WrappingCatalog(catalog)
         {
             @Override
-            public List<String> names()
+            protected VolumeIo wrap(final VolumeIo opened)
             {
-                return catalog.names();
-            }
-
-            @Override
-            public VolumeIo open(final String name, final String client)
-            {
-                final VolumeIo opened = catalog.open(name, client);
-                if (opened == null)
-                {
-                    return null;
-                }
                 reservations.refresh(opened.id());
                 return new ReservedVolume(opened, reservations);
             }
 
             @Override
-            public void close(final String name, final String client, final VolumeIo volume)
+            protected VolumeIo unwrap(final VolumeIo wrapped)
             {
-                catalog.close(name, client, volume instanceof ReservedVolume reserved ? reserved.volume : volume);
+                return wrapped instanceof ReservedVolume reserved ? reserved.volume : wrapped;
             }
         };
     }
