@@ -170,7 +170,8 @@ public final class QosBook extends EventSourcedBehaviorWithEnforcedReplies<QosBo
                 final String problem = put.replace() ? state.changeProblem(put.policy()) : state.createProblem(put.policy());
                 if (problem != null)
                 {
-                    final Problem kind = problem.endsWith("exists already") ? Problem.CONFLICT : Problem.BAD_REQUEST;
+                    final Problem kind = !put.replace() && state.policies().containsKey(put.policy().name()) ?
+                        Problem.CONFLICT : Problem.BAD_REQUEST;
                     return Effect().reply(put.replyTo(), new Answer(kind, problem));
                 }
                 return Effect().persist(new PolicyPut(put.policy())).thenReply(put.replyTo(), next -> Answer.OK);

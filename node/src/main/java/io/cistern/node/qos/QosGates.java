@@ -96,8 +96,7 @@ public final class QosGates
         for (final QosBook.Gate answer : allocation.gates())
         {
             named.add(answer.bucket());
-            final RateBucket bucket = buckets.computeIfAbsent(answer.bucket(),
-                name -> new RateBucket(answer.iopsPerSecond(), answer.bytesPerSecond()));
+            final RateBucket bucket = buckets.computeIfAbsent(answer.bucket(), name -> new RateBucket(0, 0));
             bucket.setRates(answer.iopsPerSecond(), answer.bytesPerSecond());
             final VolumeGate gate = gates.get(answer.volumeId());
             if (gate != null)

@@ -88,15 +88,15 @@ public final class QosGovernor
             return Behaviors.same();
         }
         final long now = System.nanoTime();
-        final QosBook.Report report = new QosBook.Report(node, now - lastReport, gates.sample(), null);
+        final long interval = now - lastReport;
+        final java.util.ArrayList<QosBook.VolumeUsage> volumes = gates.sample();
         lastReport = now;
-        if (report.volumes().isEmpty())
+        if (volumes.isEmpty())
         {
             return Behaviors.same();
         }
         asking = true;
-        context.ask(QosBook.Allocation.class, book, ASK,
-            replyTo -> new QosBook.Report(report.node(), report.intervalNanos(), report.volumes(), replyTo),
+        context.ask(QosBook.Allocation.class, book, ASK, replyTo -> new QosBook.Report(node, interval, volumes, replyTo),
             Answered::new);
         return Behaviors.same();
     }
